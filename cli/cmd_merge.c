@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+/* tailor merge: placeholder until its issue lands; fails loudly, never pretends. */
+#include "cli.h"
+
+int cmd_merge(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	cli_error("merge: not implemented in this build");
+	return TL_EXIT_FAIL;
+}

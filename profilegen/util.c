@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Error buffer, whole-file I/O and string vectors shared by every module. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tailor/common.h"
+
+static __thread char err_buf[1024];
+
+int tl_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	va_end(ap);
+	return err > 0 ? -err : err;
+}
+
+int tl_err_ctx(int err, const char *fmt, ...)
+{
+	char old[sizeof(err_buf)];
+	const char *tail;
+	size_t n;
+	va_list ap;
+
+	memcpy(old, err_buf, sizeof(old));
+	tail = old[0] ? old : strerror(err > 0 ? err : -err);
+	va_start(ap, fmt);
+	n = (size_t)vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	va_end(ap);
+	if (n < sizeof(err_buf) - 2) {
+		/* Truncation of a long message is acceptable; avoid the warning. */
+		err_buf[n] = ':';
+		err_buf[n + 1] = ' ';
+		snprintf(err_buf + n + 2, sizeof(err_buf) - n - 2, "%.*s",
+			 (int)(sizeof(err_buf) - n - 3), tail);
+	}
+	return err > 0 ? -err : err;
+}
+
+const char *tl_err_msg(void)
+{
+	return err_buf;
+}
+
+void tl_err_clear(void)
+{
+	err_buf[0] = '\0';
+}
+
+void tl_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+int tl_read_file(const char *path, char **buf, size_t *len, size_t max)
+{
+	size_t cap = 0, n = 0;
+	char *data = NULL;
+	int fd, r = 0;
+
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+	if (fd < 0)
+		return tl_err(errno, "%s: cannot open: %s", path, strerror(errno));
+	for (;;) {
+		ssize_t got;
+
+		if (n + 1 >= cap) {
+			char *tmp;
+
+			cap = cap ? cap * 2 : 65536;
+			tmp = realloc(data, cap);
+			if (!tmp) {
+				r = tl_err(ENOMEM, "%s: out of memory", path);
+				goto out;
+			}
+			data = tmp;
+		}
+		got = read(fd, data + n, cap - n - 1);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			r = tl_err(errno, "%s: cannot read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (max && n > max) {
+			r = tl_err(EFBIG, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	data[n] = '\0';
+	*buf = data;
+	*len = n;
+	data = NULL;
+out:
+	free(data);
+	close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
+{
+	char tmp[PATH_MAX];
+	int fd, r;
+
+	if (!strcmp(path, "-")) {
+		r = write_all(STDOUT_FILENO, data, len);
+		return r ? tl_err(r, "writing to stdout: %s", strerror(-r)) : 0;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return tl_err(ENAMETOOLONG, "%s: path too long", path);
+	/* mkostemp creates with O_EXCL and mode 0600: no symlink race on the temp name. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return tl_err(errno, "%s: cannot create temporary file: %s", path, strerror(errno));
+	r = write_all(fd, data, len);
+	if (!r && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r) {
+		unlink(tmp);
+		return tl_err(r, "%s: cannot write: %s", path, strerror(-r));
+	}
+	return 0;
+}
+
+size_t tl_strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+char **tl_strv_dup(char *const *v)
+{
+	size_t n = tl_strv_len(v), i;
+	char **d;
+
+	if (!v)
+		return NULL;
+	d = calloc(n + 1, sizeof(*d));
+	if (!d)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		d[i] = strdup(v[i]);
+		if (!d[i]) {
+			tl_strv_free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void tl_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}

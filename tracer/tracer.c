@@ -1,0 +1,2 @@
+/* placeholder: replaced by the recorder */
+int tl_tracer_placeholder;
