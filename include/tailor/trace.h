@@ -33,6 +33,14 @@ uint32_t tl_abi_scmp_arch(enum tl_abi abi);
 char *tl_syscall_name(enum tl_abi abi, int nr);
 /* Number of a syscall name on an ABI via libseccomp; -ENOENT if unknown. */
 int tl_syscall_nr(enum tl_abi abi, const char *name);
+/*
+ * True if libseccomp knows the name on the ABI, including names it only
+ * emulates there (socket on x86 is also reachable through socketcall), for
+ * which tl_syscall_nr returns -ENOENT.  x32 numbers carry 0x40000000
+ * (__X32_SYSCALL_BIT) everywhere in tailor, as in libseccomp; tl_syscall_name
+ * and tl_trace_syscall add the bit when it is missing.
+ */
+bool tl_syscall_known(enum tl_abi abi, const char *name);
 
 /* Errno <-> name ("ENOSYS"); unknown numbers are named "E<n>". */
 const char *tl_errno_name(int err, char buf[16]);
@@ -101,6 +109,7 @@ void tl_trace_free(struct tl_trace *t);
  * Find or insert a syscall on an ABI (keeps the array sorted).  name may be
  * NULL, then it is resolved from nr with libseccomp ("__nr_<n>" when the
  * installed libseccomp does not know it).  Returns NULL on ENOMEM.
+ * With a name and nr < 0, nr is resolved from the name (-ENOENT if unknown).
  */
 struct tl_syscall *tl_trace_syscall(struct tl_trace *t, enum tl_abi abi, const char *name,
 				    int32_t nr);
@@ -128,7 +137,10 @@ int tl_trace_merge(struct tl_trace *dst, const struct tl_trace *src);
  * JSON.  tl_trace_to_json returns a malloc'd, NUL-terminated, deterministic
  * document (sorted keys, 2-space indent, trailing newline).
  * tl_trace_from_json parses text; `name` is used in error messages (file name).
- * Errors: -EINVAL malformed / not a trace, -EPROTONOSUPPORT wrong version.
+ * Errors: -EINVAL malformed / not a trace, -EPROTONOSUPPORT wrong version,
+ * -EFBIG larger than 256 MiB.  from_json and load initialise *t themselves
+ * (previous content is not freed); on failure *t is left empty, so
+ * tl_trace_free(t) is always safe.
  */
 int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len);
 int tl_trace_from_json(const char *text, size_t len, const char *name, struct tl_trace *t);

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Deterministic JSON writer (sorted keys) and a json-c parser with positions. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "tailor/common.h"
+#include "tailor/json_util.h"
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		buf_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void indent(struct buf *b, int level)
+{
+	for (int i = 0; i < level; i++)
+		buf_add(b, "  ", 2);
+}
+
+/* Bytes >= 0x80 are copied as they are: tailor does not re-encode paths. */
+static void put_string(struct buf *b, const char *s, size_t n)
+{
+	buf_add(b, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"':
+			buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		case '\b':
+			buf_add(b, "\\b", 2);
+			break;
+		case '\f':
+			buf_add(b, "\\f", 2);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(b, "\\u%04x", c);
+			else
+				buf_add(b, (const char *)&s[i], 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void put_value(struct buf *b, struct json_object *o, int level);
+
+static void put_object(struct buf *b, struct json_object *o, int level)
+{
+	size_t n = (size_t)json_object_object_length(o), i = 0;
+	const char **keys;
+
+	if (!n) {
+		buf_add(b, "{}", 2);
+		return;
+	}
+	keys = malloc(n * sizeof(*keys));
+	if (!keys) {
+		b->oom = true;
+		return;
+	}
+	json_object_object_foreach(o, k, v)
+	{
+		(void)v;
+		keys[i++] = k;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	buf_add(b, "{\n", 2);
+	for (i = 0; i < n; i++) {
+		indent(b, level + 1);
+		put_string(b, keys[i], strlen(keys[i]));
+		buf_add(b, ": ", 2);
+		put_value(b, json_object_object_get(o, keys[i]), level + 1);
+		buf_puts(b, i + 1 < n ? ",\n" : "\n");
+	}
+	indent(b, level);
+	buf_add(b, "}", 1);
+	free(keys);
+}
+
+static void put_value(struct buf *b, struct json_object *o, int level)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		buf_puts(b, "null");
+		break;
+	case json_type_boolean:
+		buf_puts(b, json_object_get_boolean(o) ? "true" : "false");
+		break;
+	case json_type_int: {
+		int64_t v = json_object_get_int64(o);
+
+		/* json-c keeps values above INT64_MAX as uint64. */
+		if (v == INT64_MAX)
+			buf_printf(b, "%" PRIu64, json_object_get_uint64(o));
+		else
+			buf_printf(b, "%" PRId64, v);
+		break;
+	}
+	case json_type_double:
+		buf_puts(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		break;
+	case json_type_string:
+		put_string(b, json_object_get_string(o), (size_t)json_object_get_string_len(o));
+		break;
+	case json_type_object:
+		put_object(b, o, level);
+		break;
+	case json_type_array: {
+		size_t n = json_object_array_length(o);
+
+		if (!n) {
+			buf_add(b, "[]", 2);
+			break;
+		}
+		buf_add(b, "[\n", 2);
+		for (size_t i = 0; i < n; i++) {
+			indent(b, level + 1);
+			put_value(b, json_object_array_get_idx(o, i), level + 1);
+			buf_puts(b, i + 1 < n ? ",\n" : "\n");
+		}
+		indent(b, level);
+		buf_add(b, "]", 1);
+		break;
+	}
+	}
+}
+
+int tl_json_dump(struct json_object *obj, char **out, size_t *len)
+{
+	struct buf b = {0};
+
+	put_value(&b, obj, 0);
+	buf_add(&b, "\n", 1);
+	if (b.oom) {
+		free(b.p);
+		return tl_err(ENOMEM, "out of memory serialising JSON");
+	}
+	*out = b.p;
+	*len = b.len;
+	return 0;
+}
+
+int tl_json_parse(const char *text, size_t len, const char *name, struct json_object **out)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	enum json_tokener_error e;
+	size_t i, end, line = 1, col = 1;
+	const char *why;
+
+	*out = NULL;
+	for (i = 0; i < len; i++)
+		if (!strchr(" \t\r\n", text[i]))
+			break;
+	if (i == len)
+		return tl_err(EINVAL, "%s: empty file", name);
+	if (len > INT32_MAX)
+		return tl_err(EFBIG, "%s: too large to parse", name);
+	tok = json_tokener_new();
+	if (!tok)
+		return tl_err(ENOMEM, "%s: out of memory", name);
+	/* Trailing data is checked below, to name it as such. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	e = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (o && e == json_tokener_success) {
+		/* A NUL byte ends json-c's view of the text: anything after it is trailing data. */
+		for (i = end; i < len; i++)
+			if (!strchr(" \t\r\n", text[i]))
+				break;
+		if (i == len) {
+			*out = o;
+			return 0;
+		}
+		json_object_put(o);
+		end = i;
+		why = "trailing data after the JSON document";
+	} else if (e == json_tokener_continue || e == json_tokener_success) {
+		why = "unexpected end of data";
+		end = len;
+	} else {
+		why = json_tokener_error_desc(e);
+		json_object_put(o);
+	}
+	for (i = 0; i < end && i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	return tl_err(EINVAL, "%s: not JSON (line %zu, column %zu: %s)", name, line, col, why);
+}

@@ -1,0 +1,1017 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The trace model (include/tailor/trace.h): ABIs, syscall and errno names,
+ * sorted arrays, merge, and the JSON form described in docs/trace-format.md.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <seccomp.h>
+
+#include "tailor/common.h"
+#include "tailor/json_util.h"
+#include "tailor/trace.h"
+
+/* Largest trace file tl_trace_load reads: far above any real recording. */
+#define TL_TRACE_MAX_BYTES (256u << 20)
+#define TL_X32_SYSCALL_BIT 0x40000000
+
+/* ---- ABIs, syscall and errno names ------------------------------------------ */
+
+static const struct {
+	const char *name;
+	uint32_t arch;
+} abis[TL_ABI_COUNT] = {
+    [TL_ABI_X86_64] = {"x86_64", SCMP_ARCH_X86_64},
+    [TL_ABI_X86] = {"x86", SCMP_ARCH_X86},
+    [TL_ABI_X32] = {"x32", SCMP_ARCH_X32},
+};
+
+const char *tl_abi_name(enum tl_abi abi)
+{
+	return (unsigned)abi < TL_ABI_COUNT ? abis[abi].name : "?";
+}
+
+int tl_abi_from_name(const char *name)
+{
+	for (int i = 0; i < TL_ABI_COUNT; i++)
+		if (name && !strcmp(name, abis[i].name))
+			return i;
+	return -EINVAL;
+}
+
+uint32_t tl_abi_scmp_arch(enum tl_abi abi)
+{
+	return (unsigned)abi < TL_ABI_COUNT ? abis[abi].arch : 0;
+}
+
+/* x32 numbers carry __X32_SYSCALL_BIT, like libseccomp's and the kernel's orig_ax. */
+static int32_t norm_nr(enum tl_abi abi, int32_t nr)
+{
+	if (abi == TL_ABI_X32 && nr >= 0)
+		nr |= TL_X32_SYSCALL_BIT;
+	return nr;
+}
+
+char *tl_syscall_name(enum tl_abi abi, int nr)
+{
+	if ((unsigned)abi >= TL_ABI_COUNT || nr < 0)
+		return NULL;
+	return seccomp_syscall_resolve_num_arch(abis[abi].arch, norm_nr(abi, nr));
+}
+
+int tl_syscall_nr(enum tl_abi abi, const char *name)
+{
+	int nr;
+
+	if ((unsigned)abi >= TL_ABI_COUNT || !name)
+		return -ENOENT;
+	nr = seccomp_syscall_resolve_name_arch(abis[abi].arch, name);
+	/* Negative: unknown, or a libseccomp pseudo-number (multiplexed on this ABI). */
+	return nr < 0 ? -ENOENT : nr;
+}
+
+bool tl_syscall_known(enum tl_abi abi, const char *name)
+{
+	if ((unsigned)abi >= TL_ABI_COUNT || !name)
+		return false;
+	/*
+	 * libseccomp's pseudo-numbers: -100..-299 are socketcall/ipc operations
+	 * (real on x86, filtered via the multiplexer); <= -10000 means "not on
+	 * this architecture".
+	 */
+	return seccomp_syscall_resolve_name_arch(abis[abi].arch, name) > -10000 &&
+	       seccomp_syscall_resolve_name_arch(abis[abi].arch, name) != __NR_SCMP_ERROR;
+}
+
+const char *tl_errno_name(int err, char buf[16])
+{
+	const char *n = err > 0 ? strerrorname_np(err) : NULL;
+
+	if (n)
+		return n;
+	snprintf(buf, 16, "E%d", err);
+	return buf;
+}
+
+/* Names strerrorname_np never returns (it prefers the other spelling). */
+static const struct {
+	const char *name;
+	int err;
+} errno_aliases[] = {
+    {"EWOULDBLOCK", EWOULDBLOCK},
+    {"EDEADLOCK", EDEADLOCK},
+    {"ENOTSUP", ENOTSUP},
+};
+
+int tl_errno_from_name(const char *name)
+{
+	char *end;
+	long v;
+
+	if (!name || name[0] != 'E' || !name[1])
+		return -EINVAL;
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && !strcmp(n, name))
+			return e;
+	}
+	/* "E<n>" after the table: E2BIG is a name, not a number. */
+	if (name[1] >= '1' && name[1] <= '9') {
+		errno = 0;
+		v = strtol(name + 1, &end, 10);
+		if (!errno && !*end && v > 0 && v <= 4095)
+			return (int)v;
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < TL_ARRAY_SIZE(errno_aliases); i++)
+		if (!strcmp(name, errno_aliases[i].name))
+			return errno_aliases[i].err;
+	return -EINVAL;
+}
+
+/* ---- the model ---------------------------------------------------------------- */
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+void tl_trace_init(struct tl_trace *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void syscall_free(struct tl_syscall *s)
+{
+	free(s->name);
+	free(s->errs);
+}
+
+void tl_run_free(struct tl_run *r)
+{
+	if (!r)
+		return;
+	free(r->kind);
+	tl_strv_free(r->argv);
+	free(r->target);
+	free(r->start);
+	free(r->kernel);
+	free(r->machine);
+	free(r->tool);
+	for (size_t i = 0; i < r->nlost; i++)
+		free(r->lost[i].name);
+	free(r->lost);
+	memset(r, 0, sizeof(*r));
+}
+
+void tl_trace_free(struct tl_trace *t)
+{
+	for (int a = 0; a < TL_ABI_COUNT; a++) {
+		for (size_t i = 0; i < t->abi[a].n; i++)
+			syscall_free(&t->abi[a].sys[i]);
+		free(t->abi[a].sys);
+	}
+	for (size_t i = 0; i < t->nruns; i++)
+		tl_run_free(&t->runs[i]);
+	free(t->runs);
+	for (size_t i = 0; i < t->nexecs; i++) {
+		free(t->execs[i].path);
+		free(t->execs[i].parent);
+	}
+	free(t->execs);
+	tl_trace_init(t);
+}
+
+/* Binary search by name; returns the index, or the insertion point with *found false. */
+static size_t sys_search(const struct tl_abi_trace *at, const char *name, bool *found)
+{
+	size_t lo = 0, hi = at->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(at->sys[mid].name, name);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+struct tl_syscall *tl_trace_syscall(struct tl_trace *t, enum tl_abi abi, const char *name,
+                                    int32_t nr)
+{
+	struct tl_abi_trace *at;
+	struct tl_syscall *sys;
+	char *owned = NULL;
+	size_t pos;
+	bool found;
+
+	if ((unsigned)abi >= TL_ABI_COUNT)
+		return NULL;
+	at = &t->abi[abi];
+	nr = norm_nr(abi, nr);
+	if (!name) {
+		owned = tl_syscall_name(abi, nr);
+		if (!owned && asprintf(&owned, "__nr_%" PRId32, nr) < 0)
+			return NULL;
+		name = owned;
+	} else if (nr < 0) {
+		nr = tl_syscall_nr(abi, name);
+	}
+	pos = sys_search(at, name, &found);
+	if (found) {
+		free(owned);
+		return &at->sys[pos];
+	}
+	if (!owned && !(owned = strdup(name)))
+		return NULL;
+	sys = realloc(at->sys, (at->n + 1) * sizeof(*sys));
+	if (!sys) {
+		free(owned);
+		return NULL;
+	}
+	at->sys = sys;
+	memmove(&sys[pos + 1], &sys[pos], (at->n - pos) * sizeof(*sys));
+	memset(&sys[pos], 0, sizeof(*sys));
+	sys[pos].name = owned;
+	sys[pos].nr = nr;
+	at->n++;
+	return &sys[pos];
+}
+
+const struct tl_syscall *tl_trace_find(const struct tl_trace *t, enum tl_abi abi, const char *name)
+{
+	size_t pos;
+	bool found;
+
+	if ((unsigned)abi >= TL_ABI_COUNT || !name)
+		return NULL;
+	pos = sys_search(&t->abi[abi], name, &found);
+	return found ? &t->abi[abi].sys[pos] : NULL;
+}
+
+int tl_syscall_add_errno(struct tl_syscall *s, int32_t err, uint64_t count)
+{
+	struct tl_errno_count *e;
+	size_t pos = 0;
+
+	if (err <= 0)
+		return tl_err(EINVAL, "%s: invalid errno %" PRId32, s->name, err);
+	while (pos < s->nerrs && s->errs[pos].err < err)
+		pos++;
+	if (pos < s->nerrs && s->errs[pos].err == err) {
+		s->errs[pos].count = sat_add(s->errs[pos].count, count);
+		return 0;
+	}
+	e = realloc(s->errs, (s->nerrs + 1) * sizeof(*e));
+	if (!e)
+		return tl_err(ENOMEM, "out of memory");
+	s->errs = e;
+	memmove(&e[pos + 1], &e[pos], (s->nerrs - pos) * sizeof(*e));
+	e[pos].err = err;
+	e[pos].count = count;
+	s->nerrs++;
+	return 0;
+}
+
+static int exec_cmp(const char *p1, const char *q1, const char *p2, const char *q2)
+{
+	int c = strcmp(p1, p2);
+
+	return c ? c : strcmp(q1, q2);
+}
+
+int tl_trace_add_exec(struct tl_trace *t, const char *path, const char *parent, uint64_t count)
+{
+	struct tl_exec *e;
+	size_t lo = 0, hi = t->nexecs;
+	char *p, *q;
+
+	if (!path)
+		return tl_err(EINVAL, "exec record without a path");
+	if (!parent)
+		parent = "";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = exec_cmp(t->execs[mid].path, t->execs[mid].parent, path, parent);
+
+		if (!c) {
+			t->execs[mid].count = sat_add(t->execs[mid].count, count);
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	p = strdup(path);
+	q = strdup(parent);
+	e = p && q ? realloc(t->execs, (t->nexecs + 1) * sizeof(*e)) : NULL;
+	if (!e) {
+		free(p);
+		free(q);
+		return tl_err(ENOMEM, "out of memory");
+	}
+	t->execs = e;
+	memmove(&e[lo + 1], &e[lo], (t->nexecs - lo) * sizeof(*e));
+	e[lo] = (struct tl_exec){.path = p, .parent = q, .count = count};
+	t->nexecs++;
+	return 0;
+}
+
+int tl_run_add_lost(struct tl_run *r, const char *name, uint64_t value)
+{
+	struct tl_counter *c;
+	size_t pos = 0;
+	char *n;
+
+	while (pos < r->nlost && strcmp(r->lost[pos].name, name) < 0)
+		pos++;
+	if (pos < r->nlost && !strcmp(r->lost[pos].name, name)) {
+		r->lost[pos].value = sat_add(r->lost[pos].value, value);
+		return 0;
+	}
+	n = strdup(name);
+	c = n ? realloc(r->lost, (r->nlost + 1) * sizeof(*c)) : NULL;
+	if (!c) {
+		free(n);
+		return tl_err(ENOMEM, "out of memory");
+	}
+	r->lost = c;
+	memmove(&c[pos + 1], &c[pos], (r->nlost - pos) * sizeof(*c));
+	c[pos] = (struct tl_counter){.name = n, .value = value};
+	r->nlost++;
+	return 0;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src && !(*dst = strdup(src)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int run_copy(struct tl_run *d, const struct tl_run *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->pid = s->pid;
+	d->duration_ms = s->duration_ms;
+	d->complete = s->complete;
+	d->has_exit_status = s->has_exit_status;
+	d->exit_status = s->exit_status;
+	if (dup_str(&d->kind, s->kind) || dup_str(&d->target, s->target) ||
+	    dup_str(&d->start, s->start) || dup_str(&d->kernel, s->kernel) ||
+	    dup_str(&d->machine, s->machine) || dup_str(&d->tool, s->tool) ||
+	    (s->argv && !(d->argv = tl_strv_dup(s->argv))))
+		goto oom;
+	for (size_t i = 0; i < s->nlost; i++)
+		if (tl_run_add_lost(d, s->lost[i].name, s->lost[i].value))
+			goto oom;
+	return 0;
+oom:
+	tl_run_free(d);
+	return tl_err(ENOMEM, "out of memory");
+}
+
+int tl_trace_add_run(struct tl_trace *t, const struct tl_run *run)
+{
+	struct tl_run *runs = realloc(t->runs, (t->nruns + 1) * sizeof(*runs));
+	int r;
+
+	if (!runs)
+		return tl_err(ENOMEM, "out of memory");
+	t->runs = runs;
+	r = run_copy(&runs[t->nruns], run);
+	if (!r)
+		t->nruns++;
+	return r;
+}
+
+uint64_t tl_trace_lost(const struct tl_trace *t)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < t->nruns; i++)
+		for (size_t j = 0; j < t->runs[i].nlost; j++)
+			n = sat_add(n, t->runs[i].lost[j].value);
+	return n;
+}
+
+bool tl_trace_complete(const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		if (!t->runs[i].complete)
+			return false;
+	return tl_trace_lost(t) == 0;
+}
+
+int tl_trace_merge(struct tl_trace *dst, const struct tl_trace *src)
+{
+	int r;
+
+	for (int a = 0; a < TL_ABI_COUNT; a++) {
+		for (size_t i = 0; i < src->abi[a].n; i++) {
+			const struct tl_syscall *s = &src->abi[a].sys[i];
+			struct tl_syscall *d =
+			    tl_trace_syscall(dst, (enum tl_abi)a, s->name, s->nr);
+
+			if (!d)
+				return tl_err(ENOMEM, "out of memory");
+			d->calls = sat_add(d->calls, s->calls);
+			d->ok = sat_add(d->ok, s->ok);
+			for (size_t j = 0; j < s->nerrs; j++) {
+				r = tl_syscall_add_errno(d, s->errs[j].err, s->errs[j].count);
+				if (r)
+					return r;
+			}
+		}
+	}
+	for (size_t i = 0; i < src->nexecs; i++) {
+		r = tl_trace_add_exec(dst, src->execs[i].path, src->execs[i].parent,
+		                      src->execs[i].count);
+		if (r)
+			return r;
+	}
+	for (size_t i = 0; i < src->nruns; i++) {
+		r = tl_trace_add_run(dst, &src->runs[i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- JSON writer ------------------------------------------------------------- */
+
+/* json_object_object_add with NULL-value checks folded in: sets *oom on failure. */
+static void put(struct json_object *o, const char *key, struct json_object *v, bool *oom)
+{
+	if (!v || json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		*oom = true;
+	}
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static struct json_object *run_to_json(const struct tl_run *r, bool *oom)
+{
+	struct json_object *o = json_object_new_object(), *lost;
+
+	if (!o) {
+		*oom = true;
+		return NULL;
+	}
+	put(o, "kind", str_or_null(r->kind ? r->kind : ""), oom);
+	if (r->argv) {
+		struct json_object *a = json_object_new_array();
+
+		for (size_t i = 0; a && r->argv[i]; i++) {
+			struct json_object *s = json_object_new_string(r->argv[i]);
+
+			if (!s || json_object_array_add(a, s)) {
+				json_object_put(s);
+				*oom = true;
+			}
+		}
+		put(o, "command", a, oom);
+	}
+	put(o, "pid", json_object_new_int64(r->pid), oom);
+	if (r->target)
+		put(o, "target", str_or_null(r->target), oom);
+	if (r->start)
+		put(o, "start", str_or_null(r->start), oom);
+	put(o, "duration_ms", json_object_new_uint64(r->duration_ms), oom);
+	put(o, "complete", json_object_new_boolean(r->complete), oom);
+	if (r->has_exit_status)
+		put(o, "exit_status", json_object_new_int(r->exit_status), oom);
+	if (r->kernel)
+		put(o, "kernel", str_or_null(r->kernel), oom);
+	if (r->machine)
+		put(o, "machine", str_or_null(r->machine), oom);
+	if (r->tool)
+		put(o, "tool", str_or_null(r->tool), oom);
+	lost = json_object_new_object();
+	for (size_t i = 0; lost && i < r->nlost; i++)
+		put(lost, r->lost[i].name, json_object_new_uint64(r->lost[i].value), oom);
+	put(o, "lost", lost, oom);
+	return o;
+}
+
+static struct json_object *syscall_to_json(enum tl_abi abi, const struct tl_syscall *s, bool *oom)
+{
+	struct json_object *o = json_object_new_object(), *errs;
+	char buf[16];
+
+	(void)abi;
+	if (!o) {
+		*oom = true;
+		return NULL;
+	}
+	if (s->nr >= 0) /* negative: no number on this ABI (hand-written trace) */
+		put(o, "nr", json_object_new_int(s->nr), oom);
+	put(o, "calls", json_object_new_uint64(s->calls), oom);
+	put(o, "ok", json_object_new_uint64(s->ok), oom);
+	errs = json_object_new_object();
+	for (size_t i = 0; errs && i < s->nerrs; i++)
+		put(errs, tl_errno_name(s->errs[i].err, buf),
+		    json_object_new_uint64(s->errs[i].count), oom);
+	put(o, "errors", errs, oom);
+	return o;
+}
+
+int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len)
+{
+	struct json_object *root = json_object_new_object(), *runs, *as, *execs;
+	bool oom = !root;
+	int r;
+
+	if (oom)
+		return tl_err(ENOMEM, "out of memory");
+	put(root, "tailor_trace", json_object_new_int(TL_TRACE_VERSION), &oom);
+	runs = json_object_new_array();
+	for (size_t i = 0; runs && i < t->nruns; i++) {
+		struct json_object *ro = run_to_json(&t->runs[i], &oom);
+
+		if (!ro || json_object_array_add(runs, ro)) {
+			json_object_put(ro);
+			oom = true;
+		}
+	}
+	put(root, "runs", runs, &oom);
+	as = json_object_new_object();
+	for (int a = 0; as && a < TL_ABI_COUNT; a++) {
+		struct json_object *ao;
+
+		if (!t->abi[a].n)
+			continue; /* an ABI that saw nothing is omitted */
+		ao = json_object_new_object();
+		for (size_t i = 0; ao && i < t->abi[a].n; i++)
+			put(ao, t->abi[a].sys[i].name,
+			    syscall_to_json((enum tl_abi)a, &t->abi[a].sys[i], &oom), &oom);
+		put(as, abis[a].name, ao, &oom);
+	}
+	put(root, "abis", as, &oom);
+	execs = json_object_new_array();
+	for (size_t i = 0; execs && i < t->nexecs; i++) {
+		struct json_object *eo = json_object_new_object();
+
+		if (eo) {
+			put(eo, "path", json_object_new_string(t->execs[i].path), &oom);
+			put(eo, "parent", json_object_new_string(t->execs[i].parent), &oom);
+			put(eo, "count", json_object_new_uint64(t->execs[i].count), &oom);
+		}
+		if (!eo || json_object_array_add(execs, eo)) {
+			json_object_put(eo);
+			oom = true;
+		}
+	}
+	put(root, "execs", execs, &oom);
+	r = oom ? tl_err(ENOMEM, "out of memory building the trace JSON")
+	        : tl_json_dump(root, out, len);
+	json_object_put(root);
+	return r;
+}
+
+/* ---- JSON reader ------------------------------------------------------------- */
+
+/* Where the reader is: "abis.x86_64.read.calls", for error messages. */
+struct rd {
+	const char *file;
+	char path[512];
+};
+
+static int rd_err(const struct rd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int rd_err(const struct rd *rd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (rd->path[0])
+		return tl_err(EINVAL, "%s: %s: %s", rd->file, rd->path, msg);
+	return tl_err(EINVAL, "%s: %s", rd->file, msg);
+}
+
+/* Push a path component; returns the old length for rd_pop. */
+static size_t rd_push(struct rd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static size_t rd_push(struct rd *rd, const char *fmt, ...)
+{
+	size_t old = strlen(rd->path);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rd->path + old, sizeof(rd->path) - old, fmt, ap);
+	va_end(ap);
+	return old;
+}
+
+static void rd_pop(struct rd *rd, size_t old)
+{
+	rd->path[old] = '\0';
+}
+
+static const char *type_name(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a number with a fraction or exponent";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "?";
+}
+
+/* Field accessors: the key is pushed onto the path only for the error message. */
+static int get_u64(struct rd *rd, struct json_object *v, const char *key, uint64_t *out)
+{
+	size_t old = key ? rd_push(rd, "%s%s", rd->path[0] ? "." : "", key) : strlen(rd->path);
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+		r = rd_err(rd, "expected a non-negative integer");
+	else
+		*out = json_object_get_uint64(v);
+	rd_pop(rd, old);
+	return r;
+}
+
+static int get_i64(struct rd *rd, struct json_object *v, const char *key, int64_t min, int64_t max,
+                   int64_t *out)
+{
+	size_t old = rd_push(rd, "%s%s", rd->path[0] ? "." : "", key);
+	int64_t x;
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_int)) {
+		r = rd_err(rd, "expected an integer, got %s", type_name(v));
+	} else {
+		x = json_object_get_int64(v);
+		/* json-c clamps to INT64_MAX; values beyond that are out of range too. */
+		if (x < min || x > max || x == INT64_MAX)
+			r = rd_err(rd, "%s is out of range", json_object_get_string(v));
+		else
+			*out = x;
+	}
+	rd_pop(rd, old);
+	return r;
+}
+
+static int get_str(struct rd *rd, struct json_object *v, const char *key, char **out)
+{
+	size_t old = rd_push(rd, "%s%s", rd->path[0] ? "." : "", key);
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_string))
+		r = rd_err(rd, "expected a string, got %s", type_name(v));
+	else if ((size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)))
+		r = rd_err(rd, "contains a NUL character");
+	else if (!(*out = strdup(json_object_get_string(v))))
+		r = tl_err(ENOMEM, "out of memory");
+	rd_pop(rd, old);
+	return r;
+}
+
+static int req_key(struct rd *rd, struct json_object *o, const char *key, struct json_object **v)
+{
+	if (!json_object_object_get_ex(o, key, v))
+		return rd_err(rd, "missing key \"%s\"", key);
+	return 0;
+}
+
+static int expect_type(struct rd *rd, struct json_object *v, enum json_type type, const char *key,
+                       const char *what)
+{
+	size_t old;
+	int r = 0;
+
+	if (json_object_is_type(v, type))
+		return 0;
+	old = key ? rd_push(rd, "%s%s", rd->path[0] ? "." : "", key) : strlen(rd->path);
+	r = rd_err(rd, "expected %s, got %s", what, type_name(v));
+	rd_pop(rd, old);
+	return r;
+}
+
+static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
+{
+	struct json_object *v;
+	int64_t x;
+	int r;
+
+	if ((r = expect_type(rd, o, json_type_object, NULL, "an object")))
+		return r;
+	if ((r = req_key(rd, o, "kind", &v)) || (r = get_str(rd, v, "kind", &run->kind)))
+		return r;
+	if ((r = req_key(rd, o, "complete", &v)) ||
+	    (r = expect_type(rd, v, json_type_boolean, "complete", "a boolean")))
+		return r;
+	run->complete = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "command", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		size_t n;
+
+		if ((r = expect_type(rd, v, json_type_array, "command", "an array of strings")))
+			return r;
+		n = json_object_array_length(v);
+		run->argv = calloc(n + 1, sizeof(*run->argv));
+		if (!run->argv)
+			return tl_err(ENOMEM, "out of memory");
+		for (size_t i = 0; i < n; i++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "command[%zu]", i);
+			/* get_str adds ".": build "command[i]" as one component. */
+			if ((r = get_str(rd, json_object_array_get_idx(v, i), key, &run->argv[i])))
+				return r;
+		}
+	}
+	if (json_object_object_get_ex(o, "pid", &v)) {
+		if ((r = get_i64(rd, v, "pid", 0, INT64_MAX, &x)))
+			return r;
+		run->pid = x;
+	}
+	if (json_object_object_get_ex(o, "target", &v) && !json_object_is_type(v, json_type_null) &&
+	    (r = get_str(rd, v, "target", &run->target)))
+		return r;
+	if (json_object_object_get_ex(o, "start", &v) && (r = get_str(rd, v, "start", &run->start)))
+		return r;
+	if (json_object_object_get_ex(o, "duration_ms", &v) &&
+	    (r = get_u64(rd, v, "duration_ms", &run->duration_ms)))
+		return r;
+	if (json_object_object_get_ex(o, "exit_status", &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		if ((r = get_i64(rd, v, "exit_status", INT32_MIN, INT32_MAX, &x)))
+			return r;
+		run->has_exit_status = true;
+		run->exit_status = (int32_t)x;
+	}
+	if (json_object_object_get_ex(o, "kernel", &v) &&
+	    (r = get_str(rd, v, "kernel", &run->kernel)))
+		return r;
+	if (json_object_object_get_ex(o, "machine", &v) &&
+	    (r = get_str(rd, v, "machine", &run->machine)))
+		return r;
+	if (json_object_object_get_ex(o, "tool", &v) && (r = get_str(rd, v, "tool", &run->tool)))
+		return r;
+	if (json_object_object_get_ex(o, "lost", &v)) {
+		size_t old;
+
+		if ((r = expect_type(rd, v, json_type_object, "lost", "an object")))
+			return r;
+		old = rd_push(rd, ".lost");
+		json_object_object_foreach(v, name, cnt)
+		{
+			uint64_t n;
+
+			if ((r = get_u64(rd, cnt, name, &n)) || (r = tl_run_add_lost(run, name, n)))
+				return r;
+		}
+		rd_pop(rd, old);
+	}
+	return 0;
+}
+
+static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, const char *name,
+                        struct json_object *o)
+{
+	struct json_object *v;
+	struct tl_syscall *s;
+	uint64_t calls, ok;
+	int64_t nr = -1;
+	int r;
+
+	if ((r = expect_type(rd, o, json_type_object, NULL, "an object")))
+		return r;
+	if (!strncmp(name, "__nr_", 5)) {
+		/* A number the recording libseccomp could not name: keep it as it is. */
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(name + 5, &end, 10);
+		if (errno || *end || n < 0 || n > INT32_MAX || end == name + 5)
+			return rd_err(rd, "not a syscall name");
+		nr = n;
+	} else if (!tl_syscall_known(abi, name)) {
+		const struct scmp_version *ver = seccomp_version();
+
+		return rd_err(rd, "unknown syscall for %s (libseccomp %u.%u.%u)", tl_abi_name(abi),
+		              ver->major, ver->minor, ver->micro);
+	}
+	if (json_object_object_get_ex(o, "nr", &v)) {
+		char *known;
+		int64_t x;
+
+		if ((r = get_i64(rd, v, "nr", 0, INT32_MAX, &x)))
+			return r;
+		known = tl_syscall_name(abi, (int)x);
+		/* The number is checked against libseccomp's name; an unnamed number keeps its
+		 * name. */
+		if ((nr >= 0 && x != nr) || (nr < 0 && (!known || strcmp(known, name)))) {
+			free(known);
+			rd_push(rd, ".nr");
+			return rd_err(rd, "%" PRId64 " is not the number of %s on %s", x, name,
+			              tl_abi_name(abi));
+		}
+		free(known);
+		nr = x;
+	}
+	if ((r = req_key(rd, o, "calls", &v)) || (r = get_u64(rd, v, "calls", &calls)) ||
+	    (r = req_key(rd, o, "ok", &v)) || (r = get_u64(rd, v, "ok", &ok)))
+		return r;
+	s = tl_trace_syscall(t, abi, name, (int32_t)nr);
+	if (!s)
+		return tl_err(ENOMEM, "out of memory");
+	s->calls = calls;
+	s->ok = ok;
+	if (json_object_object_get_ex(o, "errors", &v)) {
+		size_t old;
+
+		if ((r = expect_type(rd, v, json_type_object, "errors", "an object")))
+			return r;
+		old = rd_push(rd, ".errors");
+		json_object_object_foreach(v, ename, cnt)
+		{
+			int err = tl_errno_from_name(ename);
+			uint64_t n;
+
+			if (err < 0) {
+				rd_push(rd, ".%s", ename);
+				return rd_err(rd, "unknown errno name");
+			}
+			if ((r = get_u64(rd, cnt, ename, &n)))
+				return r;
+			for (size_t i = 0; i < s->nerrs; i++)
+				if (s->errs[i].err == err) {
+					rd_push(rd, ".%s", ename);
+					return rd_err(rd, "errno %d listed twice", err);
+				}
+			if ((r = tl_syscall_add_errno(s, err, n)))
+				return r;
+		}
+		rd_pop(rd, old);
+	}
+	return 0;
+}
+
+static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *t)
+{
+	struct json_object *v;
+	int64_t ver;
+	int r;
+
+	if (!json_object_is_type(root, json_type_object))
+		return rd_err(rd, "not a tailor trace (the document is %s, not an object)",
+		              type_name(root));
+	if (!json_object_object_get_ex(root, "tailor_trace", &v))
+		return rd_err(rd, "not a tailor trace (no \"tailor_trace\" key)");
+	if ((r = get_i64(rd, v, "tailor_trace", INT64_MIN + 1, INT64_MAX, &ver)))
+		return r;
+	if (ver != TL_TRACE_VERSION) {
+		tl_err(EPROTONOSUPPORT,
+		       "%s: trace format version %" PRId64
+		       " is not supported by this tailor (reads %d)",
+		       rd->file, ver, TL_TRACE_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+
+	if ((r = req_key(rd, root, "runs", &v)) ||
+	    (r = expect_type(rd, v, json_type_array, "runs", "an array")))
+		return r;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct tl_run run = {0};
+		size_t old = rd_push(rd, "runs[%zu]", i);
+
+		r = read_run(rd, json_object_array_get_idx(v, i), &run);
+		if (!r)
+			r = tl_trace_add_run(t, &run);
+		tl_run_free(&run);
+		if (r)
+			return r;
+		rd_pop(rd, old);
+	}
+
+	if ((r = req_key(rd, root, "abis", &v)) ||
+	    (r = expect_type(rd, v, json_type_object, "abis", "an object")))
+		return r;
+	json_object_object_foreach(v, aname, ao)
+	{
+		int abi = tl_abi_from_name(aname);
+		size_t old = rd_push(rd, "abis.%s", aname);
+
+		if (abi < 0)
+			return rd_err(rd, "unknown ABI (expected x86_64, x86 or x32)");
+		if ((r = expect_type(rd, ao, json_type_object, NULL, "an object")))
+			return r;
+		json_object_object_foreach(ao, sname, so)
+		{
+			size_t old2 = rd_push(rd, ".%s", sname);
+
+			if ((r = read_syscall(rd, t, (enum tl_abi)abi, sname, so)))
+				return r;
+			rd_pop(rd, old2);
+		}
+		rd_pop(rd, old);
+	}
+
+	if ((r = req_key(rd, root, "execs", &v)) ||
+	    (r = expect_type(rd, v, json_type_array, "execs", "an array")))
+		return r;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *eo = json_object_array_get_idx(v, i), *f;
+		_cleanup_free_ char *path = NULL, *parent = NULL;
+		uint64_t count;
+		size_t old = rd_push(rd, "execs[%zu]", i);
+
+		if ((r = expect_type(rd, eo, json_type_object, NULL, "an object")) ||
+		    (r = req_key(rd, eo, "path", &f)) || (r = get_str(rd, f, "path", &path)) ||
+		    (r = req_key(rd, eo, "count", &f)) || (r = get_u64(rd, f, "count", &count)))
+			return r;
+		if (json_object_object_get_ex(eo, "parent", &f) &&
+		    (r = get_str(rd, f, "parent", &parent)))
+			return r;
+		if ((r = tl_trace_add_exec(t, path, parent, count)))
+			return r;
+		rd_pop(rd, old);
+	}
+	/* Other top-level keys belong to later v1 additions: ignored by design. */
+	return 0;
+}
+
+int tl_trace_from_json(const char *text, size_t len, const char *name, struct tl_trace *t)
+{
+	struct rd rd = {.file = name ? name : "trace"};
+	struct json_object *root = NULL;
+	int r;
+
+	tl_trace_init(t);
+	if (len > TL_TRACE_MAX_BYTES)
+		return tl_err(EFBIG, "%s: larger than the %u MiB limit for a trace", rd.file,
+		              TL_TRACE_MAX_BYTES >> 20);
+	r = tl_json_parse(text, len, rd.file, &root);
+	if (r)
+		return r;
+	r = read_trace(&rd, root, t);
+	json_object_put(root);
+	if (r)
+		tl_trace_free(t);
+	return r;
+}
+
+int tl_trace_load(const char *path, struct tl_trace *t)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r;
+
+	tl_trace_init(t);
+	r = tl_read_file(path, &buf, &len, TL_TRACE_MAX_BYTES);
+	if (r == -EFBIG)
+		return tl_err(EFBIG, "%s: larger than the %u MiB limit for a trace", path,
+		              TL_TRACE_MAX_BYTES >> 20);
+	if (r)
+		return r;
+	return tl_trace_from_json(buf, len, path, t);
+}
+
+int tl_trace_save(const struct tl_trace *t, const char *path)
+{
+	_cleanup_free_ char *out = NULL;
+	size_t len;
+	int r;
+
+	r = tl_trace_to_json(t, &out, &len);
+	if (r)
+		return r;
+	return tl_write_file_atomic(path, out, len, 0644);
+}
