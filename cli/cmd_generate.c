@@ -1,11 +1,218 @@
 // SPDX-License-Identifier: Apache-2.0
-/* tailor generate: placeholder until its issue lands; fails loudly, never pretends. */
+/* tailor generate: traces -> merged trace -> minimal profile -> one output format. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "tailor/common.h"
+#include "tailor/generate.h"
+#include "tailor/trace.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: tailor generate [-f FORMAT] [-o OUT] [options] TRACE...\n"
+	        "\n"
+	        "Build the least-privilege seccomp profile of the union of the traces:\n"
+	        "every syscall they saw (on every recorded ABI) is allowed, plus the\n"
+	        "loader baseline (execve, exit_group: what `tailor run` needs between\n"
+	        "loading the filter and the application's first instruction).  Output is\n"
+	        "deterministic (docs/generate.md).\n"
+	        "\n"
+	        "options:\n"
+	        "  -f, --format FORMAT      docker (default), oci, k8s, k8s-json, systemd,\n"
+	        "                           pfc, bpf; apparmor is not available yet\n"
+	        "  -o, --output OUT         where to write the profile (default '-': stdout)\n"
+	        "      --default-action A   what any other syscall gets: errno (EPERM, the\n"
+	        "                           default), kill, kill-process, trap, log\n"
+	        "      --args MODE          argument rules: none (default; safe and strict\n"
+	        "                           are not available yet)\n"
+	        "      --runtime RT         none (default: for tailor run); crun and runc\n"
+	        "                           baselines are not available yet\n"
+	        "      --name NAME          profile name for k8s/systemd output (default tailor)\n"
+	        "      --no-enosys-probes   a syscall whose every call failed with ENOSYS is\n"
+	        "                           normally denied with ENOSYS (so library fallbacks\n"
+	        "                           work, e.g. clone3 -> clone); with this option it\n"
+	        "                           gets the default action like any unseen syscall\n"
+	        "  -h, --help               this help\n"
+	        "\n"
+	        "Warnings on stderr when a trace is incomplete or lost events: the profile\n"
+	        "may then miss syscalls the application needs.\n"
+	        "\n"
+	        "exit status: 0 written, 1 an input, the generation or the output failed,\n"
+	        "2 usage error\n");
+}
+
+static int parse_action(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum tl_action a;
+	} acts[] = {
+	    {"errno", TL_ACT_ERRNO},
+	    {"kill", TL_ACT_KILL_THREAD},
+	    {"kill-process", TL_ACT_KILL_PROCESS},
+	    {"trap", TL_ACT_TRAP},
+	    {"log", TL_ACT_LOG},
+	};
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(acts); i++)
+		if (!strcmp(s, acts[i].name))
+			return (int)acts[i].a;
+	return -EINVAL;
+}
+
+/* Say what makes a trace incomplete: the profile may lack syscalls. */
+static void warn_incomplete(const char *path, const struct tl_trace *t)
+{
+	uint64_t lost = tl_trace_lost(t);
+
+	for (size_t i = 0; i < t->nruns; i++)
+		if (!t->runs[i].complete)
+			fprintf(stderr,
+			        "tailor generate: warning: %s: run %zu (%s) is incomplete; the "
+			        "profile may miss syscalls\n",
+			        path, i + 1, t->runs[i].kind);
+	if (lost)
+		fprintf(stderr,
+		        "tailor generate: warning: %s: %" PRIu64 " events were lost while "
+		        "recording; the profile may miss syscalls\n",
+		        path, lost);
+}
+
+enum { OPT_DEFAULT_ACTION = 256, OPT_ARGS, OPT_RUNTIME, OPT_NAME, OPT_NO_ENOSYS };
 
 int cmd_generate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("generate: not implemented in this build");
-	return TL_EXIT_FAIL;
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"default-action", required_argument, NULL, OPT_DEFAULT_ACTION},
+	    {"args", required_argument, NULL, OPT_ARGS},
+	    {"runtime", required_argument, NULL, OPT_RUNTIME},
+	    {"name", required_argument, NULL, OPT_NAME},
+	    {"no-enosys-probes", no_argument, NULL, OPT_NO_ENOSYS},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct tl_gen_opts gopts;
+	struct tl_export_opts eopts = {.name = NULL};
+	struct tl_trace all, one;
+	struct tl_profile prof;
+	const char *out = "-", *fmt_name = "docker";
+	char *data = NULL;
+	size_t len;
+	int c, fmt, ret = TL_EXIT_FAIL;
+
+	tl_gen_opts_init(&gopts);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt_name = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case OPT_DEFAULT_ACTION:
+			c = parse_action(optarg);
+			if (c < 0) {
+				cli_error("generate: unknown default action '%s' (expected errno, "
+				          "kill, kill-process, trap or log)",
+				          optarg);
+				return TL_EXIT_USAGE;
+			}
+			gopts.default_action = (enum tl_action)c;
+			break;
+		case OPT_ARGS:
+			if (!strcmp(optarg, "none"))
+				gopts.args = TL_ARGS_NONE;
+			else if (!strcmp(optarg, "safe"))
+				gopts.args = TL_ARGS_SAFE;
+			else if (!strcmp(optarg, "strict"))
+				gopts.args = TL_ARGS_STRICT;
+			else {
+				cli_error("generate: unknown --args mode '%s' (expected none, safe "
+				          "or strict)",
+				          optarg);
+				return TL_EXIT_USAGE;
+			}
+			break;
+		case OPT_RUNTIME:
+			if (!strcmp(optarg, "none"))
+				gopts.runtime = TL_RUNTIME_NONE;
+			else if (!strcmp(optarg, "crun"))
+				gopts.runtime = TL_RUNTIME_CRUN;
+			else if (!strcmp(optarg, "runc"))
+				gopts.runtime = TL_RUNTIME_RUNC;
+			else {
+				cli_error("generate: unknown runtime '%s' (expected crun, runc or "
+				          "none)",
+				          optarg);
+				return TL_EXIT_USAGE;
+			}
+			break;
+		case OPT_NAME:
+			if (!optarg[0]) {
+				cli_error("generate: --name must not be empty");
+				return TL_EXIT_USAGE;
+			}
+			eopts.name = optarg;
+			break;
+		case OPT_NO_ENOSYS:
+			gopts.enosys_probes = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return TL_EXIT_OK;
+		default:
+			usage(stderr);
+			return TL_EXIT_USAGE;
+		}
+	}
+	fmt = tl_format_from_name(fmt_name);
+	if (fmt < 0) {
+		cli_lib_error("generate");
+		return TL_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		cli_error("generate: no input trace given (see 'tailor generate --help')");
+		return TL_EXIT_USAGE;
+	}
+	if (fmt == TL_FMT_APPARMOR) {
+		cli_error("generate: the apparmor format is not available yet (it needs file "
+		          "and capability recording)");
+		return TL_EXIT_FAIL;
+	}
+	gopts.sources = (const char *const *)&argv[optind];
+
+	tl_trace_init(&all);
+	tl_profile_init(&prof);
+	for (int i = optind; i < argc; i++) {
+		int r = tl_trace_load(argv[i], &one);
+
+		if (!r) {
+			warn_incomplete(argv[i], &one);
+			r = tl_trace_merge(&all, &one);
+		}
+		tl_trace_free(&one);
+		if (r)
+			goto out;
+	}
+	if (tl_generate(&all, &gopts, &prof) ||
+	    tl_export(&prof, (enum tl_format)fmt, &eopts, &data, &len) ||
+	    tl_write_file_atomic(out, data, len, 0644))
+		goto out;
+	ret = TL_EXIT_OK;
+out:
+	if (ret != TL_EXIT_OK)
+		cli_lib_error("generate");
+	free(data);
+	tl_profile_free(&prof);
+	tl_trace_free(&all);
+	return ret;
 }
