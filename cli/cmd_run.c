@@ -1,11 +1,310 @@
 // SPDX-License-Identifier: Apache-2.0
-/* tailor run: placeholder until its issue lands; fails loudly, never pretends. */
+/*
+ * tailor run: apply a seccomp profile, then exec the command (fail closed:
+ * any problem before execve means the command does not run at all).
+ * With --complain, run it under a supervisor that records what the profile
+ * would have denied instead of denying it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "tailor/common.h"
+#include "tailor/loader.h"
+#include "tailor/trace.h"
+
+extern char **environ;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: tailor run --profile PROFILE.json [options] [--] COMMAND [ARG...]\n\n"
+	        "Load a Docker/OCI seccomp profile (no_new_privs set) and exec COMMAND under it.\n"
+	        "COMMAND is looked up in PATH before the filter is loaded.\n\n"
+	        "  -p, --profile FILE  the profile (refused if writable by group or others)\n"
+	        "      --complain      do not deny: record every syscall the profile would deny\n"
+	        "                      (seccomp user notification) and let it proceed\n"
+	        "  -o, --output TRACE  complain trace (default tailor-complain.json)\n"
+	        "      --caps LIST     capabilities for includes/excludes (\"CAP_SYS_ADMIN,...\",\n"
+	        "                      \"none\", \"all\"; default: this process's effective set)\n"
+	        "      --skip-unknown  drop syscall names unknown to this libseccomp from allow\n"
+	        "                      rules (with a warning) instead of failing\n"
+	        "      --force         accept a profile writable by group or others\n"
+	        "  -h, --help          this text\n\n"
+	        "Exit status: the command's (128+N if killed by signal N); 125 tailor failed\n"
+	        "(bad profile, filter not loaded); 126 command not executable; 127 not found.\n");
+}
+
+/* Read the profile through one descriptor, checking the mode of what is read. */
+static int load_profile(const char *path, bool force, struct tl_profile *p)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	struct stat st;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tl_err(errno, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = tl_err(errno, "%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = tl_err(EINVAL, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !force) {
+		r = tl_err(EPERM,
+		           "%s: writable by %s (mode %04o): anyone who can write it controls the "
+		           "sandbox; fix with chmod go-w, or pass --force",
+		           path, (st.st_mode & S_IWOTH) ? "others" : "group",
+		           (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *tmp = realloc(buf, cap = cap ? cap * 2 : 65536);
+
+			if (!tmp || cap > (64u << 20)) {
+				free(tmp);
+				buf = NULL;
+				r = tl_err(EFBIG, "%s: too large or out of memory", path);
+				goto out;
+			}
+			buf = tmp;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = tl_err(errno, "%s: cannot read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	r = tl_profile_from_json(buf, len, path, p);
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+static bool uses_notify(const struct tl_profile *p)
+{
+	if (p->default_action == TL_ACT_NOTIFY)
+		return true;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].action == TL_ACT_NOTIFY)
+			return true;
+	return false;
+}
+
+static int exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return TL_EXIT_TAILOR;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int save_complain(struct tl_trace *t, const char *out, char **argv, pid_t pid,
+                         const char *start, uint64_t ms, int wstatus)
+{
+	char tool[32];
+	struct utsname u;
+	struct tl_run run = {0};
+
+	uname(&u);
+	snprintf(tool, sizeof(tool), "tailor %s", TAILOR_VERSION);
+	run.kind = "complain";
+	run.argv = argv;
+	run.pid = pid;
+	run.start = (char *)start;
+	run.duration_ms = ms;
+	run.complete = true;
+	run.has_exit_status = true;
+	run.exit_status = exit_code(wstatus);
+	run.kernel = u.release;
+	run.machine = u.machine;
+	run.tool = tool;
+	if (tl_trace_add_run(t, &run))
+		return -ENOMEM;
+	return tl_trace_save(t, out);
+}
+
+static int exec_failed(bool loaded)
+{
+	cli_lib_error("run");
+	if (!loaded)
+		return TL_EXIT_TAILOR;
+	return strstr(tl_err_msg(), strerror(ENOENT)) ? TL_EXIT_NOTFOUND : TL_EXIT_NOEXEC;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("run: not implemented in this build");
-	return TL_EXIT_FAIL;
+	static const struct option opts[] = {
+	    {"profile", required_argument, NULL, 'p'}, {"complain", no_argument, NULL, 'C'},
+	    {"output", required_argument, NULL, 'o'},  {"caps", required_argument, NULL, 'c'},
+	    {"skip-unknown", no_argument, NULL, 'u'},  {"force", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	const char *profile = NULL, *out = "tailor-complain.json";
+	struct tl_loader_opts lo = {0};
+	struct tl_profile prof;
+	struct tl_trace trace;
+	scmp_filter_ctx ctx = NULL;
+	char **caps = NULL, **unknown = NULL, *path = NULL;
+	bool force = false, loaded = false;
+	int c, r, rc = TL_EXIT_TAILOR, wstatus;
+
+	tl_profile_init(&prof);
+	tl_trace_init(&trace);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			profile = optarg;
+			break;
+		case 'C':
+			lo.complain = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'c':
+			tl_strv_free(caps);
+			caps = NULL;
+			if (tl_loader_parse_caps(optarg, &caps))
+				goto fail;
+			break;
+		case 'u':
+			lo.skip_unknown = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = TL_EXIT_OK;
+			goto done;
+		default:
+			usage(stderr);
+			goto done;
+		}
+	}
+	if (!profile || optind >= argc) {
+		cli_error("run: %s (see 'tailor run --help')",
+		          !profile ? "--profile is required" : "no command given");
+		goto done;
+	}
+	lo.caps = (const char *const *)caps;
+
+	if (load_profile(profile, force, &prof))
+		goto fail;
+	if (uses_notify(&prof) && !lo.complain) {
+		tl_err(EOPNOTSUPP,
+		       "%s: uses SCMP_ACT_NOTIFY, which needs a supervisor (listenerPath); "
+		       "tailor run provides one only with --complain",
+		       profile);
+		goto fail;
+	}
+	if (lo.skip_unknown) {
+		if (tl_loader_unknown_names(&prof, &lo, &unknown))
+			goto fail;
+		for (size_t i = 0; unknown && unknown[i]; i++)
+			fprintf(
+			    stderr,
+			    "tailor run: warning: %s: syscall \"%s\" unknown to libseccomp, left "
+			    "to the default action\n",
+			    profile, unknown[i]);
+	}
+	r = tl_loader_find_command(argv[optind], &path);
+	if (r) {
+		cli_lib_error("run");
+		rc = r == -ENOENT ? TL_EXIT_NOTFOUND : TL_EXIT_NOEXEC;
+		goto done;
+	}
+	if (tl_loader_build(&prof, &lo, &ctx)) {
+		tl_err_ctx(EINVAL, "%s", profile);
+		goto fail;
+	}
+
+	if (lo.complain) {
+		char start[32];
+		time_t t = time(NULL);
+		uint64_t t0 = now_ms();
+		struct tm tm;
+
+		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+		r = tl_loader_complain(ctx, path, argv + optind, environ, &trace, &wstatus);
+		if (r == -EOPNOTSUPP) {
+			fprintf(
+			    stderr,
+			    "tailor run: %s; complain mode falls back to SCMP_ACT_LOG: the kernel "
+			    "logs what would be denied (audit/dmesg), no trace is written\n",
+			    tl_err_msg());
+			seccomp_release(ctx);
+			ctx = NULL;
+			lo.complain_log = true;
+			if (tl_loader_build(&prof, &lo, &ctx)) {
+				tl_err_ctx(EINVAL, "%s", profile);
+				goto fail;
+			}
+			tl_loader_exec(ctx, path, argv + optind, environ, &loaded);
+			rc = exec_failed(loaded);
+			goto done;
+		}
+		if (r && r != -EPROTO)
+			goto fail;
+		if (r)
+			cli_lib_error("run"); /* some notifications lost: say so, keep the rest */
+		if (save_complain(&trace, out, argv + optind, 0, start, now_ms() - t0, wstatus)) {
+			cli_lib_error("run");
+			rc = TL_EXIT_TAILOR;
+			goto done;
+		}
+		rc = exit_code(wstatus);
+		goto done;
+	}
+
+	fflush(NULL);
+	tl_loader_exec(ctx, path, argv + optind, environ, &loaded);
+	rc = exec_failed(loaded);
+	goto done;
+fail:
+	cli_lib_error("run");
+	rc = TL_EXIT_TAILOR;
+done:
+	if (ctx)
+		seccomp_release(ctx);
+	free(path);
+	tl_strv_free(unknown);
+	tl_strv_free(caps);
+	tl_trace_free(&trace);
+	tl_profile_free(&prof);
+	return rc;
 }

@@ -17,7 +17,17 @@ struct tl_loader_opts {
 	/* Complain mode: every action other than ALLOW becomes NOTIFY (or LOG). */
 	bool complain;
 	bool complain_log; /* use SCMP_ACT_LOG instead of NOTIFY */
+	/*
+	 * Added by the loader: skip names libseccomp does not know (newer than
+	 * the installed libseccomp) instead of failing, but only in rules that
+	 * are more permissive than the default action, where dropping a name
+	 * makes the filter stricter.  tl_loader_unknown_names lists them.
+	 */
+	bool skip_unknown;
 };
+
+/* tl_loader_opts.caps for "no capabilities at all" (an unprivileged container). */
+extern const char *const tl_loader_no_caps[];
 
 /*
  * Build (but do not load) the filter for a profile.  Fails closed: an
@@ -34,5 +44,67 @@ struct tl_loader_summary {
 	unsigned errno_rules; /* names returning an errno */
 	unsigned other;       /* kill/trap/log/notify/trace */
 };
+
+/*
+ * Per-arch summary of the filter tl_loader_build would build: *out is a
+ * malloc'd array of *n entries (native arch first), each counting distinct
+ * syscall names that exist on that arch.  A name is counted once, in the
+ * first class that applies: allowed, conditional, errno_rules, other.
+ */
+int tl_loader_summarize(const struct tl_profile *p, const struct tl_loader_opts *o,
+			struct tl_loader_summary **out, size_t *n);
+
+/* Names of the effective rules unknown to libseccomp on every arch (NULL-terminated, sorted). */
+int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_opts *o,
+			    char ***out);
+
+/* The arches of the filter (native first); *n <= 16.  0 or -errno. */
+int tl_loader_arches(const struct tl_profile *p, const struct tl_loader_opts *o, uint32_t arches[16],
+		     size_t *n);
+
+/*
+ * Parse a capability list for tl_loader_opts.caps: "CAP_SYS_ADMIN,CAP_BPF"
+ * (the CAP_ prefix is optional, case-insensitive), "none" or "" (no caps),
+ * "all".  *out is a NULL-terminated vector to free with tl_strv_free.
+ */
+int tl_loader_parse_caps(const char *list, char ***out);
+
+/* libseccomp's name of an SCMP_ARCH_* value ("x86_64"), "?" if unknown. */
+const char *tl_loader_arch_name(uint32_t arch);
+
+/*
+ * Resolve a command like execvp would (PATH, or _CS_PATH when unset), so
+ * that after the filter is loaded execve is the only syscall left.
+ * -ENOENT: not found (exit 127); -EACCES: found but not executable (126).
+ */
+int tl_loader_find_command(const char *cmd, char **path);
+
+/*
+ * Load a built filter into the calling thread with no_new_privs set.  Keeps
+ * glibc's malloc from returning memory to the kernel afterwards so that no
+ * stray brk/munmap happens between here and execve.
+ */
+int tl_loader_load(scmp_filter_ctx ctx);
+
+/*
+ * Load the filter and execve(path, argv, envp) as the very last step.
+ * Returns only on failure: -errno with a message; *loaded tells whether the
+ * filter was already in force (then the exec itself failed).
+ */
+int tl_loader_exec(scmp_filter_ctx ctx, const char *path, char *const argv[],
+		   char *const envp[], bool *loaded);
+
+/*
+ * Complain mode (the filter built with opts.complain): fork; the child loads
+ * the filter and execs path; the parent takes the child's seccomp listener
+ * (pidfd_getfd), answers every notification with "continue" and records
+ * its (arch, syscall) in `trace` (calls counted) until the child exits.
+ * *wstatus is the child's wait status.  -EOPNOTSUPP (with a message) when
+ * user notification is unavailable before the command ran: fall back to
+ * opts.complain_log.  -errno for other failures.
+ */
+struct tl_trace;
+int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
+		       char *const envp[], struct tl_trace *trace, int *wstatus);
 
 #endif

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Complain mode: run a command under its profile with every denial turned
+ * into a seccomp user notification, let each such call proceed
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE) and record which syscalls they were.
+ *
+ * Handing the listener fd to the supervisor must not need a syscall in the
+ * filtered child (any of them could be notified with nobody listening yet),
+ * so the child only publishes the fd number in shared memory and spins; the
+ * parent copies the fd with pidfd_getfd(2) and then releases the child.
+ * If the child ever blocks before publishing (a syscall inside
+ * seccomp_load), the parent finds the listener in /proc/PID/fd instead.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+
+#include "tailor/common.h"
+#include "tailor/loader.h"
+#include "tailor/trace.h"
+
+#define X32_BIT 0x40000000
+
+struct handoff {
+	int state; /* 0 loading, 1 loaded (fd valid), <0 load failed (-errno) */
+	int fd;    /* the listener, in the child */
+	int ack;   /* 1 go on and exec, -1 give up */
+};
+
+static void on_sigchld(int sig)
+{
+	(void)sig; /* only there to interrupt a blocking receive */
+}
+
+static __attribute__((noreturn)) void child(scmp_filter_ctx ctx, struct handoff *h,
+                                            const char *path, char *const argv[],
+                                            char *const envp[])
+{
+	int r, ack;
+
+	r = tl_loader_load(ctx);
+	if (r) {
+		__atomic_store_n(&h->state, r, __ATOMIC_RELEASE);
+		_exit(125);
+	}
+	h->fd = seccomp_notify_fd(ctx);
+	__atomic_store_n(&h->state, 1, __ATOMIC_RELEASE);
+	while (!(ack = __atomic_load_n(&h->ack, __ATOMIC_ACQUIRE)))
+		__builtin_ia32_pause();
+	if (ack < 0)
+		_exit(125);
+	execve(path, argv, envp);
+	r = errno;
+	dprintf(STDERR_FILENO, "tailor run: %s: cannot execute: %s\n", path, strerror(r));
+	_exit(r == ENOENT ? 127 : 126);
+}
+
+/* The listener's fd number in the child, from /proc/PID/fd; -1 if none. */
+static int find_listener(pid_t pid)
+{
+	char dir[64], link[PATH_MAX], target[64];
+	struct dirent *e;
+	int fd = -1;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while (fd < 0 && (e = readdir(d))) {
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, "anon_inode:seccomp notify"))
+			fd = atoi(e->d_name);
+	}
+	closedir(d);
+	return fd;
+}
+
+static void record(struct tl_trace *t, const struct seccomp_notif *req, uint64_t *lost)
+{
+	struct tl_syscall *s;
+	enum tl_abi abi;
+	int32_t nr = req->data.nr;
+
+	if (req->data.arch == AUDIT_ARCH_X86_64)
+		abi = (nr & X32_BIT) ? TL_ABI_X32 : TL_ABI_X86_64;
+	else if (req->data.arch == AUDIT_ARCH_I386)
+		abi = TL_ABI_X86;
+	else {
+		(*lost)++; /* an ABI the trace model has no place for */
+		return;
+	}
+	s = tl_trace_syscall(t, abi, NULL, nr);
+	if (s)
+		s->calls++;
+	else
+		(*lost)++;
+}
+
+/* Wait for the child to publish its listener; returns the fd number, or -errno. */
+static int wait_loaded(struct handoff *h, pid_t pid)
+{
+	struct timespec ts = {0, 200 * 1000};
+	int state, fd;
+
+	for (unsigned i = 0;; i++) {
+		state = __atomic_load_n(&h->state, __ATOMIC_ACQUIRE);
+		if (state == 1)
+			return h->fd;
+		if (state < 0)
+			return state;
+		if (waitpid(pid, NULL, WNOHANG | __WNOTHREAD) == pid)
+			return -ECHILD;
+		/* After ~100 ms the child may be stuck in a notified call: look for the fd. */
+		if (i > 500 && i % 100 == 0 && (fd = find_listener(pid)) >= 0)
+			return fd;
+		nanosleep(&ts, NULL);
+	}
+}
+
+int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
+                       char *const envp[], struct tl_trace *trace, int *wstatus)
+{
+	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa;
+	struct seccomp_notif_resp *resp = NULL;
+	struct seccomp_notif *req = NULL;
+	struct handoff *h = MAP_FAILED;
+	int pidfd = -1, nfd = -1, fd, r;
+	uint64_t lost = 0;
+	bool reaped = false;
+	pid_t pid = -1;
+
+	*wstatus = 0;
+	if (seccomp_api_get() < 6)
+		return tl_err(
+		    EOPNOTSUPP,
+		    "seccomp user notification needs libseccomp API level 6 (this one: %u)",
+		    seccomp_api_get());
+	r = seccomp_notify_alloc(&req, &resp);
+	if (r < 0)
+		return tl_err(-r, "seccomp_notify_alloc: %s", strerror(-r));
+	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (h == MAP_FAILED) {
+		r = tl_err(errno, "mmap: %s", strerror(errno));
+		goto out;
+	}
+	memset(h, 0, sizeof(*h));
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, &old_sa); /* no SA_RESTART: a receive returns EINTR */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		r = tl_err(errno, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(ctx, h, path, argv, envp);
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	fd = wait_loaded(h, pid);
+	if (fd == -EBUSY || fd == -EINVAL || fd == -ENOSYS || fd == -EOPNOTSUPP) {
+		r = tl_err(EOPNOTSUPP, "the kernel refused a seccomp listener: %s", strerror(-fd));
+		goto out;
+	} else if (fd < 0) {
+		r = fd == -ECHILD
+		        ? tl_err(ECHILD, "the child exited before loading the filter")
+		        : tl_err(-fd, "loading the seccomp filter failed: %s", strerror(-fd));
+		goto out;
+	}
+	if (pidfd >= 0)
+		nfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (nfd < 0) {
+		r = tl_err(EOPNOTSUPP, "cannot take the seccomp listener from the child: %s",
+		           strerror(pidfd < 0 ? ENOSYS : errno));
+		goto out;
+	}
+	__atomic_store_n(&h->ack, 1, __ATOMIC_RELEASE);
+
+	for (bool done = false; !done;) {
+		struct pollfd p[2] = {{.fd = nfd, .events = POLLIN},
+		                      {.fd = pidfd, .events = POLLIN}};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = tl_err(errno, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (p[1].revents)
+			done = true; /* the child exited: serve what is pending, then stop */
+		if (!(p[0].revents & POLLIN)) {
+			if (p[0].revents & (POLLHUP | POLLERR))
+				done = true;
+			continue;
+		}
+		do {
+			memset(req, 0, sizeof(*req)); /* the kernel insists on a zeroed request */
+			r = seccomp_notify_receive(nfd, req);
+			if (r < 0)
+				break; /* EINTR (child gone) or ENOENT (caller gone) */
+			record(trace, req, &lost);
+			memset(resp, 0, sizeof(*resp));
+			resp->id = req->id;
+			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			(void)seccomp_notify_respond(nfd, resp); /* ENOENT: it died meanwhile */
+		} while (done && poll(p, 1, 0) == 1 && (p[0].revents & POLLIN));
+	}
+	if (waitpid(pid, wstatus, 0) < 0) {
+		r = tl_err(errno, "waitpid: %s", strerror(errno));
+		goto out;
+	}
+	reaped = true;
+	r = 0;
+	if (lost)
+		r = tl_err(EPROTO, "%llu notifications could not be recorded",
+		           (unsigned long long)lost);
+out:
+	if (pid > 0 && !reaped) {
+		if (h != MAP_FAILED)
+			__atomic_store_n(&h->ack, -1, __ATOMIC_RELEASE);
+		kill(pid, SIGKILL);
+		waitpid(pid, wstatus, 0);
+	}
+	if (h != MAP_FAILED)
+		sigaction(SIGCHLD, &old_sa, NULL);
+	if (nfd >= 0)
+		close(nfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (h != MAP_FAILED)
+		munmap(h, sizeof(*h));
+	seccomp_notify_free(req, resp);
+	return r;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# tailor run --complain: the command completes, and the trace lists exactly
+# the syscalls the profile would have denied.  Designed as a set difference:
+#   1. deny-all profile in complain mode -> S, every syscall /bin/true makes;
+#   2. profile allowing S minus one syscall X -> the trace must be exactly {X};
+#   3. the profile allowing all of S enforces cleanly (exit 0).
+set -euo pipefail
+: "${TAILOR_BIN:?}"
+command -v python3 >/dev/null || { echo "skip: python3 needed to read traces"; exit 77; }
+[ -x /bin/true ] || { echo "skip: /bin/true missing"; exit 77; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+names() { # trace -> sorted "abi:name" lines
+	python3 -c 'import json,sys
+t=json.load(open(sys.argv[1]))
+for abi,s in sorted(t["abis"].items()):
+    for n in sorted(s): print(abi+":"+n)' "$1"
+}
+profile() { # NAME... -> allow-list profile on stdout
+	python3 -c 'import json,sys
+print(json.dumps({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
+ "syscalls":[{"names":sorted(sys.argv[1:]),"action":"SCMP_ACT_ALLOW"}]}))' "$@"
+}
+
+profile > none.json
+out=$("$TAILOR_BIN" run --complain -o all.json --profile none.json -- /bin/true 2>&1) || {
+	rc=$?
+	echo "$out"
+	echo "FAIL: complain run of /bin/true exited $rc"
+	exit 1
+}
+if grep -q "falls back to SCMP_ACT_LOG" <<<"$out"; then
+	echo "skip: seccomp user notification unavailable here: $out"
+	exit 77
+fi
+mapfile -t all < <(names all.json)
+echo "syscalls of /bin/true: ${all[*]}"
+[ "${#all[@]}" -ge 5 ] || { echo "FAIL: too few syscalls recorded"; exit 1; }
+for abi_name in "${all[@]}"; do
+	[ "${abi_name%%:*}" = x86_64 ] || { echo "FAIL: unexpected ABI in $abi_name"; exit 1; }
+done
+printf '%s\n' "${all[@]}" | grep -qx 'x86_64:execve' || { echo "FAIL: execve missing"; exit 1; }
+
+# The full set enforces cleanly.
+profile "${all[@]#x86_64:}" > full.json
+"$TAILOR_BIN" run --profile full.json -- /bin/true || { echo "FAIL: full profile denied /bin/true"; exit 1; }
+
+# Drop one syscall that returns (exit_group never does), check it comes back, alone.
+for drop in close brk mmap; do
+	printf '%s\n' "${all[@]}" | grep -qx "x86_64:$drop" && break
+done
+mapfile -t keep < <(printf '%s\n' "${all[@]#x86_64:}" | grep -vx "$drop")
+profile "${keep[@]}" > minus.json
+"$TAILOR_BIN" run --complain -o minus-trace.json --profile minus.json -- /bin/true
+got=$(names minus-trace.json)
+[ "$got" = "x86_64:$drop" ] || { echo "FAIL: expected exactly x86_64:$drop, got: $got"; exit 1; }
+python3 -c 'import json,sys
+t=json.load(open(sys.argv[1])); r=t["runs"][0]
+assert r["kind"]=="complain" and r["exit_status"]==0, r' minus-trace.json
+
+# Exit status is the command's.
+set +e
+"$TAILOR_BIN" run --complain -o f.json --profile minus.json -- /bin/false
+rc=$?
+set -e
+[ "$rc" = 1 ] || { echo "FAIL: /bin/false under complain exited $rc"; exit 1; }
+echo "ok: complain mode reported exactly $drop"
