@@ -128,11 +128,24 @@ static int write_all(int fd, const char *data, size_t len)
 int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 {
 	char tmp[PATH_MAX];
+	struct stat st;
 	int fd, r;
 
 	if (!strcmp(path, "-")) {
 		r = write_all(STDOUT_FILENO, data, len);
 		return r ? tl_err(r, "writing to stdout: %s", strerror(-r)) : 0;
+	}
+	/*
+	 * A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+	 * renaming over it would replace the device node with a regular file.
+	 */
+	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return tl_err(errno, "%s: cannot open: %s", path, strerror(errno));
+		r = write_all(fd, data, len);
+		close(fd);
+		return r ? tl_err(r, "%s: cannot write: %s", path, strerror(-r)) : 0;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
 		return tl_err(ENAMETOOLONG, "%s: path too long", path);

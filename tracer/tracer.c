@@ -1,2 +1,584 @@
-/* placeholder: replaced by the recorder */
-int tl_tracer_placeholder;
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Load/attach the BPF recorder, mark targets, drain exec events and build
+ * a trace from the kernel maps.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tailor/common.h"
+#include "tailor/events.h"
+#include "tailor/trace.h"
+#include "tailor/tracer.h"
+#include "recorder.skel.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* 6.9+: a pidfd for one thread */
+#endif
+
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+struct exec_rec {
+	uint64_t old_image, new_image;
+	char *path;
+};
+
+struct tl_tracer {
+	struct recorder_bpf *skel;
+	struct ring_buffer *rb;
+	int ncpus;
+	uint32_t ntargets;
+	char *initial_program;
+	size_t nexecs, cap_execs;
+	struct exec_rec *execs;
+	int oom; /* events dropped in user space for lack of memory */
+};
+
+/* ---- libbpf messages: silent unless verbose; keep what explains a failure */
+
+static bool print_verbose;
+static char load_fail[512]; /* "prog 'x': BPF program load failed: why" */
+static char verifier_last[512];
+static char last_msg[512];
+
+static void keep_line(char *dst, size_t n, const char *src, size_t len)
+{
+	while (len && (src[len - 1] == '\n' || src[len - 1] == ' '))
+		len--;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[8192];
+	const char *p, *end;
+	int n;
+
+	if (print_verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n <= 0)
+		return 0;
+	keep_line(last_msg, sizeof(last_msg), buf, strcspn(buf, "\n"));
+	if ((p = strstr(buf, "BPF program load failed")) && !load_fail[0]) {
+		/* "libbpf: prog 'x': BPF program load failed: why" -> "prog 'x': ...why" */
+		const char *q = strstr(buf, "prog '");
+
+		q = q && q < p ? q : buf;
+		keep_line(load_fail, sizeof(load_fail), q, strcspn(q, "\n"));
+	}
+	/* The verifier log comes as one message; its last real line says why. */
+	if ((p = strstr(buf, "-- BEGIN PROG LOAD LOG --"))) {
+		end = strstr(p, "-- END PROG LOAD LOG --");
+		if (!end)
+			end = buf + strlen(buf);
+		for (;;) {
+			const char *ls;
+
+			while (end > p && (end[-1] == '\n' || end[-1] == ' '))
+				end--;
+			ls = end;
+			while (ls > p && ls[-1] != '\n')
+				ls--;
+			if (ls <= p || end == ls)
+				break;
+			/* skip the statistics trailer */
+			if (strncmp(ls, "processed ", 10) && strncmp(ls, "verification time", 17)) {
+				keep_line(verifier_last, sizeof(verifier_last), ls, end - ls);
+				break;
+			}
+			end = ls;
+		}
+	}
+	return 0;
+}
+
+/* ---- environment --------------------------------------------------------- */
+
+static bool has_caps(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {0};
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &h, d))
+		return geteuid() == 0;
+	eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ULL << 39 /* CAP_BPF */)) && (eff & (1ULL << 38 /* CAP_PERFMON */));
+}
+
+int tl_tracer_check_env(void)
+{
+	if (!has_caps())
+		return tl_err(EPERM,
+		              "recording needs root or CAP_BPF+CAP_PERFMON (running as uid %u "
+		              "without them)",
+		              (unsigned)geteuid());
+	if (access(BTF_PATH, R_OK))
+		return tl_err(ENOENT,
+		              "kernel BTF not found at %s: %s (the kernel needs "
+		              "CONFIG_DEBUG_INFO_BTF=y)",
+		              BTF_PATH, strerror(errno));
+	return 0;
+}
+
+/* ---- open / close ---------------------------------------------------------- */
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct tl_tracer *t = ctx;
+	const struct tl_ev_exec *e = data;
+	struct exec_rec *r;
+
+	if (size < sizeof(*e) || e->type != TL_EV_EXEC)
+		return 0;
+	if (t->nexecs == t->cap_execs) {
+		size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
+		struct exec_rec *n = realloc(t->execs, cap * sizeof(*n));
+
+		if (!n) {
+			t->oom++;
+			return 0;
+		}
+		t->execs = n;
+		t->cap_execs = cap;
+	}
+	r = &t->execs[t->nexecs];
+	r->old_image = e->old_image;
+	r->new_image = e->new_image;
+	r->path = strndup(e->path, sizeof(e->path));
+	if (!r->path) {
+		t->oom++;
+		return 0;
+	}
+	t->nexecs++;
+	return 0;
+}
+
+static int attach_all(struct tl_tracer *t)
+{
+	/* Inheritance and exec first, so no descendant escapes; syscalls last. */
+	struct bpf_program *progs[] = {
+	    t->skel->progs.tl_fork,     t->skel->progs.tl_exec,      t->skel->progs.tl_exit,
+	    t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
+	};
+	struct bpf_link **links[] = {
+	    &t->skel->links.tl_fork,     &t->skel->links.tl_exec,      &t->skel->links.tl_exit,
+	    &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
+	};
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(progs); i++) {
+		struct bpf_link *link = bpf_program__attach(progs[i]);
+
+		if (!link) {
+			int err = errno;
+
+			return tl_err(err, "attaching BPF program '%s' (%s) failed: %s%s%s",
+			              bpf_program__name(progs[i]),
+			              bpf_program__section_name(progs[i]), strerror(err),
+			              last_msg[0] ? ": " : "", last_msg);
+		}
+		*links[i] = link;
+	}
+	return 0;
+}
+
+int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
+{
+	struct tl_tracer *t;
+	int err;
+
+	*out = NULL;
+	print_verbose = o && o->verbose;
+	load_fail[0] = verifier_last[0] = last_msg[0] = 0;
+	libbpf_set_print(libbpf_print);
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return tl_err(ENOMEM, "out of memory");
+	t->ntargets = o && o->max_targets ? o->max_targets : 1;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		err = tl_err(-t->ncpus, "cannot count possible CPUs: %s", strerror(-t->ncpus));
+		goto out;
+	}
+	t->skel = recorder_bpf__open();
+	if (!t->skel) {
+		err = tl_err(errno, "opening the BPF recorder failed: %s%s%s", strerror(errno),
+		             last_msg[0] ? ": " : "", last_msg);
+		goto out;
+	}
+	err = bpf_map__set_max_entries(t->skel->maps.tl_counts, t->ntargets * TL_TARGET_SLOTS);
+	if (err) {
+		err = tl_err(-err, "sizing the counter map: %s", strerror(-err));
+		goto out;
+	}
+	err = recorder_bpf__load(t->skel);
+	if (err) {
+		if (load_fail[0])
+			err = tl_err(-err, "loading the BPF recorder failed: %s%s%s", load_fail,
+			             verifier_last[0] ? "; verifier: " : "", verifier_last);
+		else
+			err = tl_err(-err, "loading the BPF recorder failed: %s%s%s",
+			             strerror(-err), last_msg[0] ? ": " : "", last_msg);
+		goto out;
+	}
+	err = attach_all(t);
+	if (err)
+		goto out;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.tl_events), on_event, t, NULL);
+	if (!t->rb) {
+		err = tl_err(errno, "creating the event ring buffer reader: %s", strerror(errno));
+		goto out;
+	}
+	*out = t;
+	t = NULL;
+	err = 0;
+out:
+	tl_tracer_close(t);
+	return err;
+}
+
+void tl_tracer_close(struct tl_tracer *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	recorder_bpf__destroy(t->skel);
+	for (size_t i = 0; i < t->nexecs; i++)
+		free(t->execs[i].path);
+	free(t->execs);
+	free(t->initial_program);
+	free(t);
+}
+
+/* ---- marking ---------------------------------------------------------------- */
+
+int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
+{
+	struct tl_mark m = {
+	    .target = target,
+	    .state = armed ? TL_MARK_ARMED : TL_MARK_ACTIVE,
+	};
+
+	if (target >= t->ntargets)
+		return tl_err(EINVAL, "target id %u out of range", target);
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_ANY))
+		return tl_err(errno, "marking the target task: %s", strerror(errno));
+	return 0;
+}
+
+static int pidfd_open_(pid_t pid, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+/* Mark one thread; -ESRCH if it is gone (not an error for the caller). */
+static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, bool *leader_only)
+{
+	int fd, err;
+
+	fd = pidfd_open_(tid, tid == pid ? 0 : PIDFD_THREAD);
+	if (fd < 0 && errno == EINVAL && tid != pid) {
+		/* Before 6.9 there are no thread pidfds: only the leader can be marked. */
+		*leader_only = true;
+		return 0;
+	}
+	if (fd < 0)
+		return errno == ESRCH ? -ESRCH
+		                      : tl_err(errno, "pidfd_open(%d): %s", tid, strerror(errno));
+	err = tl_tracer_mark_pidfd(t, fd, target, false);
+	close(fd);
+	return err;
+}
+
+int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
+{
+	char dir[64];
+	pid_t *seen = NULL;
+	size_t nseen = 0, cap = 0;
+	bool leader_only = false, added;
+	int err = 0, pass;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	err = mark_tid(t, pid, pid, target, &leader_only);
+	if (err == -ESRCH)
+		return tl_err(ESRCH, "process %d does not exist", pid);
+	if (err)
+		return err;
+	/* Rescan until stable: threads started by unmarked threads show up. */
+	for (pass = 0; pass < 100; pass++) {
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			return errno == ENOENT
+			           ? tl_err(ESRCH, "process %d exited", pid)
+			           : tl_err(errno, "reading %s: %s", dir, strerror(errno));
+		added = false;
+		while ((de = readdir(d))) {
+			pid_t tid = atoi(de->d_name);
+			size_t i;
+
+			if (tid <= 0 || tid == pid)
+				continue;
+			for (i = 0; i < nseen && seen[i] != tid; i++)
+				;
+			if (i < nseen)
+				continue;
+			if (nseen == cap) {
+				pid_t *n = realloc(seen, (cap = cap ? cap * 2 : 64) * sizeof(*n));
+
+				if (!n) {
+					err = tl_err(ENOMEM, "out of memory");
+					closedir(d);
+					goto out;
+				}
+				seen = n;
+			}
+			seen[nseen++] = tid;
+			err = mark_tid(t, pid, tid, target, &leader_only);
+			if (err && err != -ESRCH) {
+				closedir(d);
+				goto out;
+			}
+			err = 0;
+			added = true;
+		}
+		closedir(d);
+		if (!added)
+			break;
+	}
+	if (leader_only)
+		fprintf(stderr,
+		        "tailor: warning: this kernel has no thread pidfds (PIDFD_THREAD, "
+		        "6.9+): only the main thread of %d and its future children are "
+		        "recorded\n",
+		        pid);
+out:
+	free(seen);
+	return err;
+}
+
+int tl_tracer_set_initial_program(struct tl_tracer *t, const char *path)
+{
+	char *p = strdup(path ? path : "");
+
+	if (!p)
+		return tl_err(ENOMEM, "out of memory");
+	free(t->initial_program);
+	t->initial_program = p;
+	return 0;
+}
+
+/* ---- events and statistics ---------------------------------------------------- */
+
+int tl_tracer_event_fd(struct tl_tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
+}
+
+int tl_tracer_consume(struct tl_tracer *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	if (n < 0)
+		return tl_err(-n, "reading events: %s", strerror(-n));
+	return 0;
+}
+
+/* Sum one counter slot over CPUs. */
+static int read_count(struct tl_tracer *t, uint32_t idx, struct tl_count *sum,
+                      struct tl_count *vals)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_counts);
+
+	if (bpf_map_lookup_elem(fd, &idx, vals))
+		return tl_err(errno, "reading syscall counters: %s", strerror(errno));
+	sum->calls = sum->ok = 0;
+	for (int c = 0; c < t->ncpus; c++) {
+		sum->calls += vals[c].calls;
+		sum->ok += vals[c].ok;
+	}
+	return 0;
+}
+
+int tl_tracer_stats(struct tl_tracer *t, uint32_t target, struct tl_tracer_stats *s)
+{
+	struct tl_count *vals, sum;
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	vals = calloc(t->ncpus, sizeof(*vals));
+	if (!vals)
+		return tl_err(ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < TL_TARGET_SLOTS; i++) {
+		err = read_count(t, target * TL_TARGET_SLOTS + i, &sum, vals);
+		if (err)
+			goto out;
+		s->calls += sum.calls;
+		if (sum.calls || sum.ok)
+			s->distinct++;
+	}
+	s->events = t->skel->bss->tl_stats[TL_STAT_EVENTS];
+	s->drops = t->skel->bss->tl_stats[TL_STAT_DROPS] + t->oom;
+	s->err_drops = t->skel->bss->tl_stats[TL_STAT_ERR_DROPS];
+	s->big_nr = t->skel->bss->tl_stats[TL_STAT_BIG_NR];
+	s->forks = t->skel->bss->tl_stats[TL_STAT_FORKS];
+	s->exits = t->skel->bss->tl_stats[TL_STAT_EXITS];
+out:
+	free(vals);
+	return err;
+}
+
+/* ---- building the trace --------------------------------------------------------- */
+
+static int cmp_new_image(const void *a, const void *b)
+{
+	const struct exec_rec *x = a, *y = b;
+
+	return x->new_image < y->new_image ? -1 : x->new_image > y->new_image;
+}
+
+static int collect_execs(struct tl_tracer *t, struct tl_trace *trace)
+{
+	struct exec_rec *sorted;
+	int err = 0;
+
+	if (!t->nexecs)
+		return 0;
+	sorted = malloc(t->nexecs * sizeof(*sorted));
+	if (!sorted)
+		return tl_err(ENOMEM, "out of memory");
+	memcpy(sorted, t->execs, t->nexecs * sizeof(*sorted));
+	qsort(sorted, t->nexecs, sizeof(*sorted), cmp_new_image);
+	for (size_t i = 0; i < t->nexecs; i++) {
+		const struct exec_rec *e = &t->execs[i], *parent = NULL;
+		struct exec_rec key = {.new_image = e->old_image};
+		const char *ppath = "";
+
+		if (e->old_image)
+			parent = bsearch(&key, sorted, t->nexecs, sizeof(*sorted), cmp_new_image);
+		if (parent)
+			ppath = parent->path;
+		else if (!e->old_image && t->initial_program)
+			ppath = t->initial_program;
+		err = tl_trace_add_exec(trace, e->path, ppath, 1);
+		if (err)
+			break;
+	}
+	free(sorted);
+	return err;
+}
+
+static int collect_errs(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_errs);
+	struct tl_err_key key, next, *prev = NULL;
+	uint64_t count;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key.target != target || key.abi >= TL_ABI_COUNT)
+			continue;
+		if (bpf_map_lookup_elem(fd, &key, &count))
+			continue; /* deleted meanwhile: cannot happen, nothing deletes */
+		struct tl_syscall *s = tl_trace_syscall(trace, key.abi, NULL, (int32_t)key.nr);
+
+		if (!s)
+			return tl_err(ENOMEM, "out of memory");
+		err = tl_syscall_add_errno(s, key.err, count);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *trace,
+                      struct tl_run *run)
+{
+	struct tl_count *vals, sum;
+	int err;
+
+	if (target >= t->ntargets)
+		return tl_err(EINVAL, "target id %u out of range", target);
+	vals = calloc(t->ncpus, sizeof(*vals));
+	if (!vals)
+		return tl_err(ENOMEM, "out of memory");
+	tl_tracer_consume(t);
+	for (uint32_t abi = 0; abi < TL_EV_ABI_N; abi++) {
+		for (uint32_t nr = 0; nr < TL_NR_MAX; nr++) {
+			struct tl_syscall *s;
+
+			err = read_count(t, (target * TL_EV_ABI_N + abi) * TL_NR_MAX + nr, &sum,
+			                 vals);
+			if (err)
+				goto out;
+			if (!sum.calls && !sum.ok)
+				continue;
+			s = tl_trace_syscall(trace, abi, NULL, (int32_t)nr);
+			if (!s) {
+				err = tl_err(ENOMEM, "out of memory");
+				goto out;
+			}
+			s->calls += sum.calls;
+			s->ok += sum.ok;
+		}
+	}
+	err = collect_errs(t, target, trace);
+	if (err)
+		goto out;
+	/*
+	 * A syscall seen only at exit still counts.  Also keeps calls >= returns
+	 * when a forked child returns from clone (not counted) — belt and braces.
+	 */
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++) {
+		for (size_t i = 0; i < trace->abi[abi].n; i++) {
+			struct tl_syscall *s = &trace->abi[abi].sys[i];
+			uint64_t ret = s->ok;
+
+			for (size_t j = 0; j < s->nerrs; j++)
+				ret += s->errs[j].count;
+			if (s->calls < ret)
+				s->calls = ret;
+		}
+	}
+	err = collect_execs(t, trace);
+	if (err)
+		goto out;
+	if (run) {
+		struct tl_tracer_stats st;
+
+		err = tl_tracer_stats(t, target, &st);
+		if (err)
+			goto out;
+		err = tl_run_add_lost(run, "events", st.drops);
+		if (!err && st.err_drops)
+			err = tl_run_add_lost(run, "errnos", st.err_drops);
+		if (!err && st.big_nr)
+			err = tl_run_add_lost(run, "syscall_nr_out_of_range", st.big_nr);
+	}
+out:
+	free(vals);
+	return err;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The few kernel types the recorder touches, hand-written so the build does
+ * not need /sys/kernel/btf/vmlinux.  preserve_access_index makes every field
+ * access a CO-RE relocation: libbpf resolves it against the running kernel's
+ * BTF by name, so only the fields used need to be declared, in any order.
+ */
+#ifndef TAILOR_VMLINUX_MIN_H
+#define TAILOR_VMLINUX_MIN_H
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef __u8 u8;
+typedef __u32 u32;
+typedef __s32 s32;
+typedef __u64 u64;
+typedef __s64 s64;
+typedef int pid_t;
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+/* UAPI constants (include/uapi/linux/bpf.h); values are ABI, never change. */
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
+};
+
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+	BPF_EXIST = 2,
+};
+
+enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+
+enum {
+	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
+};
+
+/* arch/x86/include/asm/thread_info.h: set while a task is in a compat syscall. */
+#define TS_COMPAT 0x0002
+
+struct pt_regs {
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct thread_info {
+	u32 status;
+} __attribute__((preserve_access_index));
+
+struct bpf_local_storage;
+
+struct task_struct {
+	struct thread_info thread_info;
+	struct bpf_local_storage *bpf_storage; /* NULL: no task storage at all */
+	pid_t pid;
+	pid_t tgid;
+} __attribute__((preserve_access_index));
+
+struct linux_binprm {
+	const char *filename;
+} __attribute__((preserve_access_index));
+
+#endif

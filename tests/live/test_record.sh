@@ -1,0 +1,166 @@
+#!/bin/bash
+# Live test of `tailor record`: the trace of a known workload against strace's
+# ground truth, ABIs, errnos, exit statuses, signals, --pid.  Needs root + BTF.
+set -u
+skip() { echo "SKIP: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+TAILOR=${TAILOR_BIN:-}
+PROGS=${TAILOR_PROGS:-}
+[ -x "$TAILOR" ] || skip "TAILOR_BIN not set or not executable"
+[ -x "$PROGS/workload" ] || skip "TAILOR_PROGS/workload not built"
+[ "$(id -u)" = 0 ] || skip "needs root (CAP_BPF+CAP_PERFMON)"
+[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
+command -v python3 >/dev/null || skip "python3 missing (used to read traces)"
+command -v strace >/dev/null || skip "strace missing (ground truth)"
+
+T=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+
+# q TRACE PYTHON-EXPR: evaluate an expression over the trace t; print it.
+q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
+check() { # check TRACE PYTHON-BOOL MESSAGE
+	[ "$(q "$1" "bool($2)")" = True ] || fail "$3"
+}
+
+# ---- 1. the workload versus strace ---------------------------------------------
+"$TAILOR" record -q -o "$T/w.json" -- "$PROGS/workload" 2>"$T/err" || fail "record workload: $?: $(cat "$T/err")"
+[ -s "$T/err" ] && fail "record wrote to stderr with -q: $(cat "$T/err")"
+strace -f -qq -o "$T/strace" "$PROGS/workload" || fail "workload under strace failed"
+sed -E -n 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p; s/^[0-9]+ +<\.\.\. ([a-z_0-9]+) resumed>.*/\1/p' "$T/strace" |
+	grep -v '^syscall_' | sort -u >"$T/truth"
+[ "$(wc -l <"$T/truth")" -gt 20 ] || fail "strace ground truth looks empty"
+q "$T/w.json" "'\n'.join(sorted(t['abis']['x86_64']))" >"$T/seen"
+missing=$(comm -23 "$T/truth" "$T/seen")
+[ -z "$missing" ] || fail "syscalls strace saw but the trace lacks: $(echo $missing)"
+echo "ok: all $(wc -l <"$T/truth") strace syscalls are in the trace"
+
+# descendants: thread, fork, exec, daemonized grandchild
+for s in sysinfo getpriority getppid sched_yield times getpgid setsid getsid chdir exit exit_group; do
+	check "$T/w.json" "'$s' in t['abis']['x86_64']" "descendant syscall $s missing"
+done
+# tailor's own syscalls (parent and pre-exec child) are absent
+for s in bpf pidfd_open signalfd4 poll ppoll; do
+	check "$T/w.json" "'$s' not in t['abis'].get('x86_64', {})" "tailor's own syscall $s recorded"
+done
+# errnos
+check "$T/w.json" "t['abis']['x86_64']['openat']['errors'].get('ENOENT', 0) >= 1" "openat ENOENT missing"
+check "$T/w.json" "any(s['nr'] == 999 and s['errors'].get('ENOSYS') == 1 for s in t['abis']['x86_64'].values())" \
+	"syscall 999 with ENOSYS missing"
+# execve counted although it began before the mark became active
+check "$T/w.json" "t['abis']['x86_64']['execve']['calls'] == 2 and t['abis']['x86_64']['execve']['ok'] == 2" \
+	"execve should be 2 calls, 2 ok"
+check "$T/w.json" "t['abis']['x86_64']['exit_group']['calls'] >= 4" "exit_group of every process"
+# exec records and run metadata
+check "$T/w.json" "{(e['path'], e['parent']) for e in t['execs']} == {('$PROGS/workload', ''), ('/proc/self/exe', '$PROGS/workload')}" \
+	"exec records: $(q "$T/w.json" "t['execs']")"
+check "$T/w.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 0 and t['runs'][0]['kind'] == 'command'" \
+	"run metadata: $(q "$T/w.json" "t['runs']")"
+echo "ok: descendants, errnos, execs, tailor's syscalls absent"
+
+# ---- 2. 32-bit program: syscalls under the x86 ABI -------------------------------
+if [ -x "$PROGS/workload_32" ]; then
+	"$TAILOR" record -q -o "$T/w32.json" -- "$PROGS/workload_32" || fail "record workload_32: $?"
+	for s in getuid32 time nice mmap2; do
+		check "$T/w32.json" "'$s' in t['abis'].get('x86', {})" "x86 syscall $s missing"
+	done
+	check "$T/w32.json" "t['abis']['x86']['open']['errors'] == {'ENOENT': 1}" "x86 open ENOENT missing"
+	check "$T/w32.json" "'getuid32' not in t['abis'].get('x86_64', {})" "ia32 syscall counted as x86_64"
+	echo "ok: 32-bit syscalls under x86"
+else
+	echo "note: workload_32 not built (gcc-multilib?), ABI check skipped"
+fi
+
+# ---- 3. exit statuses --------------------------------------------------------------------
+"$TAILOR" record -q -o "$T/e.json" -- "$PROGS/workload" 3
+[ $? = 3 ] || fail "exit status 3 not propagated"
+check "$T/e.json" "t['runs'][0]['exit_status'] == 3" "exit_status 3 not in trace"
+"$TAILOR" record -q -o "$T/k.json" -- sh -c 'kill -9 $$'
+[ $? = 137 ] || fail "SIGKILL should give 137"
+check "$T/k.json" "t['runs'][0]['exit_status'] == 137" "exit_status 137 not in trace"
+echo "ok: exit statuses 3 and 137"
+
+# -o to a device writes through it, never renames over it
+"$TAILOR" record -q -o /dev/null -- true || fail "-o /dev/null: exit $?"
+[ -c /dev/null ] || fail "-o /dev/null replaced the device node"
+
+# ---- 4. command not found / not executable ------------------------------------------
+"$TAILOR" record -q -o "$T/nf.json" -- tailor-no-such-command 2>"$T/err"
+rc=$?
+[ $rc = 127 ] || fail "command not found: exit $rc, want 127"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "command not found: want one line, got: $(cat "$T/err")"
+[ -e "$T/nf.json" ] && fail "trace written for a command not found"
+printf 'x' >"$T/noexec"
+"$TAILOR" record -q -o "$T/ne.json" -- "$T/noexec" 2>"$T/err"
+rc=$?
+[ $rc = 126 ] || fail "not executable: exit $rc, want 126"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "not executable: want one line, got: $(cat "$T/err")"
+echo "ok: 127 and 126 with one line: $(cat "$T/err")"
+
+# not privileged: 125 and one line naming the capabilities
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TAILOR" record -q -o /dev/null -- true 2>"$T/err"
+	rc=$?
+	[ $rc = 125 ] || fail "unprivileged: exit $rc, want 125"
+	[ "$(wc -l <"$T/err")" = 1 ] && grep -q CAP_BPF "$T/err" || fail "unprivileged: $(cat "$T/err")"
+	echo "ok: unprivileged -> 125: $(cat "$T/err")"
+fi
+
+# ---- 5. SIGTERM to tailor: forwarded, trace written, marked incomplete -------------
+"$TAILOR" record -q -o "$T/sig.json" -- sleep 30 2>"$T/err" &
+tp=$!
+sleep 1.5
+kill -TERM $tp
+wait $tp
+rc=$?
+[ $rc = 143 ] || fail "SIGTERM: exit $rc, want 143 (sleep killed by the forwarded SIGTERM)"
+[ -s "$T/sig.json" ] || fail "SIGTERM: no trace written"
+check "$T/sig.json" "not t['runs'][0]['complete']" "SIGTERM: trace not marked incomplete"
+check "$T/sig.json" "'clock_nanosleep' in t['abis']['x86_64'] or 'nanosleep' in t['abis']['x86_64']" \
+	"SIGTERM: sleep's syscalls missing"
+echo "ok: SIGTERM -> trace written, incomplete, exit 143"
+
+# ---- 6. --pid on a running loop --------------------------------------------------------------
+bash -c 'while :; do /bin/sleep 0.1; done' &
+lp=$!
+sleep 0.3
+"$TAILOR" record -q -o "$T/pid.json" --pid $lp 2>"$T/err" &
+tp=$!
+sleep 1.5
+kill -TERM $lp
+wait $tp
+rc=$?
+[ $rc = 0 ] || fail "--pid: exit $rc: $(cat "$T/err")"
+check "$T/pid.json" "t['runs'][0]['kind'] == 'pid' and t['runs'][0]['pid'] == $lp" "--pid run metadata"
+check "$T/pid.json" "t['runs'][0]['complete']" "--pid ended by the process exit: should be complete"
+for s in clone wait4 execve clock_nanosleep; do
+	check "$T/pid.json" "'$s' in t['abis']['x86_64']" "--pid: $s missing"
+done
+check "$T/pid.json" "('/bin/sleep', '/usr/bin/bash') in {(e['path'], e['parent']) for e in t['execs']}" \
+	"--pid: exec of /bin/sleep by bash missing: $(q "$T/pid.json" "t['execs']")"
+echo "ok: --pid records the loop, its children and their execs"
+
+# --pid stopped by SIGINT: trace incomplete, target untouched
+sleep 30 &
+sp=$!
+"$TAILOR" record -q -o "$T/pid2.json" --pid $sp &
+tp=$!
+sleep 1.5
+kill -INT $tp
+wait $tp || fail "--pid + SIGINT: exit $?"
+kill -0 $sp || fail "--pid: target was signalled"
+kill $sp
+check "$T/pid2.json" "not t['runs'][0]['complete']" "--pid + SIGINT: trace should be incomplete"
+echo "ok: --pid stopped by SIGINT, target left alone"
+
+# --pid on a process whose threads predate tailor: each thread is marked
+"$PROGS/spinner" 3 &
+sp=$!
+sleep 0.3
+"$TAILOR" record -q -o "$T/pid3.json" --pid $sp || fail "--pid spinner: exit $?"
+for s in getppid sysinfo getpriority exit_group; do
+	check "$T/pid3.json" "'$s' in t['abis']['x86_64']" "--pid: thread syscall $s missing"
+done
+echo "ok: --pid marks existing threads"
+echo PASS

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * A recording session: spawn (or attach to) the target, mark it, wait, and
+ * write the trace.
+ *
+ * Spawn without a start race: the child is forked, blocks on a pipe, is
+ * marked ARMED from here through its pidfd, then released; it turns ACTIVE
+ * at its own execve, so tailor's pre-exec syscalls are never counted and
+ * the program's first instruction is.
+ *
+ * Signals: SIGINT/SIGTERM/SIGHUP to tailor stop the recording.  A signal
+ * sent by a process (kill) is forwarded to the command; one from the
+ * terminal is not (the command's process group got it already).  tailor
+ * then waits up to grace_ms for the command to end, to keep its exit
+ * status, and writes the trace marked incomplete.  A second signal stops
+ * the wait.  In --pid mode nothing is forwarded: the process is not ours.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tailor/common.h"
+#include "tailor/trace.h"
+#include "tailor/tracer.h"
+
+extern char **environ;
+
+#define TARGET_ID 0
+
+struct session {
+	const struct tl_rec_opts *o;
+	struct tl_tracer *tr;
+	pid_t pid;
+	int pidfd, sigfd;
+	bool child_done;
+	int status; /* wait status of our child */
+	bool interrupted;
+	int signal;
+	bool status_line;
+	bool command_error; /* the command could not be executed */
+	struct timespec t0;
+	time_t start;
+};
+
+static uint64_t ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(((int64_t)(now.tv_sec - t0->tv_sec) * 1000000000 +
+	                   (now.tv_nsec - t0->tv_nsec)) /
+	                  1000000);
+}
+
+/* ---- resolving the command before forking --------------------------------- */
+
+static int check_exec(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (access(path, X_OK))
+		return -errno;
+	return 0;
+}
+
+/* Like execvp's search, so "not found" and "not executable" are told apart. */
+static int resolve(const char *cmd, char **out)
+{
+	const char *path = getenv("PATH");
+	int first_err = -ENOENT, err;
+	char buf[PATH_MAX];
+
+	*out = NULL;
+	if (!cmd[0])
+		return tl_err(ENOENT, "command not found: ''");
+	if (strchr(cmd, '/')) {
+		err = check_exec(cmd);
+		if (err)
+			return tl_err(-err, "%s: %s", cmd, strerror(-err));
+		*out = strdup(cmd);
+		return *out ? 0 : tl_err(ENOMEM, "out of memory");
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, n ? path : ".", "/", cmd);
+		err = check_exec(buf);
+		if (!err) {
+			*out = strdup(buf);
+			return *out ? 0 : tl_err(ENOMEM, "out of memory");
+		}
+		if (err != -ENOENT && err != -ENOTDIR && first_err == -ENOENT)
+			first_err = err;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	if (first_err == -ENOENT)
+		return tl_err(ENOENT, "%s: command not found", cmd);
+	return tl_err(-first_err, "%s: %s", cmd, strerror(-first_err));
+}
+
+/* ---- the child ---------------------------------------------------------------- */
+
+static void __attribute__((noreturn))
+child_main(const char *path, char **argv, int go_fd, int err_fd, const sigset_t *mask)
+{
+	char c;
+	int e;
+
+	/* Back to the caller's signal mask; dispositions were never changed. */
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (read(go_fd, &c, 1) != 1)
+		_exit(125); /* tailor failed before marking us: do not run unrecorded */
+	close(go_fd);
+	execve(path, argv, environ);
+	e = errno;
+	if (write(err_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
+{
+	int go[2] = {-1, -1}, ep[2] = {-1, -1}, err, e;
+	ssize_t n;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
+		err = tl_err(errno, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	s->pid = fork();
+	if (s->pid < 0) {
+		err = tl_err(errno, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (s->pid == 0) {
+		close(go[1]);
+		close(ep[0]);
+		child_main(path, s->o->argv, go[0], ep[1], oldmask);
+	}
+	close(go[0]);
+	close(ep[1]);
+	go[0] = ep[1] = -1;
+	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	if (s->pidfd < 0) {
+		err = tl_err(errno, "pidfd_open(%d): %s", s->pid, strerror(errno));
+		goto kill;
+	}
+	err = tl_tracer_mark_pidfd(s->tr, s->pidfd, TARGET_ID, true);
+	if (err)
+		goto kill;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	s->start = time(NULL);
+	if (write(go[1], "g", 1) != 1) {
+		err = tl_err(errno, "releasing the child: %s", strerror(errno));
+		goto kill;
+	}
+	close(go[1]);
+	go[1] = -1;
+	/* EOF: execve succeeded (the pipe is close-on-exec). */
+	do
+		n = read(ep[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof(e)) {
+		waitpid(s->pid, NULL, 0);
+		s->child_done = true;
+		err = tl_err(e, "%s: %s", s->o->argv[0], strerror(e));
+		s->command_error = true;
+		goto out;
+	}
+	err = 0;
+	goto out;
+kill:
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	s->child_done = true;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	return err;
+}
+
+/* ---- waiting ------------------------------------------------------------------- */
+
+static void status_line(struct session *s, bool final)
+{
+	struct tl_tracer_stats st;
+
+	if (!s->status_line)
+		return;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	if (tl_tracer_stats(s->tr, TARGET_ID, &st))
+		return;
+	fprintf(stderr,
+	        "\r\033[Ktailor: recording pid %d: %llu syscalls (%llu distinct), %llu events, "
+	        "%llu drops",
+	        s->pid, (unsigned long long)st.calls, (unsigned long long)st.distinct,
+	        (unsigned long long)st.events, (unsigned long long)st.drops);
+}
+
+/* Reap our child if it ended; true when the target is gone. */
+static bool target_gone(struct session *s)
+{
+	if (s->o->argv) {
+		int st;
+		pid_t r = waitpid(s->pid, &st, WNOHANG);
+
+		if (r == s->pid) {
+			s->child_done = true;
+			s->status = st;
+			return true;
+		}
+		return false;
+	}
+	struct pollfd p = {.fd = s->pidfd, .events = POLLIN};
+	return poll(&p, 1, 0) == 1;
+}
+
+static void on_signal(struct session *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (s->interrupted)
+		return;
+	s->interrupted = true;
+	s->signal = (int)si.ssi_signo;
+	/* Forward kill(1)-style signals; the terminal already signalled the group. */
+	if (s->o->argv && !s->child_done && si.ssi_code != SI_KERNEL && (pid_t)si.ssi_pid != s->pid)
+		kill(s->pid, (int)si.ssi_signo);
+}
+
+static int wait_loop(struct session *s)
+{
+	struct pollfd p[3] = {
+	    {.fd = s->sigfd, .events = POLLIN},
+	    {.fd = s->pidfd, .events = POLLIN},
+	    {.fd = tl_tracer_event_fd(s->tr), .events = POLLIN},
+	};
+	uint64_t deadline = 0;
+	int err;
+
+	for (;;) {
+		int timeout = s->status_line ? 250 : 1000;
+
+		if (s->interrupted) {
+			uint64_t now = ms_since(&s->t0);
+
+			if (!s->o->argv || s->child_done)
+				break;
+			if (!deadline)
+				deadline =
+				    now + (uint64_t)(s->o->grace_ms > 0 ? s->o->grace_ms : 0);
+			if (now >= deadline)
+				break;
+			if ((int)(deadline - now) < timeout)
+				timeout = (int)(deadline - now);
+		}
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+			return tl_err(errno, "poll: %s", strerror(errno));
+		err = tl_tracer_consume(s->tr);
+		if (err)
+			return err;
+		if (p[0].revents & POLLIN) {
+			bool was = s->interrupted;
+
+			on_signal(s);
+			if (was)
+				break; /* second signal: stop now */
+		}
+		if ((p[1].revents & (POLLIN | POLLHUP)) && target_gone(s))
+			break;
+		status_line(s, false);
+	}
+	status_line(s, true);
+	return 0;
+}
+
+/* ---- the trace --------------------------------------------------------------- */
+
+static char **read_cmdline(pid_t pid)
+{
+	char path[64], *buf = NULL, **v = NULL;
+	size_t len = 0, n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	if (tl_read_file(path, &buf, &len, 1 << 20) || !len)
+		goto out;
+	for (size_t i = 0; i < len; i++)
+		n += !buf[i];
+	if (buf[len - 1])
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		goto out;
+	for (size_t i = 0, k = 0; i < len && k < n; k++) {
+		v[k] = strdup(buf + i);
+		if (!v[k]) {
+			tl_strv_free(v);
+			v = NULL;
+			goto out;
+		}
+		i += strlen(buf + i) + 1;
+	}
+out:
+	free(buf);
+	return v;
+}
+
+static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result *res)
+{
+	struct tl_trace trace;
+	struct tl_run run = {0};
+	struct utsname u;
+	char start[32];
+	int err;
+
+	tl_trace_init(&trace);
+	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime(&s->start));
+	uname(&u);
+	run.kind = strdup(s->o->argv ? "command" : "pid");
+	run.argv = tl_strv_dup(s->o->argv ? s->o->argv : pid_argv);
+	run.pid = s->pid;
+	run.start = strdup(start);
+	run.duration_ms = ms_since(&s->t0);
+	run.kernel = strdup(u.release);
+	run.machine = strdup(u.machine);
+	run.tool = strdup("tailor " TAILOR_VERSION);
+	if (!run.kind || !run.start || !run.kernel || !run.machine || !run.tool ||
+	    (!run.argv && (s->o->argv || pid_argv))) {
+		err = tl_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	if (s->child_done) {
+		run.has_exit_status = true;
+		run.exit_status =
+		    WIFSIGNALED(s->status) ? 128 + WTERMSIG(s->status) : WEXITSTATUS(s->status);
+	}
+	err = tl_tracer_collect(s->tr, TARGET_ID, &trace, &run);
+	if (err)
+		goto out;
+	run.complete = !s->interrupted;
+	for (size_t i = 0; i < run.nlost; i++)
+		if (run.lost[i].value)
+			run.complete = false;
+	err = tl_trace_add_run(&trace, &run);
+	if (err)
+		goto out;
+	err = tl_trace_save(&trace, s->o->output ? s->o->output : "-");
+	if (err)
+		goto out;
+	res->has_exit_status = run.has_exit_status;
+	res->exit_status = run.exit_status;
+out:
+	tl_run_free(&run);
+	tl_trace_free(&trace);
+	return err;
+}
+
+/* Fail before running the command, not after, when the trace cannot be written. */
+static int check_output(const char *out)
+{
+	char *dir, *slash;
+	int err = 0;
+
+	struct stat st;
+
+	if (!out || !strcmp(out, "-"))
+		return 0;
+	if (!stat(out, &st) && !S_ISREG(st.st_mode))
+		return access(out, W_OK)
+		           ? tl_err(errno, "cannot write the trace to %s: %s", out, strerror(errno))
+		           : 0;
+	dir = strdup(out);
+	if (!dir)
+		return tl_err(ENOMEM, "out of memory");
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if (access(dir, W_OK | X_OK))
+		err = tl_err(errno, "cannot write the trace to %s: %s: %s", out, dir,
+		             strerror(errno));
+	free(dir);
+	return err;
+}
+
+/* ---- the session ------------------------------------------------------------------ */
+
+int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
+{
+	struct session s = {.o = o, .pidfd = -1, .sigfd = -1};
+	struct tl_tracer_opts topts = {.verbose = o->verbose, .max_targets = 1};
+	char *path = NULL, **pid_argv = NULL, exe[PATH_MAX];
+	sigset_t mask, oldmask;
+	bool masked = false;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (o->argv) {
+		err = resolve(o->argv[0], &path);
+		if (err) {
+			res->command_error = true;
+			return err;
+		}
+	} else if (o->pid <= 0) {
+		return tl_err(EINVAL, "no command and no --pid given");
+	} else if (o->pid == getpid()) {
+		return tl_err(EINVAL, "--pid %d is tailor itself", o->pid);
+	}
+	err = check_output(o->output);
+	if (err)
+		goto out;
+	err = tl_tracer_check_env();
+	if (err)
+		goto out;
+	err = tl_tracer_open(&topts, &s.tr);
+	if (err)
+		goto out;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, &oldmask)) {
+		err = tl_err(errno, "sigprocmask: %s", strerror(errno));
+		goto out;
+	}
+	masked = true;
+	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sigfd < 0) {
+		err = tl_err(errno, "signalfd: %s", strerror(errno));
+		goto out;
+	}
+	s.status_line = !o->quiet && isatty(STDERR_FILENO);
+
+	if (o->argv) {
+		err = tl_tracer_set_initial_program(s.tr, "");
+		if (!err)
+			err = spawn(&s, path, &oldmask);
+		res->command_error = s.command_error;
+		if (err)
+			goto out;
+	} else {
+		ssize_t n;
+
+		s.pid = o->pid;
+		s.pidfd = (int)syscall(SYS_pidfd_open, o->pid, 0);
+		if (s.pidfd < 0) {
+			err = tl_err(errno, "process %d: %s", o->pid,
+			             errno == ESRCH ? "no such process" : strerror(errno));
+			goto out;
+		}
+		{
+			char link[64];
+
+			snprintf(link, sizeof(link), "/proc/%d/exe", o->pid);
+			n = readlink(link, exe, sizeof(exe) - 1);
+			exe[n > 0 ? n : 0] = 0;
+		}
+		pid_argv = read_cmdline(o->pid);
+		err = tl_tracer_set_initial_program(s.tr, exe);
+		if (err)
+			goto out;
+		clock_gettime(CLOCK_MONOTONIC, &s.t0);
+		s.start = time(NULL);
+		err = tl_tracer_mark_process(s.tr, o->pid, TARGET_ID);
+		if (err)
+			goto out;
+	}
+
+	err = wait_loop(&s);
+	if (err)
+		goto out;
+	err = write_trace(&s, pid_argv, res);
+	res->interrupted = s.interrupted;
+	res->signal = s.signal;
+out:
+	if (err && o->argv && s.pid > 0 && !s.child_done) {
+		/* It was started only to be recorded: do not leave it running unrecorded. */
+		kill(s.pid, SIGKILL);
+		waitpid(s.pid, NULL, 0);
+	}
+	if (s.sigfd >= 0)
+		close(s.sigfd);
+	if (s.pidfd >= 0)
+		close(s.pidfd);
+	if (masked)
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	tl_tracer_close(s.tr);
+	tl_strv_free(pid_argv);
+	free(path);
+	return err;
+}
