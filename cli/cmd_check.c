@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "tailor/common.h"
 #include "tailor/loader.h"
+#include "tailor/trace.h"
 
 static void usage(FILE *f)
 {
@@ -18,10 +19,67 @@ static void usage(FILE *f)
 	           "allowed with argument rules, denied with an errno, or get another action.\n\n"
 	           "  --caps LIST      capabilities for includes/excludes (\"CAP_SYS_ADMIN,...\",\n"
 	           "                   \"none\", \"all\"; default: this process's effective set)\n"
-	           "  --skip-unknown   drop syscall names unknown to this libseccomp from allow\n"
-	           "                   rules (with a warning) instead of failing\n"
+	           "  --skip-unknown   drop syscall names unknown to this libseccomp and to\n"
+	           "                   tailor's syscall table from allow rules (with a warning)\n"
+	           "                   instead of failing\n"
 	           "  -h, --help       this text\n\n"
 	           "Exit status: 0 valid, 1 invalid (one line says where and why), 2 usage.\n");
+}
+
+/*
+ * One note line for the names enforced by number from tailor's syscall table
+ * (libseccomp does not know them): where they are filtered, and the arches
+ * where libseccomp cannot express them.  Names absent on every arch of the
+ * filter (riscv_hwprobe on x86) are not mentioned, as libseccomp's own.
+ */
+static int note_table_names(const char *path, const struct tl_profile *p,
+                            const struct tl_loader_opts *lo)
+{
+	const struct scmp_version *v = seccomp_version();
+	char **names = NULL, list[1024] = "", rest[128] = "";
+	size_t n = 0, off = 0, roff = 0, narch;
+	uint32_t arches[16];
+	int r;
+
+	r = tl_loader_table_names(p, lo, &names);
+	if (!r)
+		r = tl_loader_arches(p, lo, arches, &narch);
+	if (r)
+		goto out;
+	for (size_t a = 0; a < narch; a++) {
+		bool used = false;
+
+		for (size_t i = 0; names && names[i]; i++) {
+			const struct tl_syscall_def *d = tl_syscall_table_find(names[i]);
+			int nr = -1;
+
+			for (int abi = 0; abi < TL_ABI_COUNT; abi++)
+				if (tl_abi_scmp_arch((enum tl_abi)abi) == arches[a])
+					nr = d->nr[abi];
+			if (nr < 0)
+				continue;
+			used = true;
+			if (a == 0 && off < sizeof(list)) {
+				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+				                        n ? ", " : "", names[i]);
+				n++;
+			}
+		}
+		if (a > 0 && used && roff < sizeof(rest))
+			roff += (size_t)snprintf(rest + roff, sizeof(rest) - roff, "%s%s",
+			                         roff ? ", " : "", tl_loader_arch_name(arches[a]));
+	}
+	if (n)
+		fprintf(stderr,
+		        "tailor check: note: %s: %zu syscall%s unknown to libseccomp %u.%u.%u "
+		        "filtered by number on %s (tailor's syscall table)%s%s%s: %s\n",
+		        path, n, n == 1 ? "" : "s", v->major, v->minor, v->micro,
+		        tl_loader_arch_name(arches[0]),
+		        roff ? "; left to the default action on " : "", rest,
+		        roff ? ", where libseccomp cannot filter them by number" : "", list);
+out:
+	tl_strv_free(names);
+	return r;
 }
 
 static const char *action_text(const struct tl_profile *p, char *buf, size_t n)
@@ -97,6 +155,8 @@ int cmd_check(int argc, char **argv)
 		        "tailor check: warning: %s: syscall \"%s\" unknown to libseccomp, "
 		        "left to the default action\n",
 		        path, unknown[i]);
+	if (note_table_names(path, &prof, &lo))
+		goto fail;
 
 	printf("%s: valid, %zu rule%s, default action %s\n", path, prof.nrules,
 	       prof.nrules == 1 ? "" : "s", action_text(&prof, act, sizeof(act)));

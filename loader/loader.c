@@ -18,6 +18,16 @@
  * Unlike runc, a syscall name that libseccomp does not know on any arch of
  * the filter is an error (fail closed) unless opts.skip_unknown allows
  * dropping it from a rule more permissive than the default.
+ *
+ * Names newer than the installed libseccomp but listed in tailor's syscall
+ * table (tl_syscall_table) are enforced by number, as a runtime linked with a
+ * newer libseccomp would enforce them by name.  libseccomp 2.5 translates
+ * every rule's number from the native arch to the filter's arches by name, so
+ * a raw number can only be added to a context that holds just the native
+ * arch: the filter is built as one single-arch context per arch and merged.
+ * On the other arches such a name cannot be expressed; it is left to the
+ * default action there when that is at least as strict as the rule (allow
+ * rules: the usual case), and is an error otherwise (fail closed).
  */
 #include <errno.h>
 #include <limits.h>
@@ -35,6 +45,7 @@
 
 #include "tailor/common.h"
 #include "tailor/loader.h"
+#include "tailor/trace.h"
 
 #define MAX_ARCHES 16
 
@@ -335,12 +346,42 @@ static uint32_t rule_action(const struct tl_rule *r, const struct tl_loader_opts
 }
 
 /* Known to libseccomp on at least one arch of the filter? */
-static bool name_known(const struct runtime *rt, const char *name)
+static bool name_known_lib(const struct runtime *rt, const char *name)
 {
 	for (size_t i = 0; i < rt->narches; i++)
 		if (seccomp_syscall_resolve_name_arch(rt->arches[i], name) != __NR_SCMP_ERROR)
 			return true;
 	return false;
+}
+
+/* Only in tailor's table: enforced by number where it exists. */
+static const struct tl_syscall_def *table_only(const struct runtime *rt, const char *name)
+{
+	return name_known_lib(rt, name) ? NULL : tl_syscall_table_find(name);
+}
+
+/* Known to libseccomp or to tailor's table (then possibly absent on every arch)? */
+static bool name_known(const struct runtime *rt, const char *name)
+{
+	return name_known_lib(rt, name) || tl_syscall_table_find(name);
+}
+
+/* A table syscall's number on an arch of the filter; -1 if it has none there. */
+static int table_arch_nr(const struct tl_syscall_def *d, uint32_t arch)
+{
+	for (int a = 0; a < TL_ABI_COUNT; a++)
+		if (tl_abi_scmp_arch((enum tl_abi)a) == arch)
+			return d->nr[a];
+	return -1;
+}
+
+/*
+ * Only the native arch takes raw numbers (see the top of this file).  The
+ * native arch of the machine, not opts.native_arch: it is libseccomp's.
+ */
+static bool by_number(uint32_t arch)
+{
+	return arch == seccomp_arch_native();
 }
 
 static void arch_list(const struct runtime *rt, char *buf, size_t n)
@@ -363,6 +404,44 @@ static int unknown_name(const struct runtime *rt, size_t i, size_t j, const stru
 	              "syscalls[%zu].names[%zu]: unknown syscall \"%s\" (libseccomp %u.%u.%u knows "
 	              "it on none of %s)",
 	              i, j, r->names[j], v->major, v->minor, v->micro, arches);
+}
+
+/* Kernel precedence of actions (seccomp(2)): lower is stricter. */
+static int strictness(enum tl_action a)
+{
+	switch (a) {
+	case TL_ACT_KILL_PROCESS:
+		return 0;
+	case TL_ACT_KILL_THREAD:
+		return 1;
+	case TL_ACT_TRAP:
+		return 2;
+	case TL_ACT_ERRNO:
+		return 3;
+	case TL_ACT_NOTIFY:
+		return 4;
+	case TL_ACT_TRACE:
+		return 5;
+	case TL_ACT_LOG:
+		return 6;
+	case TL_ACT_ALLOW:
+		return 7;
+	}
+	return 0;
+}
+
+/* A table syscall that cannot be filtered on a non-native arch would get the default there. */
+static int inexpressible(const struct runtime *rt, uint32_t arch, size_t i, size_t j,
+                         const struct tl_rule *r)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	return tl_err(EOPNOTSUPP,
+	              "syscalls[%zu].names[%zu]: \"%s\" is unknown to libseccomp %u.%u.%u, which "
+	              "can filter it by number on %s only; on %s it would get the default action, "
+	              "more permissive than the rule",
+	              i, j, r->names[j], v->major, v->minor, v->micro,
+	              tl_loader_arch_name(rt->arches[0]), tl_loader_arch_name(arch));
 }
 
 /* Dropping a name from this rule leaves the syscall to a stricter default. */
@@ -400,15 +479,21 @@ static int set_flags(scmp_filter_ctx ctx, const struct tl_profile *p,
 	return 0;
 }
 
+/*
+ * nr: the native number or pseudo number (< 0) of a name libseccomp knows,
+ * which it translates to the context's arch; exact: a raw number of the
+ * context's arch (the native one), added as it is.
+ */
 static int add_rule(scmp_filter_ctx ctx, size_t i, const struct tl_rule *rule, uint32_t act,
-                    const char *name)
+                    const char *name, int nr, bool exact)
 {
+	int (*add)(scmp_filter_ctx, uint32_t, int, unsigned, const struct scmp_arg_cmp *) =
+	    exact ? seccomp_rule_add_exact_array : seccomp_rule_add_array;
 	struct scmp_arg_cmp conds[64];
 	unsigned count[6] = {0};
 	bool split = false;
-	int nr, r;
+	int r;
 
-	nr = seccomp_syscall_resolve_name(name); /* native number or pseudo number (< 0) */
 	if (rule->nargs > TL_ARRAY_SIZE(conds))
 		return tl_err(E2BIG, "syscalls[%zu]: too many args (%zu)", i, rule->nargs);
 	for (size_t k = 0; k < rule->nargs; k++) {
@@ -435,12 +520,11 @@ static int add_rule(scmp_filter_ctx ctx, size_t i, const struct tl_rule *rule, u
 			split = true;
 	}
 	if (!split) {
-		r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->nargs,
-		                           rule->nargs ? conds : NULL);
+		r = add(ctx, act, nr, (unsigned)rule->nargs, rule->nargs ? conds : NULL);
 	} else {
 		r = 0;
 		for (size_t k = 0; k < rule->nargs && !r; k++)
-			r = seccomp_rule_add_array(ctx, act, nr, 1, &conds[k]);
+			r = add(ctx, act, nr, 1, &conds[k]);
 	}
 	if (r < 0)
 		return tl_err(-r, "syscalls[%zu]: libseccomp refused the rule for \"%s\": %s", i,
@@ -448,10 +532,107 @@ static int add_rule(scmp_filter_ctx ctx, size_t i, const struct tl_rule *rule, u
 	return 0;
 }
 
+/* A context holding one arch, with the attributes every part of the filter shares. */
+static int arch_ctx(const struct tl_profile *p, const struct tl_loader_opts *o, uint32_t def,
+                    uint32_t arch, scmp_filter_ctx *out)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	*out = NULL;
+	ctx = seccomp_init(def);
+	if (!ctx)
+		return tl_err(EINVAL, "libseccomp cannot create a filter with default action %s",
+		              tl_action_name(p->default_action));
+	if (arch != seccomp_arch_native()) {
+		r = seccomp_arch_add(ctx, arch);
+		if (!r)
+			r = seccomp_arch_remove(ctx, seccomp_arch_native());
+		if (r < 0) {
+			r = tl_err(-r, "cannot add architecture %s to the filter: %s",
+			           tl_loader_arch_name(arch), strerror(-r));
+			goto fail;
+		}
+	}
+	/* Real errnos from the kernel (EBUSY for a second listener), not ECANCELED. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (!r)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0) {
+		r = tl_err(-r, "cannot set libseccomp filter attributes: %s", strerror(-r));
+		goto fail;
+	}
+	r = set_flags(ctx, p, o);
+	if (r)
+		goto fail;
+	*out = ctx;
+	return 0;
+fail:
+	seccomp_release(ctx);
+	return r;
+}
+
+/* The profile's effective rules for one arch, into that arch's context. */
+static int add_arch_rules(scmp_filter_ctx ctx, uint32_t arch, const struct runtime *rt,
+                          const struct tl_profile *p, const struct tl_loader_opts *o, uint32_t def)
+{
+	int def_strictness = strictness(effective_action(p->default_action, o));
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct tl_rule *rule = &p->rules[i];
+		uint32_t act;
+
+		if (!rule_applies(rt, rule))
+			continue;
+		if (rule->action == TL_ACT_ERRNO && rule->errno_ret > 4095)
+			return tl_err(EINVAL,
+			              "syscalls[%zu].errnoRet: %u is not a valid errno (0-4095)", i,
+			              rule->errno_ret);
+		act = rule_action(rule, o);
+		if (act == def)
+			continue; /* redundant, and libseccomp refuses it */
+		for (size_t j = 0; rule->names && rule->names[j]; j++) {
+			const char *name = rule->names[j];
+			const struct tl_syscall_def *d;
+			int nr, r;
+
+			if (!name_known(rt, name)) {
+				if (may_skip(p, rule, o))
+					continue;
+				return unknown_name(rt, i, j, rule);
+			}
+			d = table_only(rt, name);
+			if (!d) {
+				nr = seccomp_syscall_resolve_name_arch(arch, name);
+				/* Not a syscall of this arch: skipped, as in a multi-arch filter.
+				 */
+				if (nr == __NR_SCMP_ERROR || nr <= -10000)
+					continue;
+				r = add_rule(ctx, i, rule, act, name,
+				             seccomp_syscall_resolve_name(name), false);
+			} else {
+				nr = table_arch_nr(d, arch);
+				if (nr < 0)
+					continue; /* absent on this arch (riscv_hwprobe on x86) */
+				if (!by_number(arch)) {
+					if (def_strictness <=
+					    strictness(effective_action(rule->action, o)))
+						continue;
+					return inexpressible(rt, arch, i, j, rule);
+				}
+				r = add_rule(ctx, i, rule, act, name, nr, true);
+			}
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 int tl_loader_build(const struct tl_profile *p, const struct tl_loader_opts *o,
                     scmp_filter_ctx *out)
 {
-	scmp_filter_ctx ctx = NULL;
+	scmp_filter_ctx ctx = NULL, part = NULL;
 	struct runtime rt;
 	uint32_t def;
 	int r;
@@ -464,61 +645,32 @@ int tl_loader_build(const struct tl_profile *p, const struct tl_loader_opts *o,
 		return tl_err(EINVAL, "defaultErrnoRet: %u is not a valid errno (0-4095)",
 		              p->default_errno);
 	def = default_action(p, o);
-	ctx = seccomp_init(def);
-	if (!ctx)
-		return tl_err(EINVAL, "libseccomp cannot create a filter with default action %s",
-		              tl_action_name(p->default_action));
-	for (size_t i = 1; i < rt.narches; i++) {
-		r = seccomp_arch_add(ctx, rt.arches[i]);
-		if (r < 0 && r != -EEXIST) {
-			r = tl_err(-r, "cannot add architecture %s to the filter: %s",
-			           tl_loader_arch_name(rt.arches[i]), strerror(-r));
+	/* One context per arch (native first, the filter's arch order), merged into the first. */
+	for (size_t a = 0; a < rt.narches; a++) {
+		r = arch_ctx(p, o, def, rt.arches[a], &part);
+		if (r)
 			goto out;
-		}
-	}
-	/* Real errnos from the kernel (EBUSY for a second listener), not ECANCELED. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	if (!r)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (r < 0) {
-		r = tl_err(-r, "cannot set libseccomp filter attributes: %s", strerror(-r));
-		goto out;
-	}
-	r = set_flags(ctx, p, o);
-	if (r)
-		goto out;
-
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct tl_rule *rule = &p->rules[i];
-		uint32_t act;
-
-		if (!rule_applies(&rt, rule))
-			continue;
-		if (rule->action == TL_ACT_ERRNO && rule->errno_ret > 4095) {
-			r = tl_err(EINVAL,
-			           "syscalls[%zu].errnoRet: %u is not a valid errno (0-4095)", i,
-			           rule->errno_ret);
+		r = add_arch_rules(part, rt.arches[a], &rt, p, o, def);
+		if (r)
 			goto out;
-		}
-		act = rule_action(rule, o);
-		if (act == def)
-			continue; /* redundant, and libseccomp refuses it */
-		for (size_t j = 0; rule->names && rule->names[j]; j++) {
-			if (!name_known(&rt, rule->names[j])) {
-				if (may_skip(p, rule, o))
-					continue;
-				r = unknown_name(&rt, i, j, rule);
+		if (!ctx) {
+			ctx = part;
+		} else {
+			r = seccomp_merge(ctx, part); /* releases part on success */
+			if (r < 0) {
+				r = tl_err(-r, "cannot merge the filter of architecture %s: %s",
+				           tl_loader_arch_name(rt.arches[a]), strerror(-r));
 				goto out;
 			}
-			r = add_rule(ctx, i, rule, act, rule->names[j]);
-			if (r)
-				goto out;
 		}
+		part = NULL;
 	}
 	*out = ctx;
 	ctx = NULL;
 	r = 0;
 out:
+	if (part)
+		seccomp_release(part);
 	if (ctx)
 		seccomp_release(ctx);
 	return r;
@@ -543,7 +695,9 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_opts *o, char ***out)
+/* Names of the effective rules for which pick() is true (sorted, unique). */
+static int collect_names(const struct tl_profile *p, const struct tl_loader_opts *o,
+                         bool (*pick)(const struct runtime *, const char *), char ***out)
 {
 	struct runtime rt;
 	char **v = NULL;
@@ -562,7 +716,7 @@ int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_o
 		for (size_t j = 0; rule->names && rule->names[j]; j++) {
 			char **tmp;
 
-			if (name_known(&rt, rule->names[j]) ||
+			if (!pick(&rt, rule->names[j]) ||
 			    strv_has((const char *const *)v, rule->names[j]))
 				continue;
 			tmp = realloc(v, (n + 2) * sizeof(*v));
@@ -580,6 +734,36 @@ int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_o
 		qsort(v, n, sizeof(*v), cmp_str);
 	*out = v;
 	return 0;
+}
+
+static bool pick_unknown(const struct runtime *rt, const char *name)
+{
+	return !name_known(rt, name);
+}
+
+static bool pick_table(const struct runtime *rt, const char *name)
+{
+	return table_only(rt, name) != NULL;
+}
+
+int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_opts *o, char ***out)
+{
+	return collect_names(p, o, pick_unknown, out);
+}
+
+int tl_loader_table_names(const struct tl_profile *p, const struct tl_loader_opts *o, char ***out)
+{
+	return collect_names(p, o, pick_table, out);
+}
+
+/* Does the filter of this arch hold rules for the name (tl_loader_summarize)? */
+static bool in_arch_filter(const struct runtime *rt, uint32_t arch, const char *name)
+{
+	const struct tl_syscall_def *d = table_only(rt, name);
+
+	if (d)
+		return by_number(arch) && table_arch_nr(d, arch) >= 0;
+	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
 }
 
 enum name_class { CL_NONE, CL_OTHER, CL_ERRNO, CL_COND, CL_ALLOWED };
@@ -636,7 +820,7 @@ int tl_loader_summarize(const struct tl_profile *p, const struct tl_loader_opts 
 				const char *nm = rule->names[j];
 				size_t k;
 
-				if (seccomp_syscall_resolve_name_arch(rt.arches[a], nm) < 0)
+				if (!in_arch_filter(&rt, rt.arches[a], nm))
 					continue; /* not a syscall of this arch */
 				for (k = 0; k < n; k++)
 					if (!strcmp(names[k].name, nm))

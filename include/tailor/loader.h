@@ -18,10 +18,11 @@ struct tl_loader_opts {
 	bool complain;
 	bool complain_log; /* use SCMP_ACT_LOG instead of NOTIFY */
 	/*
-	 * Added by the loader: skip names libseccomp does not know (newer than
-	 * the installed libseccomp) instead of failing, but only in rules that
-	 * are more permissive than the default action, where dropping a name
-	 * makes the filter stricter.  tl_loader_unknown_names lists them.
+	 * Added by the loader: skip names that neither libseccomp nor tailor's
+	 * syscall table knows (typos, or newer than both) instead of failing,
+	 * but only in rules that are more permissive than the default action,
+	 * where dropping a name makes the filter stricter.
+	 * tl_loader_unknown_names lists them.
 	 */
 	bool skip_unknown;
 };
@@ -32,6 +33,11 @@ extern const char *const tl_loader_no_caps[];
 /*
  * Build (but do not load) the filter for a profile.  Fails closed: an
  * unknown syscall, arch or unsupported feature is an error, never skipped.
+ * Names libseccomp does not know but tailor's syscall table does
+ * (tl_syscall_table) are filtered by number on the native arch; on the
+ * other arches libseccomp 2.5 cannot express them, so they keep the default
+ * action there, which must be at least as strict as the rule's
+ * (-EOPNOTSUPP otherwise).  Names absent on an arch are skipped for it.
  */
 int tl_loader_build(const struct tl_profile *p, const struct tl_loader_opts *o,
 		    scmp_filter_ctx *out);
@@ -54,9 +60,19 @@ struct tl_loader_summary {
 int tl_loader_summarize(const struct tl_profile *p, const struct tl_loader_opts *o,
 			struct tl_loader_summary **out, size_t *n);
 
-/* Names of the effective rules unknown to libseccomp on every arch (NULL-terminated, sorted). */
+/*
+ * Names of the effective rules unknown to libseccomp on every arch and to
+ * tailor's syscall table (NULL-terminated, sorted; *out NULL if none).
+ */
 int tl_loader_unknown_names(const struct tl_profile *p, const struct tl_loader_opts *o,
 			    char ***out);
+
+/*
+ * Names of the effective rules that libseccomp does not know but tailor's
+ * syscall table does: filtered by number (NULL-terminated, sorted; *out NULL
+ * if none).
+ */
+int tl_loader_table_names(const struct tl_profile *p, const struct tl_loader_opts *o, char ***out);
 
 /* The arches of the filter (native first); *n <= 16.  0 or -errno. */
 int tl_loader_arches(const struct tl_profile *p, const struct tl_loader_opts *o, uint32_t arches[16],
