@@ -16,6 +16,7 @@
 #include "tailor/common.h"
 #include "tailor/json_util.h"
 #include "tailor/trace.h"
+#include "trace_ext.h"
 
 /* Largest trace file tl_trace_load reads: far above any real recording. */
 #define TL_TRACE_MAX_BYTES (256u << 20)
@@ -58,11 +59,32 @@ static int32_t norm_nr(enum tl_abi abi, int32_t nr)
 	return nr;
 }
 
+/* The table's number of a name libseccomp does not know at all; -ENOENT otherwise. */
+static int table_nr(enum tl_abi abi, const char *name)
+{
+	const struct tl_syscall_def *d;
+
+	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
+		return -ENOENT; /* libseccomp knows it: its answer wins */
+	d = tl_syscall_table_find(name);
+	return d && d->nr[abi] >= 0 ? d->nr[abi] : -ENOENT;
+}
+
 char *tl_syscall_name(enum tl_abi abi, int nr)
 {
+	const struct tl_syscall_def *d;
+	char *name;
+
 	if ((unsigned)abi >= TL_ABI_COUNT || nr < 0)
 		return NULL;
-	return seccomp_syscall_resolve_num_arch(abis[abi].arch, norm_nr(abi, nr));
+	name = seccomp_syscall_resolve_num_arch(abis[abi].arch, norm_nr(abi, nr));
+	if (name)
+		return name;
+	d = tl_syscall_table_find_nr(abi, nr);
+	/* Only names libseccomp does not know, so both directions stay consistent. */
+	if (!d || table_nr(abi, d->name) < 0)
+		return NULL;
+	return strdup(d->name);
 }
 
 int tl_syscall_nr(enum tl_abi abi, const char *name)
@@ -72,12 +94,16 @@ int tl_syscall_nr(enum tl_abi abi, const char *name)
 	if ((unsigned)abi >= TL_ABI_COUNT || !name)
 		return -ENOENT;
 	nr = seccomp_syscall_resolve_name_arch(abis[abi].arch, name);
-	/* Negative: unknown, or a libseccomp pseudo-number (multiplexed on this ABI). */
+	if (nr == __NR_SCMP_ERROR)
+		return table_nr(abi, name);
+	/* Negative: a libseccomp pseudo-number (multiplexed or not on this ABI). */
 	return nr < 0 ? -ENOENT : nr;
 }
 
 bool tl_syscall_known(enum tl_abi abi, const char *name)
 {
+	int nr;
+
 	if ((unsigned)abi >= TL_ABI_COUNT || !name)
 		return false;
 	/*
@@ -85,8 +111,10 @@ bool tl_syscall_known(enum tl_abi abi, const char *name)
 	 * (real on x86, filtered via the multiplexer); <= -10000 means "not on
 	 * this architecture".
 	 */
-	return seccomp_syscall_resolve_name_arch(abis[abi].arch, name) > -10000 &&
-	       seccomp_syscall_resolve_name_arch(abis[abi].arch, name) != __NR_SCMP_ERROR;
+	nr = seccomp_syscall_resolve_name_arch(abis[abi].arch, name);
+	if (nr == __NR_SCMP_ERROR)
+		return table_nr(abi, name) >= 0;
+	return nr > -10000;
 }
 
 const char *tl_errno_name(int err, char buf[16])
@@ -152,6 +180,7 @@ static void syscall_free(struct tl_syscall *s)
 {
 	free(s->name);
 	free(s->errs);
+	tl_syscall_args_free(s);
 }
 
 void tl_run_free(struct tl_run *r)
@@ -168,6 +197,7 @@ void tl_run_free(struct tl_run *r)
 	for (size_t i = 0; i < r->nlost; i++)
 		free(r->lost[i].name);
 	free(r->lost);
+	tl_strv_free(r->features);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -186,6 +216,7 @@ void tl_trace_free(struct tl_trace *t)
 		free(t->execs[i].parent);
 	}
 	free(t->execs);
+	tl_trace_ext_free(t);
 	tl_trace_init(t);
 }
 
@@ -377,7 +408,8 @@ static int run_copy(struct tl_run *d, const struct tl_run *s)
 	if (dup_str(&d->kind, s->kind) || dup_str(&d->target, s->target) ||
 	    dup_str(&d->start, s->start) || dup_str(&d->kernel, s->kernel) ||
 	    dup_str(&d->machine, s->machine) || dup_str(&d->tool, s->tool) ||
-	    (s->argv && !(d->argv = tl_strv_dup(s->argv))))
+	    (s->argv && !(d->argv = tl_strv_dup(s->argv))) ||
+	    (s->features && !(d->features = tl_strv_dup(s->features))))
 		goto oom;
 	for (size_t i = 0; i < s->nlost; i++)
 		if (tl_run_add_lost(d, s->lost[i].name, s->lost[i].value))
@@ -439,6 +471,8 @@ int tl_trace_merge(struct tl_trace *dst, const struct tl_trace *src)
 				if (r)
 					return r;
 			}
+			if ((r = tl_syscall_merge_args(d, s)))
+				return r;
 		}
 	}
 	for (size_t i = 0; i < src->nexecs; i++) {
@@ -447,6 +481,8 @@ int tl_trace_merge(struct tl_trace *dst, const struct tl_trace *src)
 		if (r)
 			return r;
 	}
+	if ((r = tl_trace_ext_merge(dst, src)))
+		return r;
 	for (size_t i = 0; i < src->nruns; i++) {
 		r = tl_trace_add_run(dst, &src->runs[i]);
 		if (r)
@@ -508,6 +544,7 @@ static struct json_object *run_to_json(const struct tl_run *r, bool *oom)
 		put(o, "machine", str_or_null(r->machine), oom);
 	if (r->tool)
 		put(o, "tool", str_or_null(r->tool), oom);
+	tl_run_features_to_json(o, r, oom);
 	lost = json_object_new_object();
 	for (size_t i = 0; lost && i < r->nlost; i++)
 		put(lost, r->lost[i].name, json_object_new_uint64(r->lost[i].value), oom);
@@ -534,6 +571,7 @@ static struct json_object *syscall_to_json(enum tl_abi abi, const struct tl_sysc
 		put(errs, tl_errno_name(s->errs[i].err, buf),
 		    json_object_new_uint64(s->errs[i].count), oom);
 	put(o, "errors", errs, oom);
+	tl_syscall_args_to_json(o, s, oom);
 	return o;
 }
 
@@ -584,6 +622,7 @@ int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len)
 		}
 	}
 	put(root, "execs", execs, &oom);
+	tl_trace_ext_to_json(root, t, &oom);
 	r = oom ? tl_err(ENOMEM, "out of memory building the trace JSON")
 	        : tl_json_dump(root, out, len);
 	json_object_put(root);
@@ -798,7 +837,7 @@ static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
 		}
 		rd_pop(rd, old);
 	}
-	return 0;
+	return tl_run_features_from_json(rd->file, rd->path, o, run);
 }
 
 static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, const char *name,
@@ -881,7 +920,7 @@ static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, cons
 		}
 		rd_pop(rd, old);
 	}
-	return 0;
+	return tl_syscall_args_from_json(rd->file, rd->path, o, s);
 }
 
 static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *t)
@@ -964,6 +1003,9 @@ static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *
 			return r;
 		rd_pop(rd, old);
 	}
+	/* files, capabilities, network, callsites (trace_ext.c). */
+	if ((r = tl_trace_ext_from_json(rd->file, root, t)))
+		return r;
 	/* Other top-level keys belong to later v1 additions: ignored by design. */
 	return 0;
 }
