@@ -11,7 +11,11 @@
  *  - deny-list (default SCMP_ACT_ALLOW): "~name" kills, "~name:ERRNO" fails.
  * What systemd cannot express (argument conditions, trap/log/trace/notify
  * rules) becomes a "# not expressible" comment, never a silent change;
- * docs/formats.md lists each case.
+ * docs/formats.md lists each case.  Argument rules of an allow-list that
+ * match one of systemd's own directives are also written as that directive
+ * (RestrictAddressFamilies=, RestrictNamespaces=, MemoryDenyWriteExecute=,
+ * LockPersonality=): the names stay allowed by SystemCallFilter=, and the
+ * directive restores the closest argument restriction systemd has.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +25,7 @@
 
 #include "tailor/common.h"
 #include "tailor/generate.h"
+#include "argrules.h"
 #include "export.h"
 
 #define LINE_WIDTH 100
@@ -163,6 +168,250 @@ static void put_header(struct tl_export_buf *b, const struct tl_profile *p, cons
 	}
 }
 
+/* ---- argument rules -> systemd directives ------------------------------------ */
+
+/* How the ALLOW rules of a profile let a syscall through. */
+enum use { USE_NONE, USE_COND, USE_BY_NAME };
+
+static bool has_name(const struct tl_rule *r, const char *name)
+{
+	for (size_t i = 0; r->names && r->names[i]; i++)
+		if (!strcmp(r->names[i], name))
+			return true;
+	return false;
+}
+
+static enum use name_use(const struct tl_profile *p, const char *name)
+{
+	enum use u = USE_NONE;
+
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].action == TL_ACT_ALLOW && has_name(&p->rules[i], name)) {
+			if (!p->rules[i].nargs)
+				return USE_BY_NAME;
+			u = USE_COND;
+		}
+	return u;
+}
+
+/* The condition of a rule on one argument with one operator, or NULL. */
+static const struct tl_arg *cond_on(const struct tl_rule *r, uint32_t index, enum tl_op op)
+{
+	for (size_t i = 0; i < r->nargs; i++)
+		if (r->args[i].index == index && r->args[i].op == op)
+			return &r->args[i];
+	return NULL;
+}
+
+/*
+ * What the directives may say.  Each flag is set only when every ALLOW rule
+ * of the syscalls concerned implies the directive (so systemd is not
+ * stricter than the profile), and at least one of them has conditions.
+ */
+struct derived {
+	bool raf, rn, mdwe, lp;
+	uint64_t families; /* bit per AF_* (< 64) */
+	uint64_t ns;       /* CLONE_NEW* bits that may be created or joined */
+};
+
+typedef bool (*rule_pred)(const struct tl_rule *r, struct derived *d);
+
+/* pred holds for every conditional ALLOW rule of name; false when allowed by name. */
+static bool all_rules(const struct tl_profile *p, const char *name, rule_pred pred,
+                      struct derived *d)
+{
+	if (name_use(p, name) == USE_BY_NAME)
+		return false;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct tl_rule *r = &p->rules[i];
+
+		if (r->action == TL_ACT_ALLOW && r->nargs && has_name(r, name) && !pred(r, d))
+			return false;
+	}
+	return true;
+}
+
+static bool pred_socket(const struct tl_rule *r, struct derived *d)
+{
+	const struct tl_arg *a = cond_on(r, 0, TL_OP_EQ);
+
+	if (!a || a->value >= 64 || !tl_argrules_family_name(a->value))
+		return false;
+	d->families |= 1ULL << a->value;
+	return true;
+}
+
+static bool pred_clone(const struct tl_rule *r, struct derived *d)
+{
+	const struct tl_arg *a = cond_on(r, 0, TL_OP_MASKED_EQ);
+
+	if (!a || (a->value & TL_CLONE_NS_MASK) != TL_CLONE_NS_MASK)
+		return false;
+	d->ns |= a->value_two & TL_CLONE_NS_MASK;
+	return true;
+}
+
+/* systemd knows no time namespace: a rule allowing it cannot be expressed. */
+static bool pred_unshare(const struct tl_rule *r, struct derived *d)
+{
+	const struct tl_arg *a = cond_on(r, 0, TL_OP_EQ);
+
+	if (!a || (a->value & TL_CLONE_NEWTIME))
+		return false;
+	d->ns |= a->value & TL_CLONE_NS_MASK;
+	return true;
+}
+
+/* nstype 0 joins any type: RestrictNamespaces= with a list would deny it. */
+static bool pred_setns(const struct tl_rule *r, struct derived *d)
+{
+	const struct tl_arg *a = cond_on(r, 1, TL_OP_EQ);
+
+	if (!a || !a->value || (a->value & ~TL_CLONE_NS_MASK))
+		return false;
+	d->ns |= a->value;
+	return true;
+}
+
+/* The prot values a rule lets through never have all of `bits` set. */
+static bool prot_excludes(const struct tl_rule *r, uint64_t bits)
+{
+	const struct tl_arg *m = cond_on(r, 2, TL_OP_MASKED_EQ), *e = cond_on(r, 2, TL_OP_EQ);
+
+	if (e)
+		return (e->value & bits) != bits;
+	/* some bit of `bits` is in the mask and required to be 0 */
+	return m && (m->value & bits & ~m->value_two) != 0;
+}
+
+static bool pred_mmap(const struct tl_rule *r, struct derived *d)
+{
+	(void)d;
+	return prot_excludes(r, 6); /* PROT_WRITE|PROT_EXEC */
+}
+
+static bool pred_mprotect(const struct tl_rule *r, struct derived *d)
+{
+	(void)d;
+	return prot_excludes(r, 4); /* MemoryDenyWriteExecute= denies mprotect(PROT_EXEC) */
+}
+
+static bool pred_personality(const struct tl_rule *r, struct derived *d)
+{
+	const struct tl_arg *a = cond_on(r, 0, TL_OP_EQ);
+
+	(void)d;
+	return a && (a->value == 0 || a->value == 0xffffffffULL); /* PER_LINUX, query */
+}
+
+static bool any_cond(const struct tl_profile *p, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (name_use(p, names[i]) == USE_COND)
+			return true;
+	return false;
+}
+
+static void derive(const struct tl_profile *p, struct derived *d)
+{
+	static const char *const ns_calls[] = {"clone", "unshare", "setns", NULL};
+	static const char *const mem_calls[] = {"mmap", "mmap2", "mprotect", "pkey_mprotect", NULL};
+	/* SHM_EXEC: also denied by MemoryDenyWriteExecute=, never filtered by tailor */
+	static const char *const mem_other[] = {"shmat", NULL};
+
+	memset(d, 0, sizeof(*d));
+	d->raf = name_use(p, "socket") == USE_COND && all_rules(p, "socket", pred_socket, d);
+	d->rn = any_cond(p, ns_calls) && all_rules(p, "clone", pred_clone, d) &&
+	        all_rules(p, "unshare", pred_unshare, d) && all_rules(p, "setns", pred_setns, d);
+	d->mdwe = any_cond(p, mem_calls) && all_rules(p, "mmap", pred_mmap, d) &&
+	          all_rules(p, "mmap2", pred_mmap, d) &&
+	          all_rules(p, "mprotect", pred_mprotect, d) &&
+	          all_rules(p, "pkey_mprotect", pred_mprotect, d);
+	for (size_t i = 0; d->mdwe && mem_other[i]; i++)
+		d->mdwe = name_use(p, mem_other[i]) == USE_NONE;
+	d->lp = name_use(p, "personality") == USE_COND &&
+	        all_rules(p, "personality", pred_personality, d);
+}
+
+/* The directive that carries a syscall's argument rules, NULL when none does. */
+static const char *directive_for(const struct derived *d, const char *name)
+{
+	if (d->raf && !strcmp(name, "socket"))
+		return "RestrictAddressFamilies=";
+	if (d->rn && (!strcmp(name, "clone") || !strcmp(name, "unshare") || !strcmp(name, "setns")))
+		return "RestrictNamespaces=";
+	if (d->mdwe && (!strcmp(name, "mmap") || !strcmp(name, "mmap2") ||
+	                !strcmp(name, "mprotect") || !strcmp(name, "pkey_mprotect")))
+		return "MemoryDenyWriteExecute=";
+	if (d->lp && !strcmp(name, "personality"))
+		return "LockPersonality=";
+	return NULL;
+}
+
+static void put_derived(struct tl_export_buf *b, const struct derived *d)
+{
+	if (!d->raf && !d->rn && !d->mdwe && !d->lp)
+		return;
+	tl_export_buf_puts(b, "# argument rules approximated by systemd's own directives:\n");
+	if (d->raf) {
+		tl_export_buf_puts(b, "RestrictAddressFamilies=");
+		for (unsigned f = 0, n = 0; f < 64; f++)
+			if (d->families & (1ULL << f))
+				tl_export_buf_printf(b, "%s%s", n++ ? " " : "",
+				                     tl_argrules_family_name(f));
+		tl_export_buf_puts(b, "\n");
+	}
+	if (d->rn) {
+		if (!d->ns) {
+			tl_export_buf_puts(b, "RestrictNamespaces=yes\n");
+		} else {
+			tl_export_buf_puts(b, "RestrictNamespaces=");
+			for (size_t i = 0, n = 0; i < tl_ns_names_count; i++)
+				if (d->ns & tl_ns_names[i].flag)
+					tl_export_buf_printf(b, "%s%s", n++ ? " " : "",
+					                     tl_ns_names[i].systemd);
+			tl_export_buf_puts(b, "\n");
+		}
+	}
+	if (d->mdwe)
+		tl_export_buf_puts(b, "MemoryDenyWriteExecute=yes\n");
+	if (d->lp)
+		tl_export_buf_puts(b, "LockPersonality=yes\n");
+}
+
+/* One comment per name with argument rules, in the order of the profile. */
+static void put_cond_comments(struct tl_export_buf *b, const struct tl_profile *p,
+                              const struct derived *d)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct tl_rule *r = &p->rules[i];
+
+		if (r->action != TL_ACT_ALLOW || !r->nargs)
+			continue;
+		for (size_t k = 0; r->names && r->names[k]; k++) {
+			const char *name = r->names[k], *dir = directive_for(d, name);
+			bool seen = false;
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = p->rules[j].action == TL_ACT_ALLOW && p->rules[j].nargs &&
+				       has_name(&p->rules[j], name);
+			if (seen)
+				continue;
+			if (dir)
+				tl_export_buf_printf(b,
+				                     "# argument conditions approximated by %s, "
+				                     "allowed by SystemCallFilter=: %s\n",
+				                     dir, name);
+			else
+				tl_export_buf_printf(
+				    b,
+				    "# argument conditions not expressible, allowed "
+				    "unconditionally: %s\n",
+				    name);
+		}
+	}
+}
+
 /* SystemCallArchitectures=: the profile's ABIs, or "native" when it names none. */
 static int put_arches(struct tl_export_buf *b, const struct tl_profile *p)
 {
@@ -197,6 +446,7 @@ int tl_export_systemd(const struct tl_profile *p, const struct tl_export_opts *o
 	const char *name = o->name ? o->name : "tailor";
 	struct tl_export_buf b = {0};
 	struct name_set allow = {0};
+	struct derived der = {0};
 	bool allow_list = p->default_action != TL_ACT_ALLOW;
 	char ebuf[16], why[128];
 	int r;
@@ -263,20 +513,18 @@ int tl_export_systemd(const struct tl_profile *p, const struct tl_export_opts *o
 			tl_export_buf_puts(&b, "# the profile allows no system call; systemd "
 			                       "still allows its implicit set.\n");
 		put_wrapped(&b, "", &allow);
+		derive(p, &der);
+		put_cond_comments(&b, p, &der);
+		put_derived(&b, &der);
 	}
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct tl_rule *rule = &p->rules[i];
 		char *const *n = rule->names;
 
-		if (rule->action == TL_ACT_ALLOW) {
-			if (allow_list && rule->nargs)
-				put_names_comment(&b,
-				                  "argument conditions not expressible, allowed "
-				                  "unconditionally",
-				                  n);
-			continue; /* in a deny-list, ALLOW is the default already */
-		}
+		if (rule->action == TL_ACT_ALLOW)
+			continue; /* commented above; in a deny-list, ALLOW is the default already
+			           */
 		if (rule->nargs) {
 			snprintf(why, sizeof(why),
 			         "%s with argument conditions not expressible, %s",
