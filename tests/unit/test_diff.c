@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * tailor diff (profilegen/diff*.c): golden outputs in the three formats for a
+ * pair of traces and a pair of profiles (tests/data/diff/), equivalent
+ * spellings of one policy that must give no change, risk classes and gates,
+ * callsites, the YAML reader and input errors.
+ *
+ * Golden files: tests/data/diff/golden/<case>.<txt|md|json>.  After an
+ * intended output change regenerate them with TAILOR_UPDATE_GOLDEN=1
+ * (`TAILOR_UPDATE_GOLDEN=1 ctest -R test_diff`) and review `git diff`.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tailor/common.h"
+#include "tailor/diff.h"
+#include "tailor/generate.h"
+
+#define DIFF_DATA TEST_DATA "/diff"
+#define MOBY      TEST_SHARED "/data/moby/"
+
+/* Paths are relative to tests/data/diff so that the goldens do not name the checkout. */
+static int setup(void **state)
+{
+	(void)state;
+	return chdir(DIFF_DATA);
+}
+
+static void load(const char *path, struct tl_diff_side *s)
+{
+	if (tl_diff_side_load(path, s))
+		fail_msg("%s: %s", path, tl_err_msg());
+}
+
+static void compute(const char *o, const char *n, struct tl_diff_side *os, struct tl_diff_side *ns,
+                    struct tl_diff *d)
+{
+	load(o, os);
+	load(n, ns);
+	if (tl_diff_compute(os, ns, d))
+		fail_msg("diff %s %s: %s", o, n, tl_err_msg());
+}
+
+static char *render(const struct tl_diff *d, const struct tl_diff_side *o,
+                    const struct tl_diff_side *n, enum tl_diff_format f, bool color)
+{
+	char *out = NULL;
+	size_t len = 0;
+
+	if (tl_diff_render(d, o, n, f, color, &out, &len))
+		fail_msg("render: %s", tl_err_msg());
+	assert_int_equal(strlen(out), len);
+	assert_true(len > 0 && out[len - 1] == '\n');
+	return out;
+}
+
+static void check_golden(const char *name, const char *ext, const char *data)
+{
+	const char *update = getenv("TAILOR_UPDATE_GOLDEN");
+	char path[256], *want = NULL;
+	size_t wlen = 0, len = strlen(data);
+
+	snprintf(path, sizeof(path), "golden/%s.%s", name, ext);
+	if (update && !strcmp(update, "1")) {
+		assert_int_equal(tl_write_file_atomic(path, data, len, 0644), 0);
+		return;
+	}
+	if (tl_read_file(path, &want, &wlen, 0))
+		fail_msg("%s: %s (regenerate with TAILOR_UPDATE_GOLDEN=1)", path, tl_err_msg());
+	if (wlen != len || memcmp(want, data, len)) {
+		fprintf(stderr, "--- %s (expected)\n%s\n--- got\n%s\n", path, want, data);
+		fail_msg("%s differs (regenerate with TAILOR_UPDATE_GOLDEN=1 after review)", path);
+	}
+	free(want);
+}
+
+static void golden_case(const char *name, const char *o, const char *n)
+{
+	static const struct {
+		enum tl_diff_format f;
+		const char *ext;
+	} fmts[] = {{TL_DIFF_TEXT, "txt"}, {TL_DIFF_MARKDOWN, "md"}, {TL_DIFF_JSON, "json"}};
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+
+	compute(o, n, &os, &ns, &d);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(fmts); i++) {
+		char *a = render(&d, &os, &ns, fmts[i].f, false);
+		char *b = render(&d, &os, &ns, fmts[i].f, false);
+
+		assert_string_equal(a, b); /* deterministic */
+		check_golden(name, fmts[i].ext, a);
+		free(a);
+		free(b);
+	}
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+static void test_golden_traces(void **state)
+{
+	(void)state;
+	golden_case("traces", "old.trace.json", "new.trace.json");
+}
+
+static void test_golden_profiles(void **state)
+{
+	(void)state;
+	golden_case("profiles", "old.profile.json", "new.profile.json");
+}
+
+/* The first item matching (kind, change, arch, name), or NULL. */
+static const struct tl_diff_item *find(const struct tl_diff *d, enum tl_diff_kind k,
+                                       enum tl_diff_change c, const char *arch, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct tl_diff_item *it = &d->items[i];
+
+		if (it->kind == k && it->change == c && !strcmp(it->name, name) &&
+		    (!arch ? !it->arch : it->arch && !strcmp(it->arch, arch)))
+			return it;
+	}
+	return NULL;
+}
+
+static void dump(const struct tl_diff *d)
+{
+	char *s = render(d, NULL, NULL, TL_DIFF_TEXT, false);
+
+	fprintf(stderr, "%s", s);
+	free(s);
+}
+
+static const struct tl_diff_item *must_find(const struct tl_diff *d, enum tl_diff_kind k,
+                                            enum tl_diff_change c, const char *arch,
+                                            const char *name)
+{
+	const struct tl_diff_item *it = find(d, k, c, arch, name);
+
+	if (!it) {
+		dump(d);
+		fail_msg("no %s %s %s (%s) in the diff", tl_diff_kind_name(k),
+		         tl_diff_change_name(c), name, arch ? arch : "-");
+	}
+	return it;
+}
+
+static void test_traces_semantics(void **state)
+{
+	struct tl_diff_side os, ns;
+	const struct tl_diff_item *it;
+	struct tl_diff d;
+	char *s;
+
+	(void)state;
+	compute("old.trace.json", "new.trace.json", &os, &ns, &d);
+	assert_true(os.is_trace && ns.is_trace);
+
+	it = must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "ptrace");
+	assert_int_equal(it->risk, TL_RISK_CRITICAL);
+	assert_non_null(it->reason);
+	assert_int_equal(it->ncallsites, 1);
+	assert_string_equal(it->callsites[0].program, "/usr/bin/app");
+	/*
+	 * clone3 was an ENOSYS probe and now succeeds: generate keeps it at
+	 * ENOSYS and allows clone without namespace flags instead (low risk).
+	 */
+	assert_null(find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "clone3"));
+	it = must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "clone");
+	assert_int_equal(it->risk, TL_RISK_LOW);
+	/* The recorded socket families became argument rules: AF_PACKET is new. */
+	it = must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "socket");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_string_equal(it->detail, "allowed if arg0 == 17 (AF_PACKET)");
+	assert_int_equal(it->ncallsites, 1); /* the call that passed AF_PACKET */
+	assert_string_equal(it->callsites[0].frames[1].symbol, "open_raw_capture");
+	it = must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_REMOVED, "x86_64", "futex");
+	assert_int_equal(it->risk, TL_RISK_LOW);
+	must_find(&d, TL_DIFF_ARCH, TL_DIFF_ADDED, "x86", "x86");
+	/* x86 came with the new trace: its syscalls are summarised, not listed. */
+	assert_null(find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86", "ptrace"));
+
+	it = must_find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/etc/shadow");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	it = must_find(&d, TL_DIFF_FILE, TL_DIFF_WIDENED, NULL, "/etc/app.conf");
+	assert_non_null(strstr(it->detail, "+write"));
+	must_find(&d, TL_DIFF_FILE, TL_DIFF_REMOVED, NULL, "/var/lib/app/data");
+	assert_null(
+	    find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	it = must_find(&d, TL_DIFF_PROGRAM, TL_DIFF_ADDED, NULL, "/usr/bin/sudo");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	it = must_find(&d, TL_DIFF_CAP, TL_DIFF_ADDED, NULL, "CAP_SYS_PTRACE");
+	assert_int_equal(it->risk, TL_RISK_CRITICAL);
+	must_find(&d, TL_DIFF_CAP, TL_DIFF_ADDED, NULL, "CAP_DAC_OVERRIDE");
+	it = must_find(&d, TL_DIFF_NET, TL_DIFF_ADDED, NULL, "AF_PACKET");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_int_equal(it->ncallsites, 1);
+	assert_string_equal(it->callsites[0].detail, "arg0=0x11");
+	it = must_find(&d, TL_DIFF_NET, TL_DIFF_WIDENED, NULL, "AF_INET");
+	assert_non_null(strstr(it->detail, "+dgram"));
+
+	/* Sorted by risk, then kind. */
+	for (size_t i = 1; i < d.n; i++)
+		assert_true(d.items[i - 1].risk > d.items[i].risk ||
+		            (d.items[i - 1].risk == d.items[i].risk &&
+		             d.items[i - 1].kind <= d.items[i].kind));
+
+	s = render(&d, &os, &ns, TL_DIFF_TEXT, false);
+	assert_non_null(
+	    strstr(s, "ptrace ← libc.so.6 ptrace+0x2a ← /usr/bin/app check_debugger+0x1c"));
+	assert_null(strstr(s, "\033["));
+	free(s);
+	s = render(&d, &os, &ns, TL_DIFF_TEXT, true);
+	assert_non_null(strstr(s, "\033[1;31mcritical"));
+	free(s);
+
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_ANY));
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	assert_false(tl_diff_gate_fails(&d, TL_DIFF_GATE_NONE));
+	tl_diff_free(&d);
+
+	/* The other way round: what was added is removed. */
+	if (tl_diff_compute(&ns, &os, &d))
+		fail_msg("%s", tl_err_msg());
+	must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_REMOVED, "x86_64", "ptrace");
+	must_find(&d, TL_DIFF_ARCH, TL_DIFF_REMOVED, "x86", "x86");
+	must_find(&d, TL_DIFF_NET, TL_DIFF_NARROWED, NULL, "AF_INET");
+	assert_false(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_ANY));
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+static void test_profiles_semantics(void **state)
+{
+	struct tl_diff_side os, ns;
+	const struct tl_diff_item *it;
+	struct tl_diff d;
+
+	(void)state;
+	compute("old.profile.json", "new.profile.json", &os, &ns, &d);
+	it = must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "socket");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_non_null(strstr(it->detail, "arg0 == 17 (AF_PACKET)"));
+	it = must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "clone");
+	assert_int_equal(it->risk, TL_RISK_CRITICAL); /* CLONE_NEWUSER now possible */
+	it = must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86", "personality");
+	assert_int_equal(it->risk, TL_RISK_MEDIUM);
+	it = must_find(&d, TL_DIFF_ARG, TL_DIFF_NARROWED, "x86_64", "ioctl");
+	assert_int_equal(it->risk, TL_RISK_HIGH); /* TIOCSTI taken away */
+	it = must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "ptrace");
+	assert_int_equal(it->ncallsites, 0);
+	/* umount2 came through minKernel (resolved as satisfied); io_uring_setup needs a cap. */
+	must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_REMOVED, "x86_64", "umount2");
+	assert_null(find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "io_uring_setup"));
+	it = must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_CHANGED, "x86_64", "kexec_load");
+	assert_string_equal(it->detail, "errno EPERM → kill process");
+	must_find(&d, TL_DIFF_ARCH, TL_DIFF_ADDED, "x32", "x32");
+	assert_null(find(&d, TL_DIFF_ARCH, TL_DIFF_ADDED, "aarch64", "aarch64"));
+	it = must_find(&d, TL_DIFF_DEFAULT, TL_DIFF_ADDED, NULL, "SECCOMP_FILTER_FLAG_SPEC_ALLOW");
+	assert_int_equal(it->risk, TL_RISK_MEDIUM);
+	assert_null(find(&d, TL_DIFF_DEFAULT, TL_DIFF_CHANGED, NULL, "defaultAction"));
+	assert_non_null(d.notes == NULL ? "" : NULL);
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+/* Two spellings of one policy: no change, in both directions. */
+static void expect_equivalent(const char *a, const char *b)
+{
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+
+	for (int dir = 0; dir < 2; dir++) {
+		compute(dir ? b : a, dir ? a : b, &os, &ns, &d);
+		if (d.n) {
+			dump(&d);
+			fail_msg("%s and %s should be equivalent", a, b);
+		}
+		tl_diff_free(&d);
+		tl_diff_side_free(&os);
+		tl_diff_side_free(&ns);
+	}
+}
+
+static void test_equivalent(void **state)
+{
+	static const char *const pairs[][2] = {
+	    {"equiv/archmap.json", "equiv/architectures.json"},
+	    {"equiv/legacy-name.json", "equiv/names.json"},
+	    {"equiv/args-merged.json", "equiv/args-split.json"},
+	    {"equiv/implicit.json", "equiv/explicit.json"},
+	    {"equiv/oci-config.json", "equiv/names.json"},
+	    {"equiv/names.k8s.yaml", "equiv/names.json"},
+	    /* tailor's own k8s and docker exports of one profile */
+	    {"../golden/allow.k8s", "../golden/allow.docker"},
+	    {"../golden/args.k8s", "../golden/args.docker"},
+	    {"../golden/args.oci", "../golden/args.docker"},
+	    {"../golden/denylist.k8s", "../golden/denylist.docker"},
+	    {"../golden/multiarch.oci", "../golden/multiarch.docker"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(pairs); i++)
+		expect_equivalent(pairs[i][0], pairs[i][1]);
+	expect_equivalent("old.trace.json", "old.trace.json");
+	expect_equivalent("new.profile.json", "new.profile.json");
+}
+
+/* A trace and the profile generated from it have the same syscall policy. */
+static void test_trace_vs_its_profile(void **state)
+{
+	struct tl_diff_side t, p;
+	struct tl_diff d;
+	char *text;
+	size_t len;
+
+	(void)state;
+	load("new.trace.json", &t);
+	assert_int_equal(tl_export(&t.profile, TL_FMT_DOCKER, NULL, &text, &len), 0);
+	assert_int_equal(tl_diff_side_from_text(text, len, "generated.json", &p), 0);
+	assert_false(p.is_trace);
+	assert_int_equal(tl_diff_compute(&t, &p, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_non_null(d.notes); /* files etc. are not compared with a profile */
+	assert_non_null(strstr(d.notes[0], "generated.json is a profile"));
+	free(text);
+	tl_diff_free(&d);
+	tl_diff_side_free(&t);
+	tl_diff_side_free(&p);
+}
+
+/*
+ * moby's default-old-format.json is an old (Docker 1.12-era) default, not
+ * the current default.json re-spelled: the diff must show real changes.
+ */
+static void test_moby_old_format(void **state)
+{
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+
+	(void)state;
+	if (access(MOBY "default.json", R_OK) || access(MOBY "default-old-format.json", R_OK)) {
+		print_message("skipped: moby profiles not found in %s\n", MOBY);
+		skip();
+	}
+	compute(MOBY "default-old-format.json", MOBY "default.json", &os, &ns, &d);
+	assert_true(d.n > 10);
+	/* ptrace came with minKernel 4.8 (resolved as satisfied); chroot now needs a cap. */
+	assert_int_equal(must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86", "ptrace")->risk,
+	                 TL_RISK_CRITICAL);
+	must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_REMOVED, "x86_64", "chroot");
+	/* The old clone mask let CLONE_NEWCGROUP through. */
+	must_find(&d, TL_DIFF_ARG, TL_DIFF_NARROWED, "x86_64", "clone");
+	assert_string_equal(
+	    must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_CHANGED, "x32", "clone3")->detail,
+	    "errno EPERM → errno ENOSYS");
+	/* And its default action spells EPERM explicitly: no default change. */
+	assert_null(find(&d, TL_DIFF_DEFAULT, TL_DIFF_CHANGED, NULL, "defaultAction"));
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+	expect_equivalent(MOBY "default.json", MOBY "default.json");
+}
+
+static void expect_error(const char *path, const char *text, const char *want)
+{
+	struct tl_diff_side s;
+	int r;
+
+	r = text ? tl_diff_side_from_text(text, strlen(text), path, &s)
+	         : tl_diff_side_load(path, &s);
+	if (r >= 0)
+		fail_msg("%s: expected an error containing \"%s\"", path, want);
+	if (!strstr(tl_err_msg(), path) || !strstr(tl_err_msg(), want))
+		fail_msg("%s: got \"%s\", expected the file name and \"%s\"", path, tl_err_msg(),
+		         want);
+	assert_null(strchr(tl_err_msg(), '\n'));
+	tl_diff_side_free(&s);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("missing.json", NULL, "cannot open");
+	expect_error("t.json", "{\"tailor_trace\": 1, ", "not JSON");
+	expect_error("t.json", "{\"tailor_trace\": 7, \"runs\": [], \"abis\": {}, \"execs\": []}",
+	             "version");
+	expect_error("t.json", "{\"tailor_trace\": 1, \"runs\": [], \"abis\": {}, \"execs\": []}",
+	             "no syscalls");
+	expect_error("p.json", "{\"syscalls\": []}", "defaultAction missing");
+	expect_error("p.yaml", "kind: Pod\nspec:\n  x: 1\n", "not a SeccompProfile");
+	expect_error("p.yaml", "kind: SeccompProfile\nspec:\n  defaultAction: &a X\n", "line 3");
+	expect_error("p.yaml", "kind: SeccompProfile\nspec:\n\tdefaultAction: X\n", "tab");
+	expect_error("p.yaml", "kind: SeccompProfile\nspec:\n  baseProfileName: runc-v1.1\n",
+	             "baseProfileName");
+	expect_error("p.yaml",
+	             "kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_LOG\n  syscalls:\n"
+	             "  - action: NOPE\n    names: [read]\n",
+	             "unknown action");
+	expect_error("p.yaml", "just words\n", "expected \"key: value\"");
+}
+
+/* An arch libseccomp does not know is found when the profile is normalised. */
+static void test_unknown_arch(void **state)
+{
+	static const char text[] = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+	                           "[\"SCMP_ARCH_NOPE\"]}";
+	struct tl_diff_side a, b;
+	struct tl_diff d;
+
+	(void)state;
+	load("equiv/names.json", &a);
+	assert_int_equal(tl_diff_side_from_text(text, strlen(text), "p.json", &b), 0);
+	assert_true(tl_diff_compute(&a, &b, &d) < 0);
+	assert_string_equal(tl_err_msg(),
+	                    "p.json: architectures[0]: unknown architecture \"SCMP_ARCH_NOPE\"");
+	tl_diff_side_free(&a);
+	tl_diff_side_free(&b);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_int_equal(tl_diff_format_from_name("markdown"), TL_DIFF_MARKDOWN);
+	assert_true(tl_diff_format_from_name("html") < 0);
+	assert_int_equal(tl_diff_gate_from_name("risky"), TL_DIFF_GATE_RISKY);
+	assert_true(tl_diff_gate_from_name("some") < 0);
+	assert_string_equal(tl_diff_kind_name(TL_DIFF_CAP), "capability");
+	assert_string_equal(tl_diff_change_name(TL_DIFF_NARROWED), "narrowed");
+}
+
+/* Only low-risk additions: risky passes, any fails. */
+static void test_gate_low(void **state)
+{
+	struct tl_profile a, b;
+	struct tl_rule r = {.action = TL_ACT_ALLOW};
+	struct tl_diff d;
+	char *names1[] = {"read", NULL}, *names2[] = {"read", "getpid", NULL};
+
+	(void)state;
+	tl_profile_init(&a);
+	tl_profile_init(&b);
+	a.default_action = b.default_action = TL_ACT_ERRNO;
+	r.names = names1;
+	assert_int_equal(tl_profile_add_rule(&a, &r), 0);
+	r.names = names2;
+	assert_int_equal(tl_profile_add_rule(&b, &r), 0);
+	assert_int_equal(tl_diff_profiles(&a, &b, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_false(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_ANY));
+	tl_diff_free(&d);
+
+	/* A default that allows everything is critical. */
+	b.default_action = TL_ACT_ALLOW;
+	assert_int_equal(tl_diff_profiles(&a, &b, &d), 0);
+	assert_int_equal(
+	    must_find(&d, TL_DIFF_DEFAULT, TL_DIFF_WIDENED, NULL, "defaultAction")->risk,
+	    TL_RISK_CRITICAL);
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	tl_diff_free(&d);
+	tl_profile_free(&a);
+	tl_profile_free(&b);
+}
+
+static void rule_arg(struct tl_profile *p, const char *name, struct tl_arg a)
+{
+	char *names[] = {(char *)name, NULL};
+	struct tl_rule r = {.names = names, .action = TL_ACT_ALLOW, .nargs = 1, .args = &a};
+
+	assert_int_equal(tl_profile_add_rule(p, &r), 0);
+}
+
+/* A rule covered by a rule of the other side is neither a widening nor a narrowing. */
+static void test_subsumption(void **state)
+{
+	struct tl_profile a, b;
+	struct tl_diff d;
+
+	(void)state;
+	tl_profile_init(&a);
+	tl_profile_init(&b);
+	rule_arg(&a, "clone", (struct tl_arg){0, 0x7c020000, 0, TL_OP_MASKED_EQ});
+	rule_arg(&b, "clone", (struct tl_arg){0, 0x7e020000, 0, TL_OP_MASKED_EQ});
+	rule_arg(&a, "prctl", (struct tl_arg){0, 10, 0, TL_OP_LE});
+	rule_arg(&b, "prctl", (struct tl_arg){0, 3, 0, TL_OP_EQ});
+	rule_arg(&b, "prctl", (struct tl_arg){0, 2, 0, TL_OP_GT}); /* 3..: wider than <= 10 */
+	/* Re-spelled: the same values, no change. */
+	rule_arg(&a, "fcntl", (struct tl_arg){1, 10, 0, TL_OP_LE});
+	rule_arg(&b, "fcntl", (struct tl_arg){1, 11, 0, TL_OP_LT});
+	assert_int_equal(tl_diff_profiles(&a, &b, &d), 0);
+	assert_null(find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "clone"));
+	assert_int_equal(must_find(&d, TL_DIFF_ARG, TL_DIFF_NARROWED, "x86_64", "clone")->risk,
+	                 TL_RISK_HIGH); /* CLONE_NEWCGROUP no longer possible */
+	assert_string_equal(must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "prctl")->detail,
+	                    "allowed if arg0 > 2");
+	assert_string_equal(must_find(&d, TL_DIFF_ARG, TL_DIFF_NARROWED, "x86_64", "prctl")->detail,
+	                    "no longer allowed if arg0 <= 10");
+	assert_int_equal(d.n, 3);
+	tl_diff_free(&d);
+	tl_profile_free(&a);
+	tl_profile_free(&b);
+}
+
+static void test_empty_render(void **state)
+{
+	struct tl_diff d = {0};
+	char *s;
+
+	(void)state;
+	s = render(&d, NULL, NULL, TL_DIFF_TEXT, false);
+	assert_string_equal(s, "tailor diff: OLD → NEW\nno changes\n");
+	free(s);
+	s = render(&d, NULL, NULL, TL_DIFF_MARKDOWN, false);
+	assert_non_null(strstr(s, "**no changes**"));
+	free(s);
+	s = render(&d, NULL, NULL, TL_DIFF_JSON, false);
+	assert_non_null(strstr(s, "\"changes\": []"));
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_golden_traces),    cmocka_unit_test(test_golden_profiles),
+	    cmocka_unit_test(test_traces_semantics), cmocka_unit_test(test_profiles_semantics),
+	    cmocka_unit_test(test_equivalent),       cmocka_unit_test(test_trace_vs_its_profile),
+	    cmocka_unit_test(test_moby_old_format),  cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_unknown_arch),     cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
+	    cmocka_unit_test(test_empty_render),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
