@@ -8,43 +8,61 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tailor/apparmor.h"
 #include "tailor/common.h"
 #include "tailor/generate.h"
 #include "tailor/trace.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: tailor generate [-f FORMAT] [-o OUT] [options] TRACE...\n"
-	        "\n"
-	        "Build the least-privilege seccomp profile of the union of the traces:\n"
-	        "every syscall they saw (on every recorded ABI) is allowed, plus the\n"
-	        "loader baseline (execve, exit_group: what `tailor run` needs between\n"
-	        "loading the filter and the application's first instruction).  Output is\n"
-	        "deterministic (docs/generate.md).\n"
-	        "\n"
-	        "options:\n"
-	        "  -f, --format FORMAT      docker (default), oci, k8s, k8s-json, systemd,\n"
-	        "                           pfc, bpf; apparmor is not available yet\n"
-	        "  -o, --output OUT         where to write the profile (default '-': stdout)\n"
-	        "      --default-action A   what any other syscall gets: errno (EPERM, the\n"
-	        "                           default), kill, kill-process, trap, log\n"
-	        "      --args MODE          argument rules: none (default; safe and strict\n"
-	        "                           are not available yet)\n"
-	        "      --runtime RT         none (default: for tailor run); crun and runc\n"
-	        "                           baselines are not available yet\n"
-	        "      --name NAME          profile name for k8s/systemd output (default tailor)\n"
-	        "      --no-enosys-probes   a syscall whose every call failed with ENOSYS is\n"
-	        "                           normally denied with ENOSYS (so library fallbacks\n"
-	        "                           work, e.g. clone3 -> clone); with this option it\n"
-	        "                           gets the default action like any unseen syscall\n"
-	        "  -h, --help               this help\n"
-	        "\n"
-	        "Warnings on stderr when a trace is incomplete or lost events: the profile\n"
-	        "may then miss syscalls the application needs.\n"
-	        "\n"
-	        "exit status: 0 written, 1 an input, the generation or the output failed,\n"
-	        "2 usage error\n");
+	fprintf(
+	    f, "usage: tailor generate [-f FORMAT] [-o OUT] [options] TRACE...\n"
+	       "\n"
+	       "Build the least-privilege seccomp profile of the union of the traces:\n"
+	       "every syscall they saw (on every recorded ABI) is allowed, plus the\n"
+	       "loader baseline (execve, exit_group: what `tailor run` needs between\n"
+	       "loading the filter and the application's first instruction).  Output is\n"
+	       "deterministic (docs/generate.md).\n"
+	       "\n"
+	       "options:\n"
+	       "  -f, --format FORMAT      docker (default), oci, k8s, k8s-json, systemd,\n"
+	       "                           pfc, bpf, apparmor (from the trace's files,\n"
+	       "                           execs, capabilities and sockets: docs/apparmor.md)\n"
+	       "  -o, --output OUT         where to write the profile (default '-': stdout)\n"
+	       "      --default-action A   what any other syscall gets: errno (EPERM, the\n"
+	       "                           default), kill, kill-process, trap, log\n"
+	       "      --args MODE          argument rules for the syscalls whose recorded\n"
+	       "                           values are few (at most 16 distinct, no overflow):\n"
+	       "                           any other value gets the default action\n"
+	       "                           safe (default): socket families, clone/unshare/\n"
+	       "                             setns namespaces, personality, PROT_EXEC in\n"
+	       "                             mmap/mprotect, ptrace, keyctl, bpf, seccomp, mount;\n"
+	       "                             clone3 returns ENOSYS when clone is filtered\n"
+	       "                           strict: also ioctl, prctl, fcntl, kill/tgkill/tkill,\n"
+	       "                             setsockopt/getsockopt, socket type and protocol\n"
+	       "                           none: syscalls by name only\n"
+	       "                           (docs/generate.md, \"Argument rules\")\n"
+	       "      --runtime RT         none (default: for tailor run); crun and runc\n"
+	       "                           baselines are not available yet\n"
+	       "      --name NAME          profile name for k8s/systemd/apparmor output\n"
+	       "                           (default tailor)\n"
+	       "      --container          apparmor: a container profile (attach_disconnected,\n"
+	       "                           moby's signal/ptrace rules); implied by container runs\n"
+	       "      --children           apparmor: a child profile NAME//PROG per executed\n"
+	       "                           program (px) instead of ix\n"
+	       "      --abstractions       apparmor: include <abstractions/base> instead of the\n"
+	       "                           rules it fully covers\n"
+	       "      --no-enosys-probes   a syscall whose every call failed with ENOSYS is\n"
+	       "                           normally denied with ENOSYS (so library fallbacks\n"
+	       "                           work, e.g. clone3 -> clone); with this option it\n"
+	       "                           gets the default action like any unseen syscall\n"
+	       "  -h, --help               this help\n"
+	       "\n"
+	       "Warnings on stderr when a trace is incomplete or lost events: the profile\n"
+	       "may then miss syscalls the application needs.\n"
+	       "\n"
+	       "exit status: 0 written, 1 an input, the generation or the output failed,\n"
+	       "2 usage error\n");
 }
 
 static int parse_action(const char *s)
@@ -66,6 +84,27 @@ static int parse_action(const char *s)
 	return -EINVAL;
 }
 
+/* Argument rules need values from every run (docs/generate.md). */
+static void warn_no_args(const char *path, const struct tl_trace *t, enum tl_args_mode mode)
+{
+	if (mode == TL_ARGS_NONE)
+		return;
+	for (size_t i = 0; i < t->nruns; i++) {
+		bool has = false;
+
+		for (size_t k = 0; t->runs[i].features && t->runs[i].features[k]; k++)
+			has |= !strcmp(t->runs[i].features[k], "args");
+		if (!has) {
+			fprintf(
+			    stderr,
+			    "tailor generate: warning: %s: run %zu recorded no argument values; "
+			    "the profile gets no argument rules\n",
+			    path, i + 1);
+			return;
+		}
+	}
+}
+
 /* Say what makes a trace incomplete: the profile may lack syscalls. */
 static void warn_incomplete(const char *path, const struct tl_trace *t)
 {
@@ -84,7 +123,16 @@ static void warn_incomplete(const char *path, const struct tl_trace *t)
 		        path, lost);
 }
 
-enum { OPT_DEFAULT_ACTION = 256, OPT_ARGS, OPT_RUNTIME, OPT_NAME, OPT_NO_ENOSYS };
+enum {
+	OPT_DEFAULT_ACTION = 256,
+	OPT_ARGS,
+	OPT_RUNTIME,
+	OPT_NAME,
+	OPT_NO_ENOSYS,
+	OPT_CONTAINER,
+	OPT_CHILDREN,
+	OPT_ABSTRACTIONS
+};
 
 int cmd_generate(int argc, char **argv)
 {
@@ -96,10 +144,14 @@ int cmd_generate(int argc, char **argv)
 	    {"runtime", required_argument, NULL, OPT_RUNTIME},
 	    {"name", required_argument, NULL, OPT_NAME},
 	    {"no-enosys-probes", no_argument, NULL, OPT_NO_ENOSYS},
+	    {"container", no_argument, NULL, OPT_CONTAINER},
+	    {"children", no_argument, NULL, OPT_CHILDREN},
+	    {"abstractions", no_argument, NULL, OPT_ABSTRACTIONS},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	struct tl_gen_opts gopts;
+	struct tl_aa_opts aopts;
 	struct tl_export_opts eopts = {.name = NULL};
 	struct tl_trace all, one;
 	struct tl_profile prof;
@@ -109,6 +161,7 @@ int cmd_generate(int argc, char **argv)
 	int c, fmt, ret = TL_EXIT_FAIL;
 
 	tl_gen_opts_init(&gopts);
+	tl_aa_opts_init(&aopts);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -166,6 +219,15 @@ int cmd_generate(int argc, char **argv)
 		case OPT_NO_ENOSYS:
 			gopts.enosys_probes = false;
 			break;
+		case OPT_CONTAINER:
+			aopts.container = true;
+			break;
+		case OPT_CHILDREN:
+			aopts.children = true;
+			break;
+		case OPT_ABSTRACTIONS:
+			aopts.abstractions = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return TL_EXIT_OK;
@@ -183,12 +245,14 @@ int cmd_generate(int argc, char **argv)
 		cli_error("generate: no input trace given (see 'tailor generate --help')");
 		return TL_EXIT_USAGE;
 	}
-	if (fmt == TL_FMT_APPARMOR) {
-		cli_error("generate: the apparmor format is not available yet (it needs file "
-		          "and capability recording)");
-		return TL_EXIT_FAIL;
+	if (fmt != TL_FMT_APPARMOR && (aopts.container || aopts.children || aopts.abstractions)) {
+		cli_error("generate: --container, --children and --abstractions are options of "
+		          "-f apparmor");
+		return TL_EXIT_USAGE;
 	}
 	gopts.sources = (const char *const *)&argv[optind];
+	aopts.sources = gopts.sources;
+	aopts.name = eopts.name;
 
 	tl_trace_init(&all);
 	tl_profile_init(&prof);
@@ -197,11 +261,21 @@ int cmd_generate(int argc, char **argv)
 
 		if (!r) {
 			warn_incomplete(argv[i], &one);
+			warn_no_args(argv[i], &one,
+			             fmt == TL_FMT_APPARMOR ? TL_ARGS_NONE : gopts.args);
 			r = tl_trace_merge(&all, &one);
 		}
 		tl_trace_free(&one);
 		if (r)
 			goto out;
+	}
+	/* AppArmor rules come from the trace itself (paths, capabilities, sockets). */
+	if (fmt == TL_FMT_APPARMOR) {
+		if (tl_export_apparmor(&all, &aopts, &data, &len) ||
+		    tl_write_file_atomic(out, data, len, 0644))
+			goto out;
+		ret = TL_EXIT_OK;
+		goto out;
 	}
 	if (tl_generate(&all, &gopts, &prof) ||
 	    tl_export(&prof, (enum tl_format)fmt, &eopts, &data, &len) ||

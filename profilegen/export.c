@@ -63,7 +63,8 @@ int tl_export(const struct tl_profile *p, enum tl_format f, const struct tl_expo
 	case TL_FMT_APPARMOR:
 		/* AppArmor rules come from paths and capabilities, which a seccomp profile lacks.
 		 */
-		return tl_err(ENOTSUP, "AppArmor export needs the trace (issue: AppArmor)");
+		return tl_err(ENOTSUP, "AppArmor export needs the trace (issue: AppArmor): use "
+		                       "tl_export_apparmor()");
 	}
 	return tl_err(EINVAL, "tl_export: unknown format %d", (int)f);
 }

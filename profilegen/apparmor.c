@@ -1,0 +1,1279 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * AppArmor export: an AppArmor 3 profile built from the trace (files,
+ * execs, capabilities, sockets), not from the seccomp profile.
+ *
+ * Pipeline: every recorded access becomes an entry (pattern, program,
+ * access bits, count) in the profile of its program; paths are generalised
+ * by a fixed table of shapes (pids, temp names, numbered devices, library
+ * versions), each generalisation checked with the matcher (aa_match.c);
+ * entries with the same (profile, pattern) merge into one rule whose
+ * permissions are the union; --abstractions drops the rules that
+ * <abstractions/base> allows.  docs/apparmor.md documents every mapping.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tailor/apparmor.h"
+#include "tailor/common.h"
+#include "export.h"
+
+#define PROBE_NAME    "tailor-probe"
+#define COMMENT_PROGS 3 /* programs named in a rule's comment */
+#define COMMENT_PATHS 2 /* recorded paths named under a generalised rule */
+
+struct acc {
+	char *pattern;    /* generalised, escaped, unquoted (owned) */
+	char *witness;    /* a path the pattern must match: path with /proc/self resolved (owned) */
+	bool quote;       /* the pattern needs "..." in the profile */
+	bool generalised; /* pattern is not the literal path */
+	const char *path; /* as recorded */
+	const char *program; /* who did it; for an exec, the parent ("" unknown) */
+	uint32_t access;     /* TL_ACC_* */
+	uint64_t count;
+	size_t prof;   /* index into ctx.profs */
+	size_t target; /* exec: child profile index, 0 for ix */
+	bool dropped;  /* covered by an included abstraction */
+};
+
+struct prof {
+	char *name;   /* "NAME", or the child's short name */
+	char *key;    /* child: the generalised program path (its attachment); main: NULL */
+	bool quote;   /* key needs quotes */
+	bool root;    /* child whose program was also started from outside (runs in main too) */
+	bool base;    /* includes <abstractions/base> */
+	size_t ndrop; /* rules the abstraction replaced */
+};
+
+struct ctx {
+	const struct tl_trace *t;
+	const struct tl_aa_opts *o;
+	bool container;
+	bool signals; /* kill-family syscalls seen */
+	struct tl_aa_vars vars;
+	struct prof *profs;
+	size_t nprofs;
+	struct acc *accs;
+	size_t naccs, cap;
+	size_t nskipped, nnoperm; /* not a path; nothing AppArmor mediates */
+	const char *skipped_ex, *noperm_ex;
+};
+
+void tl_aa_opts_init(struct tl_aa_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+/* ---- small string helpers ----------------------------------------------------- */
+
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static bool is_pid(const char *s)
+{
+	return all_digits(s) && s[0] != '0';
+}
+
+/* Append s escaped for a profile: glob characters with '\', control bytes as \xHH. */
+static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *quote)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (strchr("*?[]{}\\", c) && c) {
+			tl_export_buf_printf(b, "\\%c", c);
+		} else if (c < 0x20 || c == 0x7f) {
+			tl_export_buf_printf(b, "\\x%02x", c);
+		} else if (c == '"') {
+			tl_export_buf_puts(b, "\\\"");
+			*quote = true;
+		} else {
+			/* '@' needs nothing: a '{' after it is escaped, so it never starts a
+			 * variable. */
+			if (c < 0x80 &&
+			    !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			            "0123456789/._+~%:@-",
+			            c))
+				*quote = true;
+			tl_export_buf_printf(b, "%c", c);
+		}
+	}
+}
+
+/* For comments: one line, control bytes shown as '?'. */
+static void comment_append(struct tl_export_buf *b, const char *s)
+{
+	for (; *s; s++)
+		tl_export_buf_printf(b, "%c", ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s);
+}
+
+static char **split_path(const char *path)
+{
+	char **v = calloc(strlen(path) / 2 + 2, sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return NULL;
+	for (const char *p = path; *p;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		v[n] = strndup(p, len);
+		if (!v[n++]) {
+			tl_strv_free(v);
+			return NULL;
+		}
+		p += len;
+	}
+	return v;
+}
+
+/* ---- generalisation ------------------------------------------------------------- */
+
+/*
+ * Shapes of per-run names: each returns the component pattern (static
+ * storage or into buf) or NULL.  Kept deliberately small; docs/apparmor.md
+ * lists them.
+ */
+
+/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 alphanumerics of >= 2 classes. */
+static const char *temp_shape(const char *c, char *buf, size_t size)
+{
+	size_t n = strlen(c), sep = n, slen;
+	bool lower = false, upper = false, digit = false;
+
+	for (size_t i = n; i > 0; i--)
+		if (strchr(".-_", c[i - 1])) {
+			sep = i - 1;
+			break;
+		}
+	if (sep < n && sep > 0) {
+		slen = n - sep - 1;
+		for (size_t i = sep + 1; i < n; i++) {
+			lower |= c[i] >= 'a' && c[i] <= 'z';
+			upper |= c[i] >= 'A' && c[i] <= 'Z';
+			digit |= c[i] >= '0' && c[i] <= '9';
+		}
+		if (slen >= 6 && slen <= 32 &&
+		    strspn(c + sep + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                        "0123456789") == slen &&
+		    lower + upper + digit >= 2 && sep + 1 + slen + 1 <= size) {
+			memcpy(buf, c, sep + 1);
+			memset(buf + sep + 1, '?', slen);
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	/* Python's tempfile: "tmp" + 8 of [a-z0-9_], with a digit or '_'. */
+	if (n == 11 && !strncmp(c, "tmp", 3) &&
+	    strspn(c + 3, "abcdefghijklmnopqrstuvwxyz0123456789_") == 8 &&
+	    strpbrk(c + 3, "0123456789_"))
+		return "tmp????????";
+	return NULL;
+}
+
+/* Numbered device names: tty12 -> tty[0-9]*, nvme0n1p2 -> nvme[0-9]*n[0-9]*p[0-9]*. */
+static const char *device_shape(const char *c, char *buf, size_t size)
+{
+	size_t o = 0;
+	bool digits = false;
+
+	if (all_digits(c))
+		return "[0-9]*";
+	if (!((c[0] >= 'a' && c[0] <= 'z') || (c[0] >= 'A' && c[0] <= 'Z')) ||
+	    strspn(c, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+	        strlen(c))
+		return NULL;
+	for (const char *p = c; *p;) {
+		if (*p >= '0' && *p <= '9') {
+			if (o + 7 >= size)
+				return NULL;
+			memcpy(buf + o, "[0-9]*", 6);
+			o += 6;
+			p += strspn(p, "0123456789");
+			digits = true;
+		} else {
+			if (o + 2 >= size)
+				return NULL;
+			buf[o++] = *p++;
+		}
+	}
+	buf[o] = '\0';
+	return digits ? buf : NULL;
+}
+
+/* libfoo.so.1.2.3 -> libfoo.so.1{,.[0-9]*}: the same major version, any minor. */
+static bool version_shape(const char *c, struct tl_export_buf *b, bool *quote)
+{
+	const char *so = NULL, *major, *p;
+
+	for (const char *q = strstr(c, ".so."); q; q = strstr(q + 1, ".so."))
+		so = q;
+	if (!so || so == c)
+		return false;
+	major = so + 4;
+	p = major + strspn(major, "0123456789");
+	if (p == major || *p != '.')
+		return false;
+	while (*p == '.' && p[1] >= '0' && p[1] <= '9')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (*p)
+		return false;
+	esc_append(b, c, (size_t)(major - c) + strspn(major, "0123456789"), quote);
+	tl_export_buf_puts(b, "{,.[0-9]*}");
+	return true;
+}
+
+struct gen {
+	char *pattern, *witness;
+	bool quote, generalised;
+};
+
+/* Is comps[i] the fd number in /proc/<pid>[/task/<tid>]/{fd,fdinfo}/<n>? */
+static bool proc_fd(char **comps, size_t n, size_t i)
+{
+	if (!all_digits(comps[i]) || i < 3 ||
+	    (strcmp(comps[i - 1], "fd") && strcmp(comps[i - 1], "fdinfo")))
+		return false;
+	if (i == 3)
+		return true;
+	return i == 5 && n > 3 && !strcmp(comps[2], "task") && all_digits(comps[3]);
+}
+
+/*
+ * The pattern for one path: per component, the shape table (when allowed)
+ * or the escaped literal; the witness is the path with /proc/self and
+ * /proc/thread-self replaced by a pid ("1"), which the kernel does too.
+ */
+static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
+{
+	struct tl_export_buf pat = {0}, wit = {0};
+	char **c = split_path(path);
+	size_t n, i = 0;
+	bool proc, dev, sysnum, temp;
+	int r;
+
+	memset(g, 0, sizeof(*g));
+	if (!c)
+		return tl_err(ENOMEM, "apparmor export: out of memory");
+	n = tl_strv_len(c);
+	proc = n && !strcmp(c[0], "proc") && (n > 1 || dir); /* @{PROC} ends in '/' */
+	temp = (n && !strcmp(c[0], "tmp")) ||
+	       (n > 1 && !strcmp(c[0], "var") && !strcmp(c[1], "tmp")) ||
+	       (n > 1 && !strcmp(c[0], "dev") && !strcmp(c[1], "shm"));
+	dev = n && !strcmp(c[0], "dev") && !temp;
+	sysnum = n > 3 && !strcmp(c[0], "sys") && !strcmp(c[1], "devices") &&
+	         !strcmp(c[2], "system") && (!strcmp(c[3], "cpu") || !strcmp(c[3], "node"));
+	if (proc) {
+		tl_export_buf_puts(&pat, "@{PROC}");
+		tl_export_buf_puts(&wit, "/proc");
+		i = 1;
+	}
+	for (; i < n; i++) {
+		const char *s = c[i], *shape = NULL, *w = s;
+		char buf[256];
+
+		tl_export_buf_puts(&pat, "/");
+		tl_export_buf_puts(&wit, "/");
+		if (allow && proc && i == 1) {
+			if (is_pid(s)) {
+				shape = "@{pid}";
+			} else if (!strcmp(s, "self")) {
+				shape = "@{pid}";
+				w = "1";
+			} else if (!strcmp(s, "thread-self")) {
+				shape = "@{pid}/task/@{tid}";
+				w = "1/task/1";
+			}
+		} else if (allow && proc && i == 3 && !strcmp(c[2], "task") && is_pid(s) &&
+		           (is_pid(c[1]) || !strcmp(c[1], "self"))) {
+			shape = "@{tid}";
+		} else if (allow && proc &&
+		           (is_pid(c[1]) || !strcmp(c[1], "self") ||
+		            !strcmp(c[1], "thread-self")) &&
+		           proc_fd(c, n, i)) {
+			shape = "[0-9]*";
+		} else if (allow && dev && i >= 1) {
+			shape = device_shape(s, buf, sizeof(buf));
+		} else if (allow && sysnum && i == 4 && !strncmp(s, c[3], strlen(c[3])) &&
+		           all_digits(s + strlen(c[3]))) {
+			snprintf(buf, sizeof(buf), "%s[0-9]*", c[3]);
+			shape = buf;
+		}
+		if (allow && temp && !shape && i >= (strcmp(c[0], "tmp") ? 2u : 1u))
+			shape = temp_shape(s, buf, sizeof(buf));
+		if (shape) {
+			tl_export_buf_puts(&pat, shape);
+			g->generalised = true;
+		} else if (allow && i == n - 1 && !dir && version_shape(s, &pat, &g->quote)) {
+			g->generalised = true;
+		} else {
+			esc_append(&pat, s, strlen(s), &g->quote);
+		}
+		tl_export_buf_puts(&wit, w);
+	}
+	if (!n || dir) {
+		tl_export_buf_puts(&pat, "/");
+		tl_export_buf_puts(&wit, "/");
+	}
+	tl_strv_free(c);
+	r = tl_export_buf_finish(&pat, &g->pattern, &(size_t){0});
+	if (!r)
+		r = tl_export_buf_finish(&wit, &g->witness, &(size_t){0});
+	if (r) {
+		tl_export_buf_free(&wit);
+		free(g->pattern);
+		g->pattern = NULL;
+	}
+	return r;
+}
+
+/* The path w with component i replaced by repl (or, repl NULL, its first character changed). */
+static char *probe_component(const char *w, size_t i, const char *repl)
+{
+	const char *p = w;
+	size_t len;
+	char *out;
+
+	for (size_t k = 0;; k++) {
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (!len)
+			return NULL;
+		if (k == i)
+			break;
+		p += len;
+	}
+	if (repl) {
+		if (asprintf(&out, "%.*s%s%s", (int)(p - w), w, repl, p + len) < 0)
+			return NULL;
+		return out;
+	}
+	out = strdup(w);
+	if (out)
+		out[p - w] = *p == 'X' ? 'Y' : 'X';
+	return out;
+}
+
+/*
+ * A generalisation is accepted only if (docs/apparmor.md, "the rule"):
+ * the witness matches; for every component, the witness with that
+ * component renamed (PROBE_NAME) or its first character changed does not
+ * match; the witness's parent directory and a path below it do not match.
+ * So every wildcard stays inside one component, keeps a literal or class
+ * anchor, and never reaches a directory tree the program did not touch.
+ */
+static int check_gen(const struct tl_aa_vars *vars, const struct gen *g, bool *ok)
+{
+	const char *w = g->witness;
+	size_t n = 0, wl = strlen(w);
+	char *probe = NULL;
+	int r;
+
+	*ok = false;
+	r = tl_aa_match(g->pattern, w, vars);
+	if (r <= 0)
+		return r;
+	for (const char *p = w; *p; p++)
+		if (*p != '/' && (p == w || p[-1] == '/'))
+			n++;
+	for (size_t i = 0; i < 2 * n + 2; i++) {
+		if (i < 2 * n) {
+			probe = probe_component(w, i / 2, i % 2 ? NULL : PROBE_NAME);
+		} else if (i == 2 * n) {
+			if (asprintf(&probe, "%s%s" PROBE_NAME, w, w[wl - 1] == '/' ? "" : "/") < 0)
+				probe = NULL;
+		} else {
+			size_t end = wl - (w[wl - 1] == '/');
+
+			while (end > 0 && w[end - 1] != '/')
+				end--;
+			probe = strndup(w, end ? end : 1);
+		}
+		if (!probe)
+			return tl_err(ENOMEM, "apparmor export: out of memory");
+		r = tl_aa_match(g->pattern, probe, vars);
+		free(probe);
+		if (r < 0)
+			return r;
+		if (r)
+			return 0;
+	}
+	*ok = true;
+	return 0;
+}
+
+static int generalise(const struct tl_aa_vars *vars, const char *path, bool dir, struct gen *g)
+{
+	bool ok;
+	int r = gen_path(path, dir, true, g);
+
+	if (r || !g->generalised)
+		return r;
+	r = check_gen(vars, g, &ok);
+	if (r || ok)
+		return r;
+	free(g->pattern);
+	free(g->witness);
+	return gen_path(path, dir, false, g); /* the literal path: exact, always right */
+}
+
+/* ---- entries --------------------------------------------------------------------- */
+
+static uint32_t needs_rule(uint32_t access)
+{
+	return access & ~(uint32_t)TL_ACC_DIR;
+}
+
+/* Which profile(s) run program p: main, its child, or both (started from outside too). */
+static size_t profs_of(struct ctx *c, const char *program, size_t out[2])
+{
+	struct gen g;
+	size_t n = 0, child = 0;
+
+	if (c->nprofs > 1 && program[0] == '/' && !generalise(&c->vars, program, false, &g)) {
+		for (size_t i = 1; i < c->nprofs; i++)
+			if (!strcmp(c->profs[i].key, g.pattern))
+				child = i;
+		free(g.pattern);
+		free(g.witness);
+	}
+	if (!child || c->profs[child].root)
+		out[n++] = 0;
+	if (child)
+		out[n++] = child;
+	return n;
+}
+
+static size_t child_of(const struct ctx *c, const char *pattern)
+{
+	for (size_t i = 1; i < c->nprofs; i++)
+		if (!strcmp(c->profs[i].key, pattern))
+			return i;
+	return 0;
+}
+
+static int add_acc(struct ctx *c, const char *path, const char *program, uint32_t access,
+                   uint64_t count)
+{
+	size_t profs[2], np;
+	struct gen g;
+	int r;
+
+	if (path[0] != '/') {
+		if (!c->nskipped++)
+			c->skipped_ex = path;
+		return 0;
+	}
+	if (!needs_rule(access)) {
+		if (!c->nnoperm++)
+			c->noperm_ex = path;
+		return 0;
+	}
+	r = generalise(&c->vars, path, access & TL_ACC_DIR, &g);
+	if (r)
+		return r;
+	np = profs_of(c, program, profs);
+	for (size_t i = 0; i < np; i++) {
+		struct acc *a;
+
+		if (c->naccs == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 64;
+			struct acc *tmp = realloc(c->accs, cap * sizeof(*tmp));
+
+			if (!tmp) {
+				r = tl_err(ENOMEM, "apparmor export: out of memory");
+				break;
+			}
+			c->accs = tmp;
+			c->cap = cap;
+		}
+		a = &c->accs[c->naccs];
+		memset(a, 0, sizeof(*a));
+		a->pattern = i ? strdup(g.pattern) : g.pattern;
+		a->witness = i ? strdup(g.witness) : g.witness;
+		if (!i)
+			g.pattern = g.witness = NULL;
+		if (!a->pattern || !a->witness) {
+			free(a->pattern);
+			free(a->witness);
+			r = tl_err(ENOMEM, "apparmor export: out of memory");
+			break;
+		}
+		a->quote = g.quote;
+		a->generalised = g.generalised;
+		a->path = path;
+		a->program = program;
+		a->access = access;
+		a->count = count;
+		a->prof = profs[i];
+		a->target = (access & TL_ACC_EXEC) ? child_of(c, a->pattern) : 0;
+		c->naccs++;
+	}
+	free(g.pattern);
+	free(g.witness);
+	return r;
+}
+
+/* ---- child profiles ---------------------------------------------------------------- */
+
+static int prof_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prof *)a)->key, ((const struct prof *)b)->key);
+}
+
+static int add_child(struct ctx *c, const char *path, bool root)
+{
+	struct prof *tmp;
+	struct gen g;
+	int r = generalise(&c->vars, path, false, &g);
+
+	if (r)
+		return r;
+	for (size_t i = 1; i < c->nprofs; i++)
+		if (!strcmp(c->profs[i].key, g.pattern)) {
+			c->profs[i].root |= root;
+			free(g.pattern);
+			free(g.witness);
+			return 0;
+		}
+	tmp = realloc(c->profs, (c->nprofs + 1) * sizeof(*tmp));
+	if (!tmp) {
+		free(g.pattern);
+		free(g.witness);
+		return tl_err(ENOMEM, "apparmor export: out of memory");
+	}
+	c->profs = tmp;
+	memset(&c->profs[c->nprofs], 0, sizeof(*tmp));
+	c->profs[c->nprofs].key = g.pattern;
+	c->profs[c->nprofs].quote = g.quote;
+	c->profs[c->nprofs].root = root;
+	c->profs[c->nprofs].name = strdup(path); /* the program's path; named below */
+	c->nprofs++;
+	free(g.witness);
+	return c->profs[c->nprofs - 1].name ? 0 : tl_err(ENOMEM, "apparmor export: out of memory");
+}
+
+/* Short names: the program's base name in [A-Za-z0-9._-], "-2", "-3"... when taken. */
+static int name_children(struct ctx *c)
+{
+	for (size_t i = 1; i < c->nprofs; i++) {
+		const char *base = strrchr(c->profs[i].name, '/');
+		char name[64], *out;
+		size_t n = 0;
+
+		for (base = base ? base + 1 : c->profs[i].name; *base && n < 48; base++)
+			name[n++] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			                   "0123456789._-",
+			                   *base)
+			                ? *base
+			                : '_';
+		if (!n || name[0] == '.' || name[0] == '-')
+			name[n++] = 'p';
+		name[n] = '\0';
+		for (unsigned k = 1;; k++) {
+			bool taken = false;
+
+			if (k > 1)
+				snprintf(name + n, sizeof(name) - n, "-%u", k);
+			for (size_t j = 1; j < i; j++)
+				taken |= !strcmp(c->profs[j].name, name);
+			if (!taken)
+				break;
+		}
+		out = strdup(name);
+		if (!out)
+			return tl_err(ENOMEM, "apparmor export: out of memory");
+		free(c->profs[i].name);
+		c->profs[i].name = out;
+	}
+	return 0;
+}
+
+static int build_children(struct ctx *c)
+{
+	const struct tl_trace *t = c->t;
+	int r = 0;
+
+	for (size_t i = 0; i < t->nexecs && !r; i++)
+		if (t->execs[i].parent[0] && t->execs[i].path[0] == '/')
+			r = add_child(c, t->execs[i].path, false);
+	for (size_t i = 0; i < t->nfiles && !r; i++)
+		if ((t->files[i].access & TL_ACC_EXEC) && t->files[i].program[0] &&
+		    t->files[i].path[0] == '/')
+			r = add_child(c, t->files[i].path, false);
+	/* A program also started from outside the trace (parent "") runs in main too. */
+	for (size_t i = 0; i < t->nexecs && !r; i++) {
+		struct gen g;
+
+		if (t->execs[i].parent[0] || t->execs[i].path[0] != '/')
+			continue;
+		r = generalise(&c->vars, t->execs[i].path, false, &g);
+		if (r)
+			break;
+		for (size_t k = 1; k < c->nprofs; k++)
+			if (!strcmp(c->profs[k].key, g.pattern))
+				c->profs[k].root = true;
+		free(g.pattern);
+		free(g.witness);
+	}
+	if (r)
+		return r;
+	qsort(c->profs + 1, c->nprofs - 1, sizeof(*c->profs), prof_cmp);
+	return name_children(c);
+}
+
+/* ---- abstractions ------------------------------------------------------------------ */
+
+/* The AppArmor permissions an access needs (docs/apparmor.md, "Permissions"). */
+static uint32_t aa_needs(uint32_t a)
+{
+	uint32_t p = 0;
+
+	if (a & (TL_ACC_READ | TL_ACC_RENAME))
+		p |= TL_AA_READ;
+	if (a & (TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_RENAME | TL_ACC_SETATTR))
+		p |= TL_AA_WRITE;
+	if (a & TL_ACC_APPEND)
+		p |= TL_AA_APPEND;
+	if (a & TL_ACC_LINK)
+		p |= TL_AA_LINK;
+	if (a & TL_ACC_LOCK)
+		p |= TL_AA_LOCK;
+	if (a & TL_ACC_MMAP_EXEC)
+		p |= TL_AA_MMAP;
+	if (a & TL_ACC_EXEC)
+		p |= TL_AA_EXEC;
+	return p;
+}
+
+/* Does the abstraction allow this access (the recorded path, with its permissions)? */
+static int abs_allows(const struct ctx *c, const struct tl_aa_abs_rule *abs, size_t nabs,
+                      const struct acc *a, bool *ok)
+{
+	uint32_t need = aa_needs(a->access), have = 0;
+
+	for (size_t i = 0; i < nabs; i++) {
+		uint32_t perms;
+		int r = tl_aa_match(abs[i].pattern, a->witness, &c->vars);
+
+		if (r < 0)
+			return r;
+		if (r && !tl_aa_perms_parse(abs[i].perms, &perms))
+			have |= perms;
+	}
+	*ok = (need & ~have) == 0;
+	return 0;
+}
+
+/* Drop the rules (all entries of one profile and pattern) that base allows entirely. */
+static int apply_abstractions(struct ctx *c)
+{
+	size_t nabs;
+	const struct tl_aa_abs_rule *abs = tl_aa_abstraction("abstractions/base", &nabs);
+
+	for (size_t i = 0, j; i < c->naccs; i = j) {
+		bool all = true;
+
+		for (j = i; j < c->naccs && c->accs[j].prof == c->accs[i].prof &&
+		            !strcmp(c->accs[j].pattern, c->accs[i].pattern);
+		     j++) {
+			bool ok = false;
+			int r = all ? abs_allows(c, abs, nabs, &c->accs[j], &ok) : 0;
+
+			if (r)
+				return r;
+			all &= ok;
+		}
+		if (!all)
+			continue;
+		for (size_t k = i; k < j; k++)
+			c->accs[k].dropped = true;
+		c->profs[c->accs[i].prof].base = true;
+		c->profs[c->accs[i].prof].ndrop++;
+	}
+	return 0;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+static int acc_cmp(const void *a, const void *b)
+{
+	const struct acc *x = a, *y = b;
+	int r;
+
+	if (x->prof != y->prof)
+		return x->prof < y->prof ? -1 : 1;
+	r = strcmp(x->pattern, y->pattern);
+	if (!r)
+		r = strcmp(x->program, y->program);
+	if (!r)
+		r = strcmp(x->path, y->path);
+	if (!r && x->access != y->access)
+		r = x->access < y->access ? -1 : 1;
+	return r;
+}
+
+static void put_quoted(struct tl_export_buf *b, const char *s, bool quote)
+{
+	tl_export_buf_printf(b, quote ? "\"%s\"" : "%s", s);
+}
+
+static const char *prog_label(const char *p)
+{
+	return p[0] ? p : "an unknown program";
+}
+
+/*
+ * "read by /usr/bin/x (3x), /bin/sh (1x); write by /usr/bin/y (1x)" for the
+ * entries of one rule (sorted by program): programs in order, consecutive
+ * ones with the same kinds of access share the verbs.
+ */
+static void rule_comment(struct tl_export_buf *b, const struct acc *a, size_t n)
+{
+	size_t shown = 0, nprogs = 0, paths = 0;
+	uint32_t prev = 0;
+
+	for (size_t i = 0; i < n; i++)
+		nprogs += !i || strcmp(a[i].program, a[i - 1].program);
+	tl_export_buf_puts(b, "  # ");
+	for (size_t i = 0, j; i < n; i = j) {
+		uint32_t bits = 0;
+		uint64_t count = 0;
+
+		for (j = i; j < n && !strcmp(a[j].program, a[i].program); j++) {
+			bits |= a[j].access;
+			count += a[j].count;
+		}
+		bits &= ~(uint32_t)TL_ACC_DIR; /* the trailing '/' says it */
+		if (shown == COMMENT_PROGS) {
+			tl_export_buf_printf(b, ", +%zu more", nprogs - shown);
+			break;
+		}
+		if (shown && bits == prev) {
+			tl_export_buf_puts(b, ", ");
+		} else {
+			bool first = true;
+
+			if (shown)
+				tl_export_buf_puts(b, "; ");
+			for (unsigned bit = 0; bit < TL_ACC_COUNT_BITS; bit++) {
+				if (!(bits & (1u << bit)))
+					continue;
+				tl_export_buf_printf(b, "%s%s", first ? "" : "/",
+				                     tl_access_name(bit));
+				first = false;
+			}
+			tl_export_buf_puts(b, " by ");
+		}
+		comment_append(b, prog_label(a[i].program));
+		tl_export_buf_printf(b, " (%" PRIu64 "x)", count);
+		prev = bits;
+		shown++;
+	}
+	/* A generalised rule names the recorded paths behind it. */
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = !strcmp(a[k].path, a[i].path);
+		paths += a[i].generalised && !dup;
+	}
+	if (paths) {
+		size_t shown = 0;
+
+		tl_export_buf_printf(b, "; recorded as ");
+		for (size_t i = 0; i < n && shown < COMMENT_PATHS; i++) {
+			bool dup = false;
+
+			for (size_t k = 0; k < i; k++)
+				dup |= !strcmp(a[k].path, a[i].path);
+			if (dup)
+				continue;
+			tl_export_buf_puts(b, shown ? ", " : "");
+			comment_append(b, a[i].path);
+			shown++;
+		}
+		if (paths > shown)
+			tl_export_buf_printf(b, ", +%zu more", paths - shown);
+	}
+	tl_export_buf_puts(b, "\n");
+}
+
+static void emit_rule(struct tl_export_buf *b, const struct ctx *c, const char *ind, struct acc *a,
+                      size_t n)
+{
+	uint32_t bits = 0;
+	size_t target = 0;
+	char perms[16];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bits |= a[i].access;
+		if (a[i].target)
+			target = a[i].target;
+	}
+	if (bits & (TL_ACC_READ | TL_ACC_RENAME))
+		perms[k++] = 'r';
+	if (bits & (TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_RENAME | TL_ACC_SETATTR))
+		perms[k++] = 'w';
+	else if (bits & TL_ACC_APPEND)
+		perms[k++] = 'a'; /* w and a are exclusive; w covers append */
+	if (bits & TL_ACC_LINK)
+		perms[k++] = 'l';
+	if (bits & TL_ACC_LOCK)
+		perms[k++] = 'k';
+	if (bits & TL_ACC_MMAP_EXEC)
+		perms[k++] = 'm';
+	if (bits & TL_ACC_EXEC) {
+		perms[k++] = target ? 'p' : 'i';
+		perms[k++] = 'x';
+	}
+	perms[k] = '\0';
+	tl_export_buf_puts(b, ind);
+	put_quoted(b, a[0].pattern, a[0].quote);
+	tl_export_buf_printf(b, " %s", perms);
+	if (target)
+		tl_export_buf_printf(b, " -> %s//%s", c->profs[0].name, c->profs[target].name);
+	tl_export_buf_puts(b, ",");
+	rule_comment(b, a, n); /* a is sorted by program, then path (acc_cmp) */
+}
+
+/* Capabilities of the programs of profile pi: granted -> rule, denied only -> comment. */
+static bool emit_caps(struct tl_export_buf *b, struct ctx *c, size_t pi, const char *ind)
+{
+	const struct tl_trace *t = c->t;
+	bool any = false;
+
+	/* t->caps is sorted by (cap, program): one line per cap. */
+	for (size_t i = 0, j; i < t->ncaps; i = j) {
+		uint64_t granted = 0, denied = 0;
+		const char *name = tl_cap_name(t->caps[i].cap);
+		char lname[64];
+		size_t progs = 0;
+
+		for (j = i; j < t->ncaps && t->caps[j].cap == t->caps[i].cap; j++) {
+			size_t p[2], np = profs_of(c, t->caps[j].program, p);
+			bool mine = false;
+
+			for (size_t k = 0; k < np; k++)
+				mine |= p[k] == pi;
+			if (!mine)
+				continue;
+			granted += t->caps[j].granted;
+			denied += t->caps[j].denied;
+			progs++;
+		}
+		if (!progs)
+			continue;
+		any = true;
+		if (name && !strncmp(name, "CAP_", 4)) {
+			size_t n = 0;
+
+			for (const char *s = name + 4; *s && n < sizeof(lname) - 1; s++)
+				lname[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+			lname[n] = '\0';
+		} else {
+			snprintf(lname, sizeof(lname), "%d", t->caps[i].cap);
+		}
+		tl_export_buf_puts(b, ind);
+		if (!name)
+			tl_export_buf_printf(b,
+			                     "# capability %s (unknown to tailor) was %s; AppArmor "
+			                     "cannot name it, so it is not allowed:",
+			                     lname, granted ? "granted" : "denied");
+		else if (granted)
+			tl_export_buf_printf(b, "capability %s,  #", lname);
+		else
+			tl_export_buf_printf(b,
+			                     "# denied during recording: capability %s (the "
+			                     "program coped without it):",
+			                     lname);
+		for (size_t k = i, first = 1; k < j; k++) {
+			size_t p[2], np = profs_of(c, t->caps[k].program, p);
+			bool mine = false;
+
+			for (size_t q = 0; q < np; q++)
+				mine |= p[q] == pi;
+			if (!mine)
+				continue;
+			tl_export_buf_puts(b, first ? " " : "; ");
+			first = 0;
+			if (t->caps[k].granted)
+				tl_export_buf_printf(b, "granted %" PRIu64 "x", t->caps[k].granted);
+			if (t->caps[k].granted && t->caps[k].denied)
+				tl_export_buf_puts(b, ", ");
+			if (t->caps[k].denied)
+				tl_export_buf_printf(b, "denied %" PRIu64 "x", t->caps[k].denied);
+			tl_export_buf_puts(b, " to ");
+			comment_append(b, prog_label(t->caps[k].program));
+		}
+		tl_export_buf_puts(b, "\n");
+	}
+	return any;
+}
+
+/* AppArmor 3.0's families (abi/3.0 network af_mask) and socket types. */
+static bool aa_family_ok(const char *f)
+{
+	static const char *const known[] = {
+	    "unspec",     "unix",    "inet",      "ax25",    "ipx",    "appletalk", "netrom",
+	    "bridge",     "atmpvc",  "x25",       "inet6",   "rose",   "netbeui",   "security",
+	    "key",        "netlink", "packet",    "ash",     "econet", "atmsvc",    "rds",
+	    "sna",        "irda",    "pppox",     "wanpipe", "llc",    "ib",        "mpls",
+	    "can",        "tipc",    "bluetooth", "iucv",    "rxrpc",  "isdn",      "phonet",
+	    "ieee802154", "caif",    "alg",       "nfc",     "vsock",  "kcm",       "qipcrtr",
+	    "smc",        "xdp",
+	};
+
+	for (size_t i = 0; f && i < TL_ARRAY_SIZE(known); i++)
+		if (!strcmp(f, known[i]))
+			return true;
+	return false;
+}
+
+static bool aa_type_ok(const char *s)
+{
+	return s && (!strcmp(s, "stream") || !strcmp(s, "dgram") || !strcmp(s, "seqpacket") ||
+	             !strcmp(s, "rdm") || !strcmp(s, "raw") || !strcmp(s, "packet"));
+}
+
+static bool emit_net(struct tl_export_buf *b, struct ctx *c, size_t pi, const char *ind)
+{
+	const struct tl_trace *t = c->t;
+	bool any = false;
+
+	/* t->net is sorted by (family, type, protocol, program): one line per (family, type). */
+	for (size_t i = 0, j; i < t->nnet; i = j) {
+		const char *fam = tl_family_name(t->net[i].family);
+		const char *type = tl_socktype_name(t->net[i].type);
+		bool first = true;
+
+		for (j = i; j < t->nnet && t->net[j].family == t->net[i].family &&
+		            t->net[j].type == t->net[i].type;
+		     j++)
+			;
+		for (size_t k = i; k < j; k++) {
+			size_t p[2], np = profs_of(c, t->net[k].program, p);
+			bool mine = false;
+
+			for (size_t q = 0; q < np; q++)
+				mine |= p[q] == pi;
+			if (!mine)
+				continue;
+			if (first) {
+				tl_export_buf_puts(b, ind);
+				if (!aa_family_ok(fam))
+					tl_export_buf_printf(
+					    b,
+					    "# socket family %d (%s) has no AppArmor "
+					    "3.0 name; not allowed:",
+					    t->net[i].family, fam ? fam : "unknown");
+				else if (aa_type_ok(type))
+					tl_export_buf_printf(b, "network %s %s,  #", fam, type);
+				else
+					tl_export_buf_printf(
+					    b,
+					    "network %s,  # type %d has no AppArmor "
+					    "name, so any type of %s:",
+					    fam, t->net[i].type, fam);
+				any = true;
+			}
+			tl_export_buf_puts(b, first ? " socket(" : "; socket(");
+			if (fam)
+				tl_export_buf_puts(b, fam);
+			else
+				tl_export_buf_printf(b, "%d", t->net[k].family);
+			if (type)
+				tl_export_buf_printf(b, ", %s", type);
+			else
+				tl_export_buf_printf(b, ", %d", t->net[k].type);
+			tl_export_buf_printf(b, ", %d) by ", t->net[k].protocol);
+			comment_append(b, prog_label(t->net[k].program));
+			tl_export_buf_printf(b, " (%" PRIu64 "x)", t->net[k].count);
+			first = false;
+		}
+		if (!first)
+			tl_export_buf_puts(b, "\n");
+	}
+	return any;
+}
+
+static void emit_signals(struct tl_export_buf *b, const struct ctx *c, const char *ind)
+{
+	const char *name = c->profs[0].name, *peer_sfx = c->nprofs > 1 ? "{,//*}" : "";
+
+	if (c->container) {
+		tl_export_buf_printf(
+		    b,
+		    "%s# container: signals and ptrace as in moby's default profile\n"
+		    "%ssignal (receive) peer=unconfined,  # the host may signal "
+		    "the container (docker kill)\n"
+		    "%ssignal (receive) peer=runc,  # runc stops it (docker stop)\n"
+		    "%ssignal (receive) peer=crun,  # crun stops it\n"
+		    "%ssignal (send,receive) peer=%s%s,  # its processes signal "
+		    "each other\n"
+		    "%sptrace (trace,tracedby,read,readby) peer=%s%s,  # and may "
+		    "trace each other (if Yama allows)\n",
+		    ind, ind, ind, ind, ind, name, peer_sfx, ind, name, peer_sfx);
+		return;
+	}
+	tl_export_buf_printf(b,
+	                     "%ssignal (receive) peer=unconfined,  # the user, the shell or "
+	                     "systemd may stop it\n",
+	                     ind);
+	if (c->signals)
+		tl_export_buf_printf(b,
+		                     "%ssignal (send,receive) peer=%s%s,  # kill/tgkill seen: its "
+		                     "processes signal each other\n",
+		                     ind, name, peer_sfx);
+}
+
+static void emit_profile(struct tl_export_buf *b, struct ctx *c, size_t pi, const char *ind)
+{
+	const struct prof *p = &c->profs[pi];
+	const char *flags =
+	    c->container ? "attach_disconnected,mediate_deleted" : "mediate_deleted";
+	bool sep;
+	size_t i = 0;
+	char inner[16];
+
+	snprintf(inner, sizeof(inner), "%s  ", ind);
+	tl_export_buf_printf(b, "%sprofile %s ", ind, p->name);
+	if (p->key) {
+		put_quoted(b, p->key, p->quote);
+		tl_export_buf_puts(b, " ");
+	}
+	tl_export_buf_printf(b, "flags=(%s) {\n", flags);
+	if (p->base)
+		tl_export_buf_printf(b,
+		                     "%sinclude <abstractions/base>  # replaces %zu rule%s (libc, "
+		                     "ld.so, locale... files it allows)\n\n",
+		                     inner, p->ndrop, p->ndrop == 1 ? "" : "s");
+	sep = emit_caps(b, c, pi, inner);
+	if (sep)
+		tl_export_buf_puts(b, "\n");
+	sep = emit_net(b, c, pi, inner);
+	if (sep)
+		tl_export_buf_puts(b, "\n");
+	emit_signals(b, c, inner);
+
+	while (i < c->naccs && c->accs[i].prof < pi)
+		i++;
+	sep = false;
+	for (size_t j; i < c->naccs && c->accs[i].prof == pi; i = j) {
+		for (j = i; j < c->naccs && c->accs[j].prof == pi &&
+		            !strcmp(c->accs[j].pattern, c->accs[i].pattern);
+		     j++)
+			;
+		if (c->accs[i].dropped)
+			continue;
+		if (!sep)
+			tl_export_buf_puts(b, "\n");
+		sep = true;
+		emit_rule(b, c, inner, &c->accs[i], j - i);
+	}
+	if (pi == 0)
+		for (size_t k = 1; k < c->nprofs; k++) {
+			tl_export_buf_puts(b, "\n");
+			emit_profile(b, c, k, inner);
+		}
+	tl_export_buf_printf(b, "%s}\n", ind);
+}
+
+static bool run_has(const struct tl_run *r, const char *feature)
+{
+	for (char **f = r->features; f && *f; f++)
+		if (!strcmp(*f, feature))
+			return true;
+	return false;
+}
+
+static void emit_feature_note(struct tl_export_buf *b, const struct tl_trace *t, const char *f,
+                              const char *what, const char *none)
+{
+	size_t have = 0;
+
+	for (size_t i = 0; i < t->nruns; i++)
+		have += run_has(&t->runs[i], f);
+	if (!t->nruns || have == t->nruns)
+		return;
+	if (!have)
+		tl_export_buf_printf(b,
+		                     "# NOTE: %s were not recorded (no run has the \"%s\" "
+		                     "feature): %s\n",
+		                     what, f, none);
+	else
+		tl_export_buf_printf(b,
+		                     "# NOTE: %zu of %zu runs did not record %s (feature \"%s\"): "
+		                     "rules for them may be missing\n",
+		                     t->nruns - have, t->nruns, what, f);
+}
+
+static void emit_header(struct tl_export_buf *b, const struct ctx *c)
+{
+	const struct tl_trace *t = c->t;
+	const char *name = c->profs[0].name;
+
+	tl_export_buf_printf(b, "# AppArmor profile %s, generated by tailor %s", name,
+	                     TAILOR_VERSION);
+	for (size_t i = 0; c->o->sources && c->o->sources[i]; i++) {
+		tl_export_buf_puts(b, i ? ", " : " from ");
+		comment_append(b, c->o->sources[i]);
+	}
+	tl_export_buf_printf(b, " (%zu run%s).\n", t->nruns, t->nruns == 1 ? "" : "s");
+	tl_export_buf_printf(
+	    b,
+	    "# It allows what the recorded programs did; each rule says what was done, by which\n"
+	    "# program and how often.  Generalised names (pids, temp names, numbered devices,\n"
+	    "# library versions) are explained in docs/apparmor.md.\n"
+	    "#   check: apparmor_parser -Q -K FILE\n"
+	    "#   load:  apparmor_parser -r FILE\n"
+	    "#   use:   aa-exec -p %s -- COMMAND, or docker run --security-opt apparmor=%s\n",
+	    name, name);
+	if (c->nprofs > 1)
+		tl_export_buf_printf(
+		    b, "# Executed programs run in child profiles %s//NAME (px).\n", name);
+	if (!tl_trace_complete(t))
+		tl_export_buf_puts(b,
+		                   "# WARNING: the trace is incomplete (a run was interrupted or "
+		                   "events were lost): rules may be missing.\n");
+	emit_feature_note(b, t, "files", "file accesses",
+	                  "the profile allows no file access; record with file tracing");
+	emit_feature_note(b, t, "caps", "capabilities",
+	                  "no capability rules (the kernel may lack the capability/cap_capable "
+	                  "tracepoint)");
+	emit_feature_note(b, t, "net", "sockets", "no network rules");
+	if (c->nskipped) {
+		tl_export_buf_printf(b, "# %zu recorded access%s had no absolute path (e.g. ",
+		                     c->nskipped, c->nskipped == 1 ? "" : "es");
+		comment_append(b, c->skipped_ex);
+		tl_export_buf_puts(b, "): no file rule is written for them.\n");
+	}
+	if (c->nnoperm) {
+		tl_export_buf_printf(b,
+		                     "# %zu recorded access%s needed no permission that AppArmor "
+		                     "mediates (e.g. ",
+		                     c->nnoperm, c->nnoperm == 1 ? "" : "es");
+		comment_append(b, c->noperm_ex);
+		tl_export_buf_puts(b, ", a directory only looked up): no rule.\n");
+	}
+	tl_export_buf_puts(b, "\nabi <abi/3.0>,\n\ninclude <tunables/global>\n\n");
+}
+
+/* ---- entry point -------------------------------------------------------------------- */
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= 128 &&
+	       ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	        (s[0] >= '0' && s[0] <= '9')) &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+static bool saw_signals(const struct tl_trace *t)
+{
+	static const char *const kills[] = {
+	    "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal"};
+
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
+		for (size_t i = 0; i < TL_ARRAY_SIZE(kills); i++)
+			if (tl_trace_find(t, (enum tl_abi)abi, kills[i]))
+				return true;
+	return false;
+}
+
+static void ctx_free(struct ctx *c)
+{
+	for (size_t i = 0; i < c->naccs; i++) {
+		free(c->accs[i].pattern);
+		free(c->accs[i].witness);
+	}
+	free(c->accs);
+	for (size_t i = 0; i < c->nprofs; i++) {
+		free(c->profs[i].name);
+		free(c->profs[i].key);
+	}
+	free(c->profs);
+	tl_aa_vars_free(&c->vars);
+}
+
+int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, char **out,
+                       size_t *len)
+{
+	struct tl_aa_opts defaults;
+	struct tl_export_buf b = {0};
+	struct ctx c = {.t = t};
+	const char *name;
+	int r;
+
+	if (!t || !out || !len)
+		return tl_err(EINVAL, "apparmor export: missing trace or output pointer");
+	*out = NULL;
+	*len = 0;
+	if (!o) {
+		tl_aa_opts_init(&defaults);
+		o = &defaults;
+	}
+	name = o->name ? o->name : "tailor";
+	if (!valid_name(name))
+		return tl_err(
+		    EINVAL,
+		    "apparmor export: profile name '%s' is not valid (1-128 letters, digits, "
+		    "'.', '_', '-', starting with a letter or digit)",
+		    name);
+	c.o = o;
+	c.container = o->container;
+	for (size_t i = 0; i < t->nruns; i++)
+		c.container |= t->runs[i].kind && !strcmp(t->runs[i].kind, "container");
+	c.signals = saw_signals(t);
+	tl_aa_vars_init(&c.vars);
+	r = tl_aa_vars_add_tunables(&c.vars);
+	if (r)
+		goto out;
+	c.profs = calloc(1, sizeof(*c.profs));
+	if (!c.profs || !(c.profs[0].name = strdup(name))) {
+		r = tl_err(ENOMEM, "apparmor export: out of memory");
+		goto out;
+	}
+	c.nprofs = 1;
+	if (o->children) {
+		r = build_children(&c);
+		if (r)
+			goto out;
+	}
+	for (size_t i = 0; i < t->nfiles && !r; i++)
+		r = add_acc(&c, t->files[i].path, t->files[i].program, t->files[i].access,
+		            t->files[i].count);
+	for (size_t i = 0; i < t->nexecs && !r; i++)
+		r = add_acc(&c, t->execs[i].path, t->execs[i].parent, TL_ACC_EXEC,
+		            t->execs[i].count);
+	if (r)
+		goto out;
+	if (c.naccs)
+		qsort(c.accs, c.naccs, sizeof(*c.accs), acc_cmp);
+	if (o->abstractions) {
+		r = apply_abstractions(&c);
+		if (r)
+			goto out;
+	}
+	emit_header(&b, &c);
+	emit_profile(&b, &c, 0, "");
+	r = tl_export_buf_finish(&b, out, len);
+out:
+	tl_export_buf_free(&b);
+	ctx_free(&c);
+	return r;
+}

@@ -1,0 +1,1118 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * AppArmor export and matcher: globbing, permission mapping per access bit,
+ * generalisation (what must match and what must not), every recorded access
+ * allowed by the generated profile (checked with the matcher), determinism,
+ * no blanket rules, built-in tables against /etc/apparmor.d, golden files,
+ * and apparmor_parser on every generated profile when it is installed.
+ *
+ * Regenerate the goldens with TAILOR_UPDATE_GOLDEN=1 (tests/data/golden/NAME.apparmor).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tailor/apparmor.h"
+#include "tailor/common.h"
+#include "tailor/trace.h"
+
+#define ETC_APPARMOR "/etc/apparmor.d"
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static const char *parser_path(void)
+{
+	static const char *const cands[] = {"/usr/sbin/apparmor_parser", "/sbin/apparmor_parser",
+	                                    "/usr/bin/apparmor_parser"};
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cands); i++)
+		if (!access(cands[i], X_OK))
+			return cands[i];
+	return NULL;
+}
+
+/*
+ * Compile a profile without loading it, against the AppArmor 3.0 feature
+ * ABI, with every warning an error (docs/apparmor.md, "Checking").
+ * No parser installed: nothing to check (the e2e test reports the skip).
+ */
+static void parser_accepts(const char *text, size_t len, const char *what)
+{
+	const char *parser = parser_path();
+	char path[] = "/tmp/tailor-aa-XXXXXX", cmd[512], msg[4096];
+	size_t n = 0;
+	FILE *f;
+	int fd, st;
+
+	if (!parser || access(ETC_APPARMOR "/tunables/global", R_OK))
+		return;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+	         "%s -Q -K --kernel-features " ETC_APPARMOR "/abi/3.0 --warn=all --Werror %s 2>&1",
+	         parser, path);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(msg, 1, sizeof(msg) - 1, f);
+	msg[n] = '\0';
+	st = pclose(f);
+	unlink(path);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fail_msg("apparmor_parser refused the profile of %s: %s\n%.*s", what, msg, (int)len,
+		         text);
+}
+
+static void add_run(struct tl_trace *t, const char *kind, const char *const *features)
+{
+	struct tl_run r = {0};
+	char *argv[] = {(char *)"./run-tests.sh", NULL};
+	char *feats[8] = {0};
+
+	for (size_t i = 0; features && features[i]; i++)
+		feats[i] = (char *)features[i];
+	r.kind = (char *)kind;
+	r.argv = argv;
+	r.pid = 100;
+	r.start = (char *)"2026-11-26T02:19:50Z";
+	r.complete = true;
+	r.tool = (char *)"tailor 0.1.0";
+	r.features = feats;
+	assert_int_equal(tl_trace_add_run(t, &r), 0);
+}
+
+static const char *const all_features[] = {"args", "caps", "files", "net", NULL};
+
+static void file(struct tl_trace *t, const char *path, const char *prog, uint32_t acc,
+                 uint64_t count)
+{
+	assert_int_equal(tl_trace_add_file(t, path, prog, acc, count), 0);
+}
+
+static char *export_ok(const struct tl_trace *t, const struct tl_aa_opts *o, size_t *len)
+{
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+
+	if (tl_export_apparmor(t, o, &a, &alen))
+		fail_msg("apparmor export: %s", tl_err_msg());
+	assert_int_equal(tl_export_apparmor(t, o, &b, &blen), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen); /* deterministic */
+	assert_int_equal(strlen(a), alen);
+	assert_true(alen > 0 && a[alen - 1] == '\n');
+	free(b);
+	parser_accepts(a, alen, o && o->name ? o->name : "tailor");
+	if (len)
+		*len = alen;
+	return a;
+}
+
+static void parse_ok(const char *text, const char *base_dir, struct tl_aa_policy *p)
+{
+	if (tl_aa_policy_parse(text, "generated", base_dir, p))
+		fail_msg("parse: %s\n%s", tl_err_msg(), text);
+}
+
+/* Permissions an access bit set needs (docs/apparmor.md, "Permissions"), written out again. */
+static uint32_t needs(uint32_t a)
+{
+	uint32_t p = 0;
+
+	if (a & (TL_ACC_READ | TL_ACC_RENAME))
+		p |= TL_AA_READ;
+	if (a & (TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_RENAME | TL_ACC_SETATTR))
+		p |= TL_AA_WRITE;
+	if (a & TL_ACC_APPEND)
+		p |= TL_AA_APPEND;
+	if (a & TL_ACC_LINK)
+		p |= TL_AA_LINK;
+	if (a & TL_ACC_LOCK)
+		p |= TL_AA_LOCK;
+	if (a & TL_ACC_MMAP_EXEC)
+		p |= TL_AA_MMAP;
+	if (a & TL_ACC_EXEC)
+		p |= TL_AA_EXEC;
+	return p;
+}
+
+/* The path the kernel checks: /proc/self and /proc/thread-self resolved. */
+static void kernel_path(const char *path, bool dir, char *out, size_t size)
+{
+	if (!strncmp(path, "/proc/self/", 11) || !strcmp(path, "/proc/self"))
+		snprintf(out, size, "/proc/4242%s", path + 10);
+	else if (!strncmp(path, "/proc/thread-self", 17))
+		snprintf(out, size, "/proc/4242/task/4243%s", path + 17);
+	else
+		snprintf(out, size, "%s", path);
+	if (dir && strlen(out) + 1 < size && out[strlen(out) - 1] != '/')
+		strcat(out, "/");
+}
+
+/* The profile that runs program: the child whose attachment matches, else main. */
+static const struct tl_aa_prof *prof_for(const struct tl_aa_policy *p, const char *main_name,
+                                         const char *program)
+{
+	for (size_t i = 0; i < p->nprofs; i++)
+		if (p->profs[i].attach && program[0] &&
+		    tl_aa_match(p->profs[i].attach, program, &p->vars) == 1)
+			return &p->profs[i];
+	return tl_aa_policy_find(p, main_name);
+}
+
+static void expect_allowed(const struct tl_aa_policy *p, const struct tl_aa_prof *prof,
+                           const char *path, uint32_t want)
+{
+	uint32_t have = 0;
+
+	assert_non_null(prof);
+	if (tl_aa_prof_perms(p, prof, path, &have))
+		fail_msg("matching %s: %s", path, tl_err_msg());
+	if ((want & ~have) != 0)
+		fail_msg("profile %s: %s needs 0x%x, allowed 0x%x", prof->name, path, want, have);
+}
+
+static uint32_t perms_on(const struct tl_aa_policy *p, const char *prof, const char *path)
+{
+	const struct tl_aa_prof *pr = tl_aa_policy_find(p, prof);
+	uint32_t have = 0;
+
+	assert_non_null(pr);
+	assert_int_equal(tl_aa_prof_perms(p, pr, path, &have), 0);
+	return have;
+}
+
+/* Every recorded file access and exec is allowed, with its permissions, by its profile. */
+static void check_all_allowed(const struct tl_trace *t, const char *text, const char *name,
+                              const char *base_dir)
+{
+	struct tl_aa_policy p;
+	char path[4096];
+
+	parse_ok(text, base_dir, &p);
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct tl_file *f = &t->files[i];
+
+		if (f->path[0] != '/' || !(f->access & ~(uint32_t)TL_ACC_DIR))
+			continue;
+		kernel_path(f->path, f->access & TL_ACC_DIR, path, sizeof(path));
+		expect_allowed(&p, prof_for(&p, name, f->program), path, needs(f->access));
+	}
+	for (size_t i = 0; i < t->nexecs; i++) {
+		kernel_path(t->execs[i].path, false, path, sizeof(path));
+		expect_allowed(&p, prof_for(&p, name, t->execs[i].parent), path, TL_AA_EXEC);
+	}
+	tl_aa_policy_free(&p);
+}
+
+/*
+ * No rule may grant a whole tree or a whole class (docs/apparmor.md, "Never"):
+ * checked on the rules the profile writes itself (included abstractions are
+ * the distribution's).
+ */
+static void check_no_blanket(const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+
+	assert_non_null(copy);
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *hash;
+
+		while (*line == ' ')
+			line++;
+		if (*line == '#' || !strncmp(line, "include", 7))
+			continue;
+		hash = strstr(line, "  #");
+		if (hash)
+			*hash = '\0';
+		if (strstr(line, "**") || !strcmp(line, "file,") || !strcmp(line, "network,") ||
+		    !strcmp(line, "capability,") || !strncmp(line, "/* ", 3) ||
+		    !strncmp(line, "/tmp/* ", 7) || !strncmp(line, "deny ", 5) ||
+		    !strncmp(line, "\"/** ", 5))
+			fail_msg("blanket rule '%s'", line);
+	}
+	free(copy);
+}
+
+static char *golden_path(const char *name)
+{
+	char *p;
+
+	assert_true(asprintf(&p, "%s/golden/%s.apparmor", TEST_DATA, name) > 0);
+	return p;
+}
+
+static void check_golden(const char *name, const char *data, size_t len)
+{
+	const char *update = getenv("TAILOR_UPDATE_GOLDEN");
+	char *path = golden_path(name), *want = NULL;
+	size_t wlen = 0;
+
+	if (update && !strcmp(update, "1")) {
+		assert_int_equal(tl_write_file_atomic(path, data, len, 0644), 0);
+		free(path);
+		return;
+	}
+	if (tl_read_file(path, &want, &wlen, 0))
+		fail_msg("%s: %s (regenerate with TAILOR_UPDATE_GOLDEN=1)", path, tl_err_msg());
+	if (wlen != len || memcmp(want, data, len)) {
+		fprintf(stderr, "--- %s (expected)\n%.*s\n--- got\n%.*s\n", path, (int)wlen, want,
+		        (int)len, data);
+		fail_msg("%s differs (regenerate with TAILOR_UPDATE_GOLDEN=1 after review)", path);
+	}
+	free(want);
+	free(path);
+}
+
+/* ---- hand-built traces resembling the examples --------------------------------- */
+
+#define BASH "/usr/bin/bash"
+#define KV   "/work/examples/kvstore/kvstore"
+#define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
+
+/* examples/kvstore: a shell test script driving a small key-value store in a mktemp dir. */
+static void trace_kvstore(struct tl_trace *t)
+{
+	const char *store = "/tmp/kvstore-test.AbC123";
+	char p[128];
+
+	tl_trace_init(t);
+	add_run(t, "command", all_features);
+	assert_int_equal(tl_trace_add_exec(t, BASH, "", 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, KV, BASH, 27), 0);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/bin/mktemp", BASH, 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/bin/rm", BASH, 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/bin/tr", BASH, 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/bin/grep", BASH, 1), 0);
+	for (const char *const *prog =
+	         (const char *const[]){BASH, KV, "/usr/bin/mktemp", "/usr/bin/rm", "/usr/bin/tr",
+	                               "/usr/bin/grep", NULL};
+	     *prog; prog++) {
+		file(t, "/etc/ld.so.cache", *prog, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+		file(t, LIBC, *prog, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+		file(t, *prog, *prog, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	}
+	file(t, "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2", "/usr/bin/grep",
+	     TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	file(t, "/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4", BASH, TL_ACC_READ | TL_ACC_MMAP_EXEC,
+	     1);
+	file(t, "/work/examples/kvstore/run-tests.sh", BASH, TL_ACC_READ, 3);
+	file(t, "/dev/null", BASH, TL_ACC_WRITE, 2);
+	file(t, "/dev/pts/3", BASH, TL_ACC_READ | TL_ACC_WRITE, 4);
+	file(t, "/dev/tty", BASH, TL_ACC_READ | TL_ACC_WRITE, 1);
+	file(t, "/proc/1234/status", BASH, TL_ACC_READ, 1);
+	file(t, "/proc/self/fd/3", BASH, TL_ACC_READ, 1);
+	file(t, "/tmp", "/usr/bin/mktemp", TL_ACC_READ | TL_ACC_DIR, 1);
+	file(t, store, "/usr/bin/mktemp", TL_ACC_CREATE | TL_ACC_DIR, 1);
+	file(t, store, KV, TL_ACC_READ | TL_ACC_DIR, 2);
+	file(t, store, "/usr/bin/rm", TL_ACC_READ | TL_ACC_DELETE | TL_ACC_DIR, 1);
+	for (int i = 0; i < 3; i++) {
+		static const char *const keys[] = {"alpha", "beta", "gamma"};
+
+		snprintf(p, sizeof(p), "%s/.%s.tmp", store, keys[i]);
+		file(t, p, KV, TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME, 1);
+		snprintf(p, sizeof(p), "%s/%s", store, keys[i]);
+		file(t, p, KV, TL_ACC_READ | TL_ACC_RENAME, 2);
+		file(t, p, "/usr/bin/rm", TL_ACC_DELETE, 1);
+	}
+	file(t, "pipe:[4242]", BASH, TL_ACC_READ | TL_ACC_WRITE, 8);
+	assert_non_null(tl_trace_syscall(t, TL_ABI_X86_64, "kill", -1));
+}
+
+/* A server in a container (redis-like): ports, a data dir, capabilities, proc files. */
+#define REDIS "/usr/local/bin/redis-server"
+static void trace_redis(struct tl_trace *t)
+{
+	tl_trace_init(t);
+	add_run(t, "container", all_features);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/local/bin/docker-entrypoint.sh", "", 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, REDIS, "/usr/bin/dash", 1), 0);
+	file(t, "/usr/local/bin/docker-entrypoint.sh", "/usr/bin/dash", TL_ACC_READ, 1);
+	file(t, "/usr/bin/dash", "/usr/bin/dash", TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	file(t, REDIS, REDIS, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	file(t, LIBC, REDIS, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	file(t, "/usr/lib/x86_64-linux-gnu/libssl.so.3", REDIS, TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	file(t, "/etc/localtime", REDIS, TL_ACC_READ, 2);
+	file(t, "/etc/hosts", REDIS, TL_ACC_READ, 1);
+	file(t, "/data", REDIS, TL_ACC_READ | TL_ACC_DIR, 1);
+	file(t, "/data/dump.rdb", REDIS, TL_ACC_READ | TL_ACC_WRITE | TL_ACC_RENAME, 3);
+	file(t, "/data/temp-42.rdb", REDIS, TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME, 3);
+	file(t, "/data/appendonly.aof", REDIS, TL_ACC_APPEND | TL_ACC_LOCK, 40);
+	file(t, "/proc/1/stat", REDIS, TL_ACC_READ, 5);
+	file(t, "/proc/1/task/7/stat", REDIS, TL_ACC_READ, 2);
+	file(t, "/proc/1/task/8/stat", REDIS, TL_ACC_READ, 2);
+	file(t, "/proc/thread-self/comm", REDIS, TL_ACC_WRITE, 4);
+	file(t, "/proc/sys/net/core/somaxconn", REDIS, TL_ACC_READ, 1);
+	file(t, "/sys/kernel/mm/transparent_hugepage/enabled", REDIS, TL_ACC_READ, 1);
+	file(t, "/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", REDIS, TL_ACC_READ, 1);
+	file(t, "/sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq", REDIS, TL_ACC_READ, 1);
+	file(t, "/dev/urandom", REDIS, TL_ACC_READ, 1);
+	file(t, "/dev/null", "/usr/bin/dash", TL_ACC_READ | TL_ACC_WRITE, 1);
+	assert_int_equal(tl_trace_add_cap(t, 10, REDIS, 2, 0), 0);          /* net_bind_service */
+	assert_int_equal(tl_trace_add_cap(t, 6, "/usr/bin/dash", 1, 0), 0); /* setgid */
+	assert_int_equal(tl_trace_add_cap(t, 7, "/usr/bin/dash", 1, 0), 0); /* setuid */
+	assert_int_equal(tl_trace_add_cap(t, 21, REDIS, 0, 3), 0);    /* sys_admin: denied, coped */
+	assert_int_equal(tl_trace_add_cap(t, 24, REDIS, 0, 1), 0);    /* sys_resource */
+	assert_int_equal(tl_trace_add_net(t, 2, 1, 6, REDIS, 2), 0);  /* inet stream tcp */
+	assert_int_equal(tl_trace_add_net(t, 10, 1, 6, REDIS, 2), 0); /* inet6 stream tcp */
+	assert_int_equal(tl_trace_add_net(t, 1, 1, 0, REDIS, 1), 0);  /* unix stream */
+	assert_int_equal(tl_trace_add_net(t, 16, 3, 0, "/usr/bin/dash", 1), 0); /* netlink raw */
+}
+
+/* The odd cases: quoting, escapes, devices, temp names, unknown programs and families. */
+static void trace_odd(struct tl_trace *t)
+{
+	static const char *const no_caps[] = {"files", "net", NULL};
+
+	tl_trace_init(t);
+	add_run(t, "command", no_caps);
+	file(t, "/srv/with space/a,b#c", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/srv/glob*?[x]{y}\\z", "/opt/app", TL_ACC_READ | TL_ACC_WRITE, 1);
+	file(t, "/srv/at@{x}", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/srv/quote\"d", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/srv/ctl\x01x", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/dev/tty12", "/opt/app", TL_ACC_READ | TL_ACC_WRITE, 1);
+	file(t, "/dev/nvme0n1p2", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/dev/shm/sem.AbC123", "/opt/app", TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE, 1);
+	file(t, "/tmp/tmp.k3JdL9aQ2x", "", TL_ACC_WRITE | TL_ACC_CREATE, 1);
+	file(t, "/tmp/tmpab3_x9k2", "/usr/bin/python3.11", TL_ACC_READ | TL_ACC_DIR, 1);
+	file(t, "/tmp/session", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/var/tmp/cache-abcdef", "/opt/app", TL_ACC_READ, 1);
+	file(t, "/var/log/app.log", "/opt/app", TL_ACC_APPEND, 9);
+	file(t, "/run/app.pid", "/opt/app", TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_LOCK, 1);
+	file(t, "/srv/link", "/opt/app", TL_ACC_LINK, 1);
+	file(t, "/srv/attrs", "/opt/app", TL_ACC_SETATTR, 1);
+	file(t, "/srv/dir-only", "/opt/app", TL_ACC_DIR, 1);
+	file(t, "/", "/opt/app", TL_ACC_READ | TL_ACC_DIR, 1);
+	assert_int_equal(tl_trace_add_net(t, 99, 1, 0, "/opt/app", 1), 0);
+	assert_int_equal(tl_trace_add_net(t, 2, 9, 0, "/opt/app", 1), 0);
+	assert_int_equal(tl_trace_add_net(t, 12, 1, 0, "/opt/app", 1), 0); /* decnet */
+}
+
+/* ---- matcher ------------------------------------------------------------------- */
+
+static void test_match(void **state)
+{
+	static const struct {
+		const char *pat, *path;
+		int want;
+	} cases[] = {
+	    {"/etc/hosts", "/etc/hosts", 1},
+	    {"/etc/hosts", "/etc/host", 0},
+	    {"/etc/host?", "/etc/hosts", 1},
+	    {"/etc/?", "/etc//", 0},
+	    {"/etc/*", "/etc/hosts", 1},
+	    {"/etc/*", "/etc/", 0}, /* a glob filling a component matches >= 1 char */
+	    {"/etc/*", "/etc/a/b", 0},
+	    {"/etc/*/", "/etc/a/", 1},
+	    {"/etc/*.conf", "/etc/.conf", 1},
+	    {"/etc/**", "/etc/a/b/c", 1},
+	    {"/etc/**", "/etc/", 0},
+	    {"/**", "/", 0},
+	    {"/etc/**.conf", "/etc/a/b.conf", 1},
+	    {"/a/{b,c/d}/e", "/a/c/d/e", 1},
+	    {"/a/{b,c/d}/e", "/a/c/e", 0},
+	    {"/a{,.b}", "/a", 1},
+	    {"/a{,.b}", "/a.b", 1},
+	    {"/a/{x,{y,z}w}", "/a/zw", 1},
+	    {"/dev/pts/[0-9]*", "/dev/pts/3", 1},
+	    {"/dev/pts/[0-9]*", "/dev/pts/ptmx", 0},
+	    {"/dev/pts/[0-9]*", "/dev/pts/", 0},
+	    {"/x/[^0-9]", "/x/a", 1},
+	    {"/x/[^0-9]", "/x/5", 0},
+	    {"/x/[a-c]", "/x/b", 1},
+	    {"/x/\\*", "/x/*", 1},
+	    {"/x/\\*", "/x/a", 0},
+	    {"/x/\\x40\\{", "/x/@{", 1},
+	    {"//etc///hosts", "/etc/hosts", 1},
+	    {"@{PROC}/@{pid}/status", "/proc/1234/status", 1},
+	    {"@{PROC}/@{pid}/status", "/proc/1234/mem", 0},
+	    {"@{PROC}/@{pid}/status", "/proc/self/status", 0},
+	    {"@{PROC}/@{pid}/status", "/proc/0/status", 0},
+	    {"@{PROC}/@{pid}/status", "/proc/4999999/status", 1},
+	    {"@{PROC}/@{pid}/status", "/proc/12345678/status", 0},
+	    {"@{PROC}/@{pid}/task/@{tid}/", "/proc/1/task/2/", 1},
+	    {"@{etc_ro}/hosts", "/etc/hosts", 1},
+	    {"@{etc_ro}/hosts", "/usr/etc/hosts", 1},
+	    {"@{etc_ro}/hosts", "/etchosts", 0},
+	    {"@{run}/x", "/var/run/x", 1},
+	    {"/{usr/,}lib{,32,64}/**.so*", LIBC, 1},
+	    {"/{usr/,}lib/@{multiarch}/**.so*", LIBC, 1},
+	    {"/{usr/,}lib/@{multiarch}/**.so*", "/usr/lib/libc.so.6", 0},
+	    {"/tmp/kvstore-test.?????\?/", "/tmp/kvstore-test.AbC123/", 1},
+	    {"/tmp/kvstore-test.?????\?/", "/tmp/kvstore-test.AbC12/", 0},
+	    {"/tmp/kvstore-test.?????\?/", "/tmp/other/", 0},
+	    {"/lib/libfoo.so.1{,.[0-9]*}", "/lib/libfoo.so.1", 1},
+	    {"/lib/libfoo.so.1{,.[0-9]*}", "/lib/libfoo.so.1.2.3", 1},
+	    {"/lib/libfoo.so.1{,.[0-9]*}", "/lib/libfoo.so.2", 0},
+	    {"/lib/libfoo.so.1{,.[0-9]*}", "/lib/libfoo.so.12", 0},
+	};
+	static const char *const bad[] = {"/a/{b}", "/a/[bc",    "/a/b]", "/a/{b,c",
+	                                  "/a/b}",  "@{nope}/x", "/a\\",  "@{unterminated"};
+	struct tl_aa_vars v;
+
+	(void)state;
+	tl_aa_vars_init(&v);
+	assert_int_equal(tl_aa_vars_add_tunables(&v), 0);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		int r = tl_aa_match(cases[i].pat, cases[i].path, &v);
+
+		if (r != cases[i].want)
+			fail_msg("'%s' vs '%s': got %d, want %d (%s)", cases[i].pat, cases[i].path,
+			         r, cases[i].want, tl_err_msg());
+	}
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		tl_err_clear();
+		assert_int_equal(tl_aa_match(bad[i], "/a/b", &v), -EINVAL);
+		assert_true(strlen(tl_err_msg()) > 0);
+	}
+	/* Exponential backtracking is cut off, not run to the end. */
+	{
+		char path[200];
+
+		memset(path, 'a', sizeof(path) - 1);
+		path[0] = '/';
+		path[sizeof(path) - 1] = '\0';
+		assert_true(tl_aa_match("/**a**a**a**a**a**a**a**a**b", path, &v) <= 0);
+	}
+	/* Variables: definitions, appends, unknown names. */
+	assert_int_equal(tl_aa_vars_set(&v, "x", "/a/", false), 0);
+	assert_int_equal(tl_aa_vars_set(&v, "x", "/b/c/", true), 0);
+	assert_int_equal(tl_aa_match("@{x}/y", "/b/c/y", &v), 1);
+	assert_int_equal(tl_aa_match("/z/@{x}", "/z/a/", &v), 1);
+	assert_int_equal(tl_aa_match("@{x}/y", "/a//y", &v), 0);
+	assert_int_equal(tl_aa_match("@{x}/y", "/b/y", &v), 0);
+	assert_int_equal(tl_aa_match("/etc/hosts", "/etc/hosts", NULL), 1);
+	assert_int_equal(tl_aa_match("@{PROC}/x", "/proc/x", NULL), -EINVAL);
+	tl_aa_vars_free(&v);
+}
+
+static void test_perms_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		uint32_t want;
+	} cases[] = {
+	    {"r", TL_AA_READ},
+	    {"rw", TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND},
+	    {"a", TL_AA_APPEND},
+	    {"lk", TL_AA_LINK | TL_AA_LOCK},
+	    {"mr", TL_AA_MMAP | TL_AA_READ},
+	    {"ix", TL_AA_EXEC | TL_AA_MMAP},
+	    {"rpx", TL_AA_READ | TL_AA_EXEC},
+	    {"Cx", TL_AA_EXEC},
+	};
+	static const char *const bad[] = {"", "wa", "z", "i", "rp"};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		uint32_t p = 0;
+
+		assert_int_equal(tl_aa_perms_parse(cases[i].s, &p), 0);
+		assert_int_equal(p, cases[i].want);
+	}
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		uint32_t p;
+
+		assert_int_equal(tl_aa_perms_parse(bad[i], &p), -EINVAL);
+	}
+}
+
+static void test_policy_parse(void **state)
+{
+	const char *text = "# c\n"
+	                   "abi <abi/3.0>,\n"
+	                   "include <tunables/global>\n"
+	                   "@{d} = /srv/ /opt/x/\n"
+	                   "@{d} += /var/\n"
+	                   "profile p flags=(mediate_deleted) {\n"
+	                   "  include <abstractions/base>\n"
+	                   "  capability chown,  # why\n"
+	                   "  @{d}/f rw,\n"
+	                   "  deny /srv/f w,\n"
+	                   "  owner /home/*/x r,\n"
+	                   "  \"/a b/c\" r,\n"
+	                   "  r /perm/first,\n"
+	                   "  /usr/bin/cat px -> p//cat,\n"
+	                   "  profile cat /usr/bin/cat {\n"
+	                   "    /etc/hosts r,\n"
+	                   "  }\n"
+	                   "}\n";
+	static const char *const bad[] = {
+	    "/x r,\n",                         /* outside a profile */
+	    "profile p {\n /x rz,\n}\n",       /* unknown permission */
+	    "profile p {\n /x r,\n",           /* not closed */
+	    "}\n",                             /* close without open */
+	    "profile p {\n what is this\n}\n", /* not a statement */
+	};
+	struct tl_aa_policy p;
+	const struct tl_aa_prof *pr;
+
+	(void)state;
+	parse_ok(text, NULL, &p);
+	assert_int_equal(p.nprofs, 2);
+	pr = tl_aa_policy_find(&p, "p");
+	assert_non_null(pr);
+	assert_string_equal(pr->flags, "mediate_deleted");
+	assert_string_equal(pr->other[0], "capability chown");
+	assert_string_equal(pr->includes[0], "abstractions/base");
+	assert_int_equal(perms_on(&p, "p", "/srv/f"), TL_AA_READ); /* deny w removes w (and a) */
+	assert_int_equal(perms_on(&p, "p", "/var/f"), TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND);
+	assert_int_equal(perms_on(&p, "p", "/opt/x/f"), TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND);
+	assert_int_equal(perms_on(&p, "p", "/home/u/x"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "p", "/a b/c"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "p", "/perm/first"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "p", "/usr/bin/cat"), TL_AA_EXEC);
+	assert_int_equal(perms_on(&p, "p", "/dev/null"), TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND);
+	assert_int_equal(perms_on(&p, "p", "/etc/hosts"), 0);
+	assert_int_equal(perms_on(&p, "p//cat", "/etc/hosts"), TL_AA_READ);
+	assert_string_equal(tl_aa_policy_find(&p, "p//cat")->attach, "/usr/bin/cat");
+	tl_aa_policy_free(&p);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		tl_err_clear();
+		assert_true(tl_aa_policy_parse(bad[i], "bad", NULL, &p) < 0);
+		assert_true(strlen(tl_err_msg()) > 0);
+		assert_int_equal(p.nprofs, 0);
+	}
+}
+
+/* The built-in tunables and abstraction table are those of the installed AppArmor. */
+static void test_builtin_tables(void **state)
+{
+	static const char *const vars[] = {"PROC", "pid",    "tid",       "pids",     "sys",
+	                                   "run",  "etc_ro", "multiarch", "HOMEDIRS", "HOME"};
+	const char *text = "include <tunables/global>\n"
+	                   "profile t {\n  include <abstractions/base>\n}\n";
+	struct tl_aa_policy sys;
+	struct tl_aa_vars mine;
+	const struct tl_aa_abs_rule *abs;
+	const struct tl_aa_prof *pr;
+	size_t n;
+
+	(void)state;
+	if (access(ETC_APPARMOR "/abstractions/base", R_OK) ||
+	    access(ETC_APPARMOR "/tunables/global", R_OK))
+		skip();
+	parse_ok(text, ETC_APPARMOR, &sys);
+	tl_aa_vars_init(&mine);
+	assert_int_equal(tl_aa_vars_add_tunables(&mine), 0);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(vars); i++) {
+		char *const *a = tl_aa_vars_get(&mine, vars[i]), *const *b = tl_aa_vars_get(
+		                                                     &sys.vars, vars[i]);
+
+		assert_non_null(a);
+		if (!b)
+			fail_msg("@{%s} is not defined by " ETC_APPARMOR "/tunables/global",
+			         vars[i]);
+		assert_int_equal(tl_strv_len(a), tl_strv_len(b));
+		for (size_t k = 0; a[k]; k++)
+			assert_string_equal(a[k], b[k]);
+	}
+	pr = tl_aa_policy_find(&sys, "t");
+	abs = tl_aa_abstraction("abstractions/base", &n);
+	assert_non_null(abs);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t want;
+		bool found = false;
+
+		assert_int_equal(tl_aa_perms_parse(abs[i].perms, &want), 0);
+		for (size_t k = 0; k < pr->nrules && !found; k++)
+			found = !pr->rules[k].deny && !pr->rules[k].owner &&
+			        !strcmp(pr->rules[k].pattern, abs[i].pattern) &&
+			        (pr->rules[k].perms & want) == want;
+		if (!found)
+			fail_msg("built-in base rule '%s %s' is not in the installed abstraction",
+			         abs[i].pattern, abs[i].perms);
+	}
+	assert_null(tl_aa_abstraction("abstractions/nameservice", &n));
+	tl_aa_vars_free(&mine);
+	tl_aa_policy_free(&sys);
+}
+
+/* ---- export -------------------------------------------------------------------- */
+
+/* One access bit on one path: the permission letters of its rule. */
+static void test_perm_mapping(void **state)
+{
+	static const struct {
+		uint32_t acc;
+		const char *rule;
+	} cases[] = {
+	    {TL_ACC_READ, "/srv/f r,"},
+	    {TL_ACC_WRITE, "/srv/f w,"},
+	    {TL_ACC_APPEND, "/srv/f a,"},
+	    {TL_ACC_WRITE | TL_ACC_APPEND, "/srv/f w,"},
+	    {TL_ACC_CREATE, "/srv/f w,"},
+	    {TL_ACC_DELETE, "/srv/f w,"},
+	    {TL_ACC_RENAME, "/srv/f rw,"},
+	    {TL_ACC_LINK, "/srv/f l,"},
+	    {TL_ACC_LOCK, "/srv/f k,"},
+	    {TL_ACC_EXEC, "/srv/f ix,"},
+	    {TL_ACC_MMAP_EXEC, "/srv/f m,"},
+	    {TL_ACC_SETATTR, "/srv/f w,"},
+	    {TL_ACC_READ | TL_ACC_DIR, "/srv/f/ r,"},
+	    {TL_ACC_CREATE | TL_ACC_DIR, "/srv/f/ w,"},
+	    {TL_ACC_READ | TL_ACC_WRITE | TL_ACC_LOCK | TL_ACC_MMAP_EXEC | TL_ACC_EXEC,
+	     "/srv/f rwkmix,"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		struct tl_trace t;
+		char *out, line[64];
+
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/srv/f", "/opt/app", cases[i].acc, 1);
+		out = export_ok(&t, NULL, NULL);
+		snprintf(line, sizeof(line), "\n  %s  # ", cases[i].rule);
+		if (!strstr(out, line))
+			fail_msg("access 0x%x: no '%s' in\n%s", cases[i].acc, cases[i].rule, out);
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
+	}
+}
+
+/* Generalisation: what the rules match, and what they must not. */
+static void test_generalise(void **state)
+{
+	static const struct {
+		const char *path;
+		uint32_t acc;
+		const char *rule; /* the pattern written */
+		const char *match[3];
+		const char *nomatch[4];
+	} cases[] = {
+	    {"/proc/1234/status",
+	     TL_ACC_READ,
+	     "@{PROC}/@{pid}/status",
+	     {"/proc/1234/status", "/proc/99/status"},
+	     {"/proc/1234/mem", "/proc/self/status", "/proc/1234/status/x", "/proc/1234/"}},
+	    {"/proc/self/fd/3",
+	     TL_ACC_READ,
+	     "@{PROC}/@{pid}/fd/[0-9]*",
+	     {"/proc/1/fd/3", "/proc/1/fd/10"},
+	     {"/proc/1/fdinfo/3", "/proc/1/fd/", "/proc/1/environ"}},
+	    {"/proc/1234/task/1240/stat",
+	     TL_ACC_READ,
+	     "@{PROC}/@{pid}/task/@{tid}/stat",
+	     {"/proc/1/task/2/stat"},
+	     {"/proc/1/task/2/mem", "/proc/1/stat"}},
+	    {"/proc/thread-self/comm",
+	     TL_ACC_WRITE,
+	     "@{PROC}/@{pid}/task/@{tid}/comm",
+	     {"/proc/5/task/6/comm"},
+	     {"/proc/5/comm", "/proc/5/task/6/stat"}},
+	    {"/proc", TL_ACC_READ | TL_ACC_DIR, "@{PROC}/", {"/proc/"}, {"/proc/1/", "/proc"}},
+	    {"/proc/self", TL_ACC_READ | TL_ACC_DIR, "@{PROC}/@{pid}/", {"/proc/1/"}, {"/proc/"}},
+	    {"/proc/sys/kernel/pid_max",
+	     TL_ACC_READ,
+	     "@{PROC}/sys/kernel/pid_max",
+	     {"/proc/sys/kernel/pid_max"},
+	     {"/proc/sys/kernel/other"}},
+	    {"/tmp/kvstore-test.AbC123/x",
+	     TL_ACC_READ,
+	     "/tmp/kvstore-test.?????\?/x",
+	     {"/tmp/kvstore-test.AbC123/x", "/tmp/kvstore-test.Zz9999/x"},
+	     {"/tmp/other", "/tmp/kvstore-test.AbC123/y", "/tmp/kvstore-test.AbC1234/x",
+	      "/tmp/kvstore-test.AbC123/x/y"}},
+	    {"/tmp/kvstore-test.AbC123",
+	     TL_ACC_CREATE | TL_ACC_DIR,
+	     "/tmp/kvstore-test.?????\?/",
+	     {"/tmp/kvstore-test.AbC123/"},
+	     {"/tmp/", "/tmp/kvstore-test.AbC123", "/tmp/other/"}},
+	    {"/tmp/tmp.k3JdL9aQ2x",
+	     TL_ACC_WRITE,
+	     "/tmp/tmp.??????????",
+	     {"/tmp/tmp.k3JdL9aQ2x"},
+	     {"/tmp/tmp.k3JdL9aQ2", "/tmp/other.k3JdL9aQ2x"}},
+	    {"/tmp/session", TL_ACC_READ, "/tmp/session", {"/tmp/session"}, {"/tmp/sessiom"}},
+	    {"/tmp/cache-abcdef",
+	     TL_ACC_READ,
+	     "/tmp/cache-abcdef",
+	     {"/tmp/cache-abcdef"},
+	     {"/tmp/cache-abcdeg"}},
+	    {"/home/u/notes.AbC123",
+	     TL_ACC_READ,
+	     "/home/u/notes.AbC123",
+	     {"/home/u/notes.AbC123"},
+	     {"/home/u/notes.AbC124"}}, /* temp shapes only in temp dirs */
+	    {"/dev/pts/3",
+	     TL_ACC_READ | TL_ACC_WRITE,
+	     "/dev/pts/[0-9]*",
+	     {"/dev/pts/3", "/dev/pts/12"},
+	     {"/dev/pts/ptmx", "/dev/pts/"}},
+	    {"/dev/tty12",
+	     TL_ACC_READ,
+	     "/dev/tty[0-9]*",
+	     {"/dev/tty12", "/dev/tty1"},
+	     {"/dev/tty", "/dev/ttyS0", "/dev/console"}},
+	    {"/dev/nvme0n1p2",
+	     TL_ACC_READ,
+	     "/dev/nvme[0-9]*n[0-9]*p[0-9]*",
+	     {"/dev/nvme0n1p2", "/dev/nvme1n1p10"},
+	     {"/dev/nvme0n1", "/dev/sda1"}},
+	    {"/dev/null", TL_ACC_READ, "/dev/null", {"/dev/null"}, {"/dev/zero"}},
+	    {"/usr/lib/x86_64-linux-gnu/libssl.so.3.0.2",
+	     TL_ACC_READ | TL_ACC_MMAP_EXEC,
+	     "/usr/lib/x86_64-linux-gnu/libssl.so.3{,.[0-9]*}",
+	     {"/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libssl.so.3.0.9"},
+	     {"/usr/lib/x86_64-linux-gnu/libssl.so.4", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3",
+	      "/usr/lib/x86_64-linux-gnu/libssl.so.3x"}},
+	    {LIBC, TL_ACC_READ, LIBC, {LIBC}, {"/usr/lib/x86_64-linux-gnu/libc.so.7"}},
+	    {"/sys/devices/system/cpu/cpu3/online",
+	     TL_ACC_READ,
+	     "/sys/devices/system/cpu/cpu[0-9]*/online",
+	     {"/sys/devices/system/cpu/cpu0/online"},
+	     {"/sys/devices/system/cpu/cpufreq/online", "/sys/devices/system/cpu/online"}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		struct tl_trace t;
+		struct tl_aa_policy p;
+		char *out, want[256];
+
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, cases[i].path, "/opt/app", cases[i].acc, 1);
+		out = export_ok(&t, NULL, NULL);
+		snprintf(want, sizeof(want), "\n  %s ", cases[i].rule);
+		if (!strstr(out, want))
+			fail_msg("%s: no rule '%s' in\n%s", cases[i].path, cases[i].rule, out);
+		check_all_allowed(&t, out, "tailor", NULL);
+		parse_ok(out, NULL, &p);
+		for (size_t k = 0; k < 3 && cases[i].match[k]; k++)
+			if (!perms_on(&p, "tailor", cases[i].match[k]))
+				fail_msg("%s: '%s' should match %s", cases[i].path, cases[i].rule,
+				         cases[i].match[k]);
+		for (size_t k = 0; k < 4 && cases[i].nomatch[k]; k++)
+			if (perms_on(&p, "tailor", cases[i].nomatch[k]))
+				fail_msg("%s: '%s' must not match %s", cases[i].path, cases[i].rule,
+				         cases[i].nomatch[k]);
+		tl_aa_policy_free(&p);
+		free(out);
+		tl_trace_free(&t);
+	}
+}
+
+/* Identical generalised rules merge, with the union of the permissions and all programs. */
+static void test_merge(void **state)
+{
+	struct tl_trace t;
+	char *out;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	file(&t, "/proc/10/stat", "/usr/bin/a", TL_ACC_READ, 2);
+	file(&t, "/proc/11/stat", "/usr/bin/b", TL_ACC_READ, 1);
+	file(&t, "/proc/12/stat", "/usr/bin/b", TL_ACC_WRITE, 1);
+	file(&t, "/sys/devices/system/cpu/cpu0/online", "/usr/bin/a", TL_ACC_READ, 1);
+	file(&t, "/sys/devices/system/cpu/cpu1/online", "/usr/bin/a", TL_ACC_READ, 1);
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "\n  @{PROC}/@{pid}/stat rw,  # read by /usr/bin/a (2x); "
+	                            "read/write by /usr/bin/b (2x); recorded as /proc/10/stat, "
+	                            "/proc/11/stat, +1 more\n"));
+	assert_non_null(strstr(out, "\n  /sys/devices/system/cpu/cpu[0-9]*/online r,  # read by "
+	                            "/usr/bin/a (2x); recorded as "
+	                            "/sys/devices/system/cpu/cpu0/online, "
+	                            "/sys/devices/system/cpu/cpu1/online\n"));
+	assert_null(strstr(out, "/proc/10"
+	                        "/stat r"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+}
+
+static void test_caps_net_flags(void **state)
+{
+	struct tl_trace t;
+	struct tl_aa_opts o;
+	char *out;
+
+	(void)state;
+	trace_redis(&t);
+	out = export_ok(&t, NULL, NULL);
+	/* A container run implies the container flags and moby's signal/ptrace rules. */
+	assert_non_null(
+	    strstr(out, "\nprofile tailor flags=(attach_disconnected,mediate_deleted) {\n"));
+	assert_non_null(strstr(out, "\n  signal (receive) peer=runc,"));
+	assert_non_null(strstr(out, "\n  ptrace (trace,tracedby,read,readby) peer=tailor,"));
+	assert_non_null(
+	    strstr(out, "\n  capability net_bind_service,  # granted 2x to " REDIS "\n"));
+	assert_non_null(strstr(out, "\n  capability setgid,"));
+	assert_non_null(strstr(out, "\n  # denied during recording: capability sys_admin (the "
+	                            "program coped without it): denied 3x to " REDIS "\n"));
+	assert_null(strstr(out, "capability sys_admin,"));
+	assert_null(strstr(out, "capability sys_resource,"));
+	assert_non_null(
+	    strstr(out, "\n  network inet stream,  # socket(inet, stream, 6) by " REDIS " (2x)\n"));
+	assert_non_null(strstr(out, "\n  network inet6 stream,"));
+	assert_non_null(strstr(out, "\n  network unix stream,"));
+	assert_non_null(strstr(out, "\n  network netlink raw,"));
+	assert_non_null(strstr(out, "\n  /data/appendonly.aof ak,"));
+	check_no_blanket(out);
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+
+	/* The same trace as a command run: no attach_disconnected, no runc rules. */
+	free(t.runs[0].kind);
+	t.runs[0].kind = strdup("command");
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "\nprofile tailor flags=(mediate_deleted) {\n"));
+	assert_null(strstr(out, "runc"));
+	assert_null(strstr(out, "ptrace"));
+	assert_non_null(strstr(out, "\n  signal (receive) peer=unconfined,"));
+	free(out);
+	tl_aa_opts_init(&o);
+	o.container = true;
+	o.name = "redis";
+	out = export_ok(&t, &o, NULL);
+	assert_non_null(
+	    strstr(out, "\nprofile redis flags=(attach_disconnected,mediate_deleted) {\n"));
+	assert_non_null(strstr(out, "\n  signal (send,receive) peer=redis,"));
+	free(out);
+	tl_trace_free(&t);
+
+	/* Missing features are said in a comment; unknown families never become rules. */
+	trace_odd(&t);
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "# NOTE: capabilities were not recorded (no run has the "
+	                            "\"caps\" feature)"));
+	assert_non_null(strstr(out, "\n  # socket family 99 (unknown) has no AppArmor 3.0 name; "
+	                            "not allowed:"));
+	assert_non_null(strstr(out, "\n  # socket family 12 (decnet) has no AppArmor 3.0 name"));
+	assert_non_null(strstr(out, "\n  network inet,  # type 9 has no AppArmor name"));
+	assert_null(strstr(out, "\n  capability"));
+	assert_null(strstr(out, "# denied during"));
+	check_no_blanket(out);
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+}
+
+/* Quoting and escapes: the parser's view of each odd name is the name itself. */
+static void test_odd_names(void **state)
+{
+	struct tl_trace t;
+	struct tl_aa_policy p;
+	char *out;
+
+	(void)state;
+	trace_odd(&t);
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "\n  \"/srv/with space/a,b#c\" r,"));
+	assert_non_null(strstr(out, "\n  /srv/glob\\*\\?\\[x\\]\\{y\\}\\\\z rw,"));
+	assert_non_null(strstr(out, "\n  /srv/at@\\{x\\} r,"));
+	assert_non_null(strstr(out, "\n  \"/srv/quote\\\"d\" r,"));
+	assert_non_null(strstr(out, "\n  /srv/ctl\\x01x r,"));
+	assert_non_null(strstr(out, "\n  /dev/shm/sem.?????? rw,"));
+	assert_non_null(strstr(out, "\n  /tmp/tmp???????\?/ r,"));
+	assert_non_null(strstr(out, "by an unknown program (1x)"));
+	assert_non_null(strstr(out, "\n  / r,"));
+	/* DIR alone needs nothing AppArmor mediates (stat is not mediated). */
+	assert_non_null(strstr(out, "# 1 recorded access needed no permission that AppArmor "
+	                            "mediates (e.g. /srv/dir-only, a directory only looked up): "
+	                            "no rule.\n"));
+	assert_null(strstr(out, "dir-only/"));
+	parse_ok(out, NULL, &p);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/glob*?[x]{y}\\z"),
+	                 TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/globa?[x]{y}\\z"), 0);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/ctl\x01x"), TL_AA_READ);
+	tl_aa_policy_free(&p);
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+}
+
+static void test_children(void **state)
+{
+	struct tl_trace t;
+	struct tl_aa_opts o;
+	struct tl_aa_policy p;
+	char *out;
+
+	(void)state;
+	trace_kvstore(&t);
+	/* Two programs with the same base name get distinct child names. */
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/local/bin/grep", BASH, 1), 0);
+	tl_aa_opts_init(&o);
+	o.children = true;
+	o.name = "kvstore";
+	out = export_ok(&t, &o, NULL);
+	assert_non_null(strstr(out, "\n  " KV " px -> kvstore//kvstore,"));
+	assert_non_null(strstr(out, "\n  profile kvstore " KV " flags=(mediate_deleted) {\n"));
+	assert_non_null(strstr(out, "\n  profile grep /usr/bin/grep flags="));
+	assert_non_null(strstr(out, "\n  profile grep-2 /usr/local/bin/grep flags="));
+	assert_non_null(strstr(out, "\n  signal (send,receive) peer=kvstore{,//*},"));
+	parse_ok(out, NULL, &p);
+	/* The store belongs to the kvstore child, the script to the main profile (bash). */
+	assert_int_equal(perms_on(&p, "kvstore//kvstore", "/tmp/kvstore-test.Xy7890/beta"),
+	                 TL_AA_READ | TL_AA_WRITE | TL_AA_APPEND);
+	assert_int_equal(perms_on(&p, "kvstore", "/tmp/kvstore-test.Xy7890/beta"), 0);
+	assert_int_equal(perms_on(&p, "kvstore//kvstore", "/work/examples/kvstore/run-tests.sh"),
+	                 0);
+	assert_int_equal(perms_on(&p, "kvstore", "/work/examples/kvstore/run-tests.sh"),
+	                 TL_AA_READ);
+	tl_aa_policy_free(&p);
+	check_all_allowed(&t, out, "kvstore", NULL);
+	check_no_blanket(out);
+	free(out);
+	tl_trace_free(&t);
+}
+
+static void test_abstractions(void **state)
+{
+	struct tl_trace t;
+	struct tl_aa_opts o;
+	char *out;
+
+	(void)state;
+	trace_kvstore(&t);
+	/* A write to a library: base allows reading it only, so that rule stays. */
+	file(&t, "/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4", "/usr/bin/rm", TL_ACC_WRITE, 1);
+	tl_aa_opts_init(&o);
+	o.abstractions = true;
+	out = export_ok(&t, &o, NULL);
+	assert_non_null(strstr(out, "\n  include <abstractions/base>  # replaces "));
+	assert_null(strstr(out, "/etc/ld.so.cache"));
+	assert_null(strstr(out, "\n  " LIBC " "));
+	assert_null(strstr(out, "\n  /dev/null "));
+	assert_non_null(strstr(out, "\n  /usr/lib/x86_64-linux-gnu/libtinfo.so.6{,.[0-9]*} rwm,"));
+	assert_non_null(strstr(out, "\n  /dev/tty rw,"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	if (!access(ETC_APPARMOR "/abstractions/base", R_OK))
+		check_all_allowed(&t, out, "tailor", ETC_APPARMOR);
+	check_no_blanket(out);
+	free(out);
+
+	/* Nothing to replace: no include. */
+	tl_trace_free(&t);
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	file(&t, "/srv/f", "/opt/app", TL_ACC_READ, 1);
+	out = export_ok(&t, &o, NULL);
+	assert_null(strstr(out, "abstractions"));
+	free(out);
+	tl_trace_free(&t);
+}
+
+static void test_errors(void **state)
+{
+	static const char *const bad[] = {"", "has space", "-x", "a/b", "x{y}", "café"};
+	struct tl_trace t;
+	struct tl_aa_opts o;
+	char *out = (char *)"untouched";
+	size_t len = 1;
+
+	(void)state;
+	tl_trace_init(&t);
+	tl_aa_opts_init(&o);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		o.name = bad[i];
+		tl_err_clear();
+		assert_int_equal(tl_export_apparmor(&t, &o, &out, &len), -EINVAL);
+		assert_non_null(strstr(tl_err_msg(), "profile name"));
+		assert_null(out);
+	}
+	assert_int_equal(tl_export_apparmor(NULL, NULL, &out, &len), -EINVAL);
+	/* An empty trace still gives a valid (useless) profile, and says so. */
+	add_run(&t, "command", NULL);
+	out = export_ok(&t, NULL, &len);
+	assert_non_null(strstr(out, "# NOTE: file accesses were not recorded"));
+	free(out);
+	tl_trace_free(&t);
+}
+
+/* Byte-identical output whatever the order the trace was built in. */
+static void test_determinism(void **state)
+{
+	struct tl_trace a, b;
+	char *x, *y;
+	size_t xl, yl;
+
+	(void)state;
+	tl_trace_init(&a);
+	tl_trace_init(&b);
+	add_run(&a, "command", all_features);
+	add_run(&b, "command", all_features);
+	file(&a, "/proc/2/stat", "/usr/bin/b", TL_ACC_READ, 1);
+	file(&a, "/proc/1/stat", "/usr/bin/a", TL_ACC_READ, 1);
+	file(&a, "/etc/hosts", "/usr/bin/a", TL_ACC_READ, 1);
+	file(&b, "/etc/hosts", "/usr/bin/a", TL_ACC_READ, 1);
+	file(&b, "/proc/1/stat", "/usr/bin/a", TL_ACC_READ, 1);
+	file(&b, "/proc/2/stat", "/usr/bin/b", TL_ACC_READ, 1);
+	x = export_ok(&a, NULL, &xl);
+	y = export_ok(&b, NULL, &yl);
+	assert_int_equal(xl, yl);
+	assert_memory_equal(x, y, xl);
+	free(x);
+	free(y);
+	tl_trace_free(&a);
+	tl_trace_free(&b);
+}
+
+static void test_goldens(void **state)
+{
+	static const struct {
+		const char *name;
+		void (*build)(struct tl_trace *);
+		bool children, abstractions;
+	} cases[] = {
+	    {"kvstore", trace_kvstore, false, false},
+	    {"kvstore-children", trace_kvstore, true, false},
+	    {"kvstore-abstractions", trace_kvstore, false, true},
+	    {"redis-container", trace_redis, false, false},
+	    {"odd", trace_odd, false, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		const char *sources[] = {"traces/example.json", NULL};
+		struct tl_trace t;
+		struct tl_aa_opts o;
+		size_t len;
+		char *out;
+
+		cases[i].build(&t);
+		tl_aa_opts_init(&o);
+		o.name = cases[i].name;
+		o.children = cases[i].children;
+		o.abstractions = cases[i].abstractions;
+		o.sources = sources;
+		out = export_ok(&t, &o, &len);
+		check_golden(cases[i].name, out, len);
+		check_all_allowed(&t, out, cases[i].name, NULL);
+		check_no_blanket(out);
+		free(out);
+		tl_trace_free(&t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_match),        cmocka_unit_test(test_perms_parse),
+	    cmocka_unit_test(test_policy_parse), cmocka_unit_test(test_builtin_tables),
+	    cmocka_unit_test(test_perm_mapping), cmocka_unit_test(test_generalise),
+	    cmocka_unit_test(test_merge),        cmocka_unit_test(test_caps_net_flags),
+	    cmocka_unit_test(test_odd_names),    cmocka_unit_test(test_children),
+	    cmocka_unit_test(test_abstractions), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_determinism),  cmocka_unit_test(test_goldens),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
