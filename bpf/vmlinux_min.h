@@ -55,9 +55,33 @@ enum {
 /* arch/x86/include/asm/thread_info.h: set while a task is in a compat syscall. */
 #define TS_COMPAT 0x0002
 
+/* BPF_FUNC_get_stack flags (UAPI). */
+enum {
+	BPF_F_USER_STACK = 256,
+	BPF_F_USER_BUILD_ID = 2048,
+};
+
+/*
+ * Syscall arguments: x86_64 di, si, dx, r10, r8, r9; ia32 (compat) bx, cx,
+ * dx, si, di, bp.  They still hold the arguments at sys_exit.
+ */
 struct pt_regs {
+	unsigned long r10;
+	unsigned long r9;
+	unsigned long r8;
+	unsigned long bp;
+	unsigned long bx;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long cx;
 	unsigned long orig_ax;
+	unsigned long ip;
+	unsigned long sp;
 } __attribute__((preserve_access_index));
+
+struct cred;
+struct user_namespace;
 
 struct thread_info {
 	u32 status;

@@ -28,6 +28,8 @@ static void usage(FILE *f)
 	        "                      tailor gets SIGINT/SIGTERM.\n"
 	        "      --grace MS      after SIGINT/SIGTERM, wait up to MS milliseconds for the\n"
 	        "                      command to end (default 2000).\n"
+	        "      --no-stacks     do not capture user call stacks (no callsites for\n"
+	        "                      'tailor explain'; slightly cheaper).\n"
 	        "  -q, --quiet         no live status line (shown only when stderr is a tty).\n"
 	        "  -v, --verbose       show libbpf's messages.\n"
 	        "  -h, --help          this help.\n"
@@ -49,13 +51,10 @@ static void usage(FILE *f)
 int cmd_record(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"pid", required_argument, NULL, 'p'},
-	    {"grace", required_argument, NULL, 'g'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'}, {"pid", required_argument, NULL, 'p'},
+	    {"grace", required_argument, NULL, 'g'},  {"quiet", no_argument, NULL, 'q'},
+	    {"no-stacks", no_argument, NULL, 'S'},    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	struct tl_rec_opts o = {.output = "-", .grace_ms = 2000};
 	struct tl_rec_result res;
@@ -91,6 +90,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'S':
+			o.no_stacks = true;
 			break;
 		case 'v':
 			o.verbose = true;

@@ -221,7 +221,9 @@ static void status_line(struct session *s, bool final)
 	        "\r\033[Ktailor: recording pid %d: %llu syscalls (%llu distinct), %llu events, "
 	        "%llu drops",
 	        s->pid, (unsigned long long)st.calls, (unsigned long long)st.distinct,
-	        (unsigned long long)st.events, (unsigned long long)st.drops);
+	        (unsigned long long)st.events,
+	        (unsigned long long)(st.drops + st.arg_drops + st.stack_drops + st.cap_drops +
+	                             st.net_drops));
 }
 
 /* Reap our child if it ended; true when the target is gone. */
@@ -420,7 +422,8 @@ static int check_output(const char *out)
 int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 {
 	struct session s = {.o = o, .pidfd = -1, .sigfd = -1};
-	struct tl_tracer_opts topts = {.verbose = o->verbose, .max_targets = 1};
+	struct tl_tracer_opts topts = {
+	    .verbose = o->verbose, .max_targets = 1, .no_stacks = o->no_stacks};
 	char *path = NULL, **pid_argv = NULL, exe[PATH_MAX];
 	sigset_t mask, oldmask;
 	bool masked = false;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Load/attach the BPF recorder, mark targets, drain exec events and build
- * a trace from the kernel maps.
+ * Load/attach the BPF recorder, mark targets, drain exec and callsite
+ * events and build a trace from the kernel maps: syscall counts, errnos,
+ * argument values, capability checks, sockets, exec records, callsites.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "tailor/common.h"
@@ -22,6 +24,10 @@
 #include "tailor/trace.h"
 #include "tailor/tracer.h"
 #include "recorder.skel.h"
+#include "tracer_int.h"
+
+_Static_assert(TL_EV_ARGVALS_MAX == TL_ARGVALS_MAX, "events.h and trace.h disagree");
+_Static_assert(TL_EV_ABI_N == TL_ABI_COUNT, "events.h and trace.h disagree");
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL /* 6.9+: a pidfd for one thread */
@@ -42,7 +48,11 @@ struct tl_tracer {
 	char *initial_program;
 	size_t nexecs, cap_execs;
 	struct exec_rec *execs;
-	int oom; /* events dropped in user space for lack of memory */
+	struct tl_callsites *callsites;
+	bool has_caps;   /* capability:cap_capable attached */
+	bool has_stacks; /* user stacks captured */
+	int oom;         /* exec records dropped in user space for lack of memory */
+	int cs_oom;      /* callsite records dropped in user space for lack of memory */
 };
 
 /* ---- libbpf messages: silent unless verbose; keep what explains a failure */
@@ -142,14 +152,10 @@ int tl_tracer_check_env(void)
 
 /* ---- open / close ---------------------------------------------------------- */
 
-static int on_event(void *ctx, void *data, size_t size)
+static int on_exec(struct tl_tracer *t, const struct tl_ev_exec *e)
 {
-	struct tl_tracer *t = ctx;
-	const struct tl_ev_exec *e = data;
 	struct exec_rec *r;
 
-	if (size < sizeof(*e) || e->type != TL_EV_EXEC)
-		return 0;
 	if (t->nexecs == t->cap_execs) {
 		size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
 		struct exec_rec *n = realloc(t->execs, cap * sizeof(*n));
@@ -170,23 +176,97 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	t->nexecs++;
+	if (tl_callsites_hint(t->callsites, r->path))
+		t->cs_oom++;
 	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct tl_tracer *t = ctx;
+	uint32_t type;
+
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (type == TL_EV_EXEC && size >= sizeof(struct tl_ev_exec))
+		return on_exec(t, data);
+	if (type == TL_EV_CALLSITE && size >= sizeof(struct tl_ev_callsite) &&
+	    tl_callsites_on_event(t->callsites, data))
+		t->cs_oom++;
+	return 0;
+}
+
+/*
+ * Address ranges of the kernel functions that make NOAUDIT capability checks
+ * (events.h): a function runs from its kallsyms address to the next one.
+ * Without readable kallsyms (kptr_restrict=2) nothing is filtered.
+ */
+static void fill_cap_noaudit(struct tl_tracer *t)
+{
+	static const char *const names[] = {
+	    "cap_vm_enough_memory",   "security_vm_enough_memory_mm", /* 6.18 tail-calls cap_capable
+	                                                                 from the hook */
+	    "has_capability_noaudit", "has_ns_capability_noaudit",    "ns_capable_noaudit",
+	};
+	struct tl_addr_range *r = t->skel->bss->tl_cap_noaudit;
+	unsigned long long addr, want_end = 0;
+	char line[512], name[256], type;
+	size_t n = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return;
+	/* kallsyms is sorted by address within the core kernel. */
+	while (fgets(line, sizeof(line), f) && n < TL_CAP_NOAUDIT_MAX) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
+			continue;
+		if (want_end) {
+			if (addr <= r[n].start)
+				continue;
+			r[n++].end = addr;
+			want_end = 0;
+		}
+		for (size_t i = 0; i < TL_ARRAY_SIZE(names) && n < TL_CAP_NOAUDIT_MAX; i++)
+			if (!strcmp(name, names[i]) && (type == 'T' || type == 't')) {
+				r[n].start = addr;
+				want_end = 1;
+			}
+	}
+	fclose(f);
+}
+
+/* capability:cap_capable is new in Linux 6.x: look for its BTF type. */
+static bool kernel_has_cap_tracepoint(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool found;
+
+	if (!btf)
+		return true; /* cannot tell: let the load say */
+	found = btf__find_by_name_kind(btf, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) >= 0;
+	btf__free(btf);
+	return found;
 }
 
 static int attach_all(struct tl_tracer *t)
 {
 	/* Inheritance and exec first, so no descendant escapes; syscalls last. */
 	struct bpf_program *progs[] = {
-	    t->skel->progs.tl_fork,     t->skel->progs.tl_exec,      t->skel->progs.tl_exit,
-	    t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
+	    t->skel->progs.tl_fork, t->skel->progs.tl_exec,     t->skel->progs.tl_exit,
+	    t->skel->progs.tl_cap,  t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
 	};
 	struct bpf_link **links[] = {
-	    &t->skel->links.tl_fork,     &t->skel->links.tl_exec,      &t->skel->links.tl_exit,
-	    &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
+	    &t->skel->links.tl_fork, &t->skel->links.tl_exec,     &t->skel->links.tl_exit,
+	    &t->skel->links.tl_cap,  &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
 	};
 
 	for (size_t i = 0; i < TL_ARRAY_SIZE(progs); i++) {
-		struct bpf_link *link = bpf_program__attach(progs[i]);
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(progs[i]))
+			continue;
+		link = bpf_program__attach(progs[i]);
 
 		if (!link) {
 			int err = errno;
@@ -215,6 +295,13 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	if (!t)
 		return tl_err(ENOMEM, "out of memory");
 	t->ntargets = o && o->max_targets ? o->max_targets : 1;
+	t->has_stacks = !(o && o->no_stacks);
+	err = tl_argtable_check();
+	if (err)
+		goto out;
+	err = tl_callsites_new(&t->callsites);
+	if (err)
+		goto out;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {
 		err = tl_err(-t->ncpus, "cannot count possible CPUs: %s", strerror(-t->ncpus));
@@ -227,9 +314,27 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		goto out;
 	}
 	err = bpf_map__set_max_entries(t->skel->maps.tl_counts, t->ntargets * TL_TARGET_SLOTS);
+	if (!err)
+		err = bpf_map__set_max_entries(t->skel->maps.tl_argcnt,
+		                               t->ntargets * TL_TARGET_SLOTS * TL_ARGS_PER_CALL);
+	if (!err)
+		err = bpf_map__set_max_entries(t->skel->maps.tl_first,
+		                               t->ntargets * TL_TARGET_SLOTS / 64);
+	if (!err && t->ntargets > 1)
+		err = bpf_map__set_max_entries(t->skel->maps.tl_argseen,
+		                               16384 * (t->ntargets < 16 ? t->ntargets : 16));
 	if (err) {
-		err = tl_err(-err, "sizing the counter map: %s", strerror(-err));
+		err = tl_err(-err, "sizing the recorder's maps: %s", strerror(-err));
 		goto out;
+	}
+	t->skel->rodata->tl_cfg_stacks = t->has_stacks;
+	t->has_caps = kernel_has_cap_tracepoint();
+	if (!t->has_caps) {
+		bpf_program__set_autoload(t->skel->progs.tl_cap, false);
+		fprintf(stderr,
+		        "tailor: note: this kernel has no capability:cap_capable tracepoint "
+		        "(Linux 6.x); capability checks are not recorded (no \"caps\" in the "
+		        "trace)\n");
 	}
 	err = recorder_bpf__load(t->skel);
 	if (err) {
@@ -241,6 +346,11 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 			             strerror(-err), last_msg[0] ? ": " : "", last_msg);
 		goto out;
 	}
+	err = tl_argtable_fill(bpf_map__fd(t->skel->maps.tl_argspec));
+	if (err)
+		goto out;
+	if (t->has_caps)
+		fill_cap_noaudit(t);
 	err = attach_all(t);
 	if (err)
 		goto out;
@@ -263,6 +373,7 @@ void tl_tracer_close(struct tl_tracer *t)
 		return;
 	ring_buffer__free(t->rb);
 	recorder_bpf__destroy(t->skel);
+	tl_callsites_free(t->callsites);
 	for (size_t i = 0; i < t->nexecs; i++)
 		free(t->execs[i].path);
 	free(t->execs);
@@ -440,6 +551,10 @@ int tl_tracer_stats(struct tl_tracer *t, uint32_t target, struct tl_tracer_stats
 	}
 	s->events = t->skel->bss->tl_stats[TL_STAT_EVENTS];
 	s->drops = t->skel->bss->tl_stats[TL_STAT_DROPS] + t->oom;
+	s->arg_drops = t->skel->bss->tl_stats[TL_STAT_ARG_DROPS];
+	s->stack_drops = t->skel->bss->tl_stats[TL_STAT_STACK_DROPS] + t->cs_oom;
+	s->cap_drops = t->skel->bss->tl_stats[TL_STAT_CAP_DROPS];
+	s->net_drops = t->skel->bss->tl_stats[TL_STAT_NET_DROPS];
 	s->err_drops = t->skel->bss->tl_stats[TL_STAT_ERR_DROPS];
 	s->big_nr = t->skel->bss->tl_stats[TL_STAT_BIG_NR];
 	s->forks = t->skel->bss->tl_stats[TL_STAT_FORKS];
@@ -514,6 +629,125 @@ static int collect_errs(struct tl_tracer *t, uint32_t target, struct tl_trace *t
 	return 0;
 }
 
+/* ---- argument values, capabilities, sockets ------------------------------------------ */
+
+static int collect_argvals(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_argseen);
+	struct tl_argval_key key, next, *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct tl_syscall *s;
+
+		key = next;
+		prev = &key;
+		if (key.target != target || key.abi >= TL_ABI_COUNT)
+			continue;
+		s = tl_trace_syscall(trace, key.abi, NULL, (int32_t)key.nr);
+		if (!s)
+			return tl_err(ENOMEM, "out of memory");
+		err = tl_syscall_add_argval(s, key.index, key.value);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct overflow_ctx {
+	struct tl_tracer *t;
+	uint32_t target;
+	struct tl_trace *trace;
+};
+
+/* A count above the limit: more distinct values were seen than were kept. */
+static int check_overflow(void *ctx, uint32_t abi, uint32_t nr, uint32_t slot, uint32_t index)
+{
+	struct overflow_ctx *c = ctx;
+	uint32_t ci = ((c->target * TL_EV_ABI_N + abi) * TL_NR_MAX + nr) * TL_ARGS_PER_CALL + slot;
+	struct tl_syscall *s;
+	uint64_t n = 0;
+	char *name;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(c->t->skel->maps.tl_argcnt), &ci, &n) ||
+	    n <= TL_EV_ARGVALS_MAX)
+		return 0;
+	name = tl_syscall_name((enum tl_abi)abi, (int)nr);
+	s = name ? (struct tl_syscall *)tl_trace_find(c->trace, (enum tl_abi)abi, name) : NULL;
+	free(name);
+	return s ? tl_syscall_set_arg_overflow(s, index) : 0;
+}
+
+static const char *exec_path_of(void *ctx, uint64_t image)
+{
+	struct tl_tracer *t = ctx;
+
+	if (!image)
+		return t->initial_program ? t->initial_program : "";
+	for (size_t i = 0; i < t->nexecs; i++)
+		if (t->execs[i].new_image == image)
+			return t->execs[i].path;
+	return "";
+}
+
+static int collect_caps(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_caps);
+	struct tl_cap_key key, next, *prev = NULL;
+	struct tl_cap_count v;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key.target != target || bpf_map_lookup_elem(fd, &key, &v))
+			continue;
+		err = tl_trace_add_cap(trace, key.cap, exec_path_of(t, key.image), v.granted,
+		                       v.denied);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int collect_net(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_net);
+	struct tl_net_key key, next, *prev = NULL;
+	uint64_t count;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key.target != target || bpf_map_lookup_elem(fd, &key, &count))
+			continue;
+		err = tl_trace_add_net(trace, key.family, key.type, key.protocol,
+		                       exec_path_of(t, key.image), count);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* What this recorder recorded beyond syscalls (sorted; see struct tl_run). */
+static int set_features(struct tl_tracer *t, struct tl_run *run)
+{
+	const char *f[5];
+	size_t n = 0;
+
+	f[n++] = "args";
+	if (t->has_caps)
+		f[n++] = "caps";
+	f[n++] = "net";
+	if (t->has_stacks)
+		f[n++] = "stacks";
+	f[n] = NULL;
+	tl_strv_free(run->features);
+	run->features = tl_strv_dup((char *const *)f);
+	return run->features ? 0 : tl_err(ENOMEM, "out of memory");
+}
+
 int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *trace,
                       struct tl_run *run)
 {
@@ -564,6 +798,19 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 		}
 	}
 	err = collect_execs(t, trace);
+	if (!err)
+		err = collect_argvals(t, target, trace);
+	if (!err) {
+		struct overflow_ctx oc = {.t = t, .target = target, .trace = trace};
+
+		err = tl_argtable_each(check_overflow, &oc);
+	}
+	if (!err && t->has_caps)
+		err = collect_caps(t, target, trace);
+	if (!err)
+		err = collect_net(t, target, trace);
+	if (!err && t->has_stacks)
+		err = tl_callsites_collect(t->callsites, target, trace, exec_path_of, t);
 	if (err)
 		goto out;
 	if (run) {
@@ -577,6 +824,16 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 			err = tl_run_add_lost(run, "errnos", st.err_drops);
 		if (!err && st.big_nr)
 			err = tl_run_add_lost(run, "syscall_nr_out_of_range", st.big_nr);
+		if (!err && st.arg_drops)
+			err = tl_run_add_lost(run, "args", st.arg_drops);
+		if (!err && st.stack_drops)
+			err = tl_run_add_lost(run, "stacks", st.stack_drops);
+		if (!err && st.cap_drops)
+			err = tl_run_add_lost(run, "caps", st.cap_drops);
+		if (!err && st.net_drops)
+			err = tl_run_add_lost(run, "net", st.net_drops);
+		if (!err)
+			err = set_features(t, run);
 	}
 out:
 	free(vals);

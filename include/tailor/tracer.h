@@ -19,6 +19,7 @@ struct tl_tracer;
 struct tl_tracer_opts {
 	bool verbose;         /* let libbpf's messages through to stderr */
 	uint32_t max_targets; /* counter blocks to allocate; 0 = 1 */
+	bool no_stacks;       /* do not capture user stacks (callsites) */
 };
 
 /* Check privileges and kernel BTF; -EPERM / -ENOENT with a message. */
@@ -45,20 +46,25 @@ int tl_tracer_event_fd(struct tl_tracer *t);
 int tl_tracer_consume(struct tl_tracer *t);
 
 struct tl_tracer_stats {
-	uint64_t calls;     /* syscalls counted so far */
-	uint64_t distinct;  /* distinct (abi, syscall) seen */
-	uint64_t events;    /* ring buffer records */
-	uint64_t drops;     /* ring buffer reservations that failed */
-	uint64_t err_drops; /* errno counts lost (hash full) */
-	uint64_t big_nr;    /* syscall numbers out of range, not counted */
-	uint64_t forks;     /* descendants that inherited a mark */
-	uint64_t exits;     /* marked tasks that exited */
+	uint64_t calls;       /* syscalls counted so far */
+	uint64_t distinct;    /* distinct (abi, syscall) seen */
+	uint64_t events;      /* ring buffer records */
+	uint64_t drops;       /* exec records lost (ring buffer full) */
+	uint64_t arg_drops;   /* argument values lost (hash full) */
+	uint64_t stack_drops; /* callsite records lost (ring buffer full) */
+	uint64_t cap_drops;   /* capability counts lost (hash full) */
+	uint64_t net_drops;   /* socket counts lost (hash full) */
+	uint64_t err_drops;   /* errno counts lost (hash full) */
+	uint64_t big_nr;      /* syscall numbers out of range, not counted */
+	uint64_t forks;       /* descendants that inherited a mark */
+	uint64_t exits;       /* marked tasks that exited */
 };
 int tl_tracer_stats(struct tl_tracer *t, uint32_t target, struct tl_tracer_stats *s);
 
 /*
- * Add what target did to trace: syscalls per ABI with outcomes, exec
- * records.  Lost counters go to run (may be NULL).
+ * Add what target did to trace: syscalls per ABI with outcomes and argument
+ * values, exec records, capability checks, sockets, callsites (symbolized
+ * now).  Lost counters and the features recorded go to run (may be NULL).
  */
 int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *trace,
                       struct tl_run *run);
@@ -70,8 +76,9 @@ struct tl_rec_opts {
 	char **argv;        /* command to spawn, or NULL */
 	pid_t pid;          /* --pid target when argv is NULL */
 	bool verbose;
-	bool quiet;   /* no live status line */
-	int grace_ms; /* after SIGINT/SIGTERM: wait this long for the command to end */
+	bool quiet;     /* no live status line */
+	bool no_stacks; /* no user stacks (no callsites in the trace) */
+	int grace_ms;   /* after SIGINT/SIGTERM: wait this long for the command to end */
 };
 
 struct tl_rec_result {
@@ -89,5 +96,56 @@ struct tl_rec_result {
  * (message set, no trace); other -errno: tailor failed (message set).
  */
 int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res);
+
+/* ---- symbolization (tracer/symbolize.c) ------------------------------------------
+ *
+ * ELF files (executables, libraries) by build id or by file, with their
+ * function symbols (.symtab, else the separate debug file's, else .dynsym),
+ * loaded once and cached.  A module keeps its file open, so a binary deleted
+ * or replaced after it was opened still symbolizes.  Never fails a caller:
+ * an unknown file or symbol is NULL/false.
+ */
+
+#define TL_BUILD_ID_MAX 20 /* bytes; shorter ids are zero-padded, as the kernel does */
+
+struct tl_symbolizer;
+struct tl_sym_module;
+
+int tl_sym_new(struct tl_symbolizer **out);
+void tl_sym_free(struct tl_symbolizer *s);
+
+/*
+ * The module of an ELF file: open_path is opened (e.g. /proc/PID/map_files/
+ * A-B, which works for deleted files), path is the name reported.  Known
+ * files (same device and inode, or same build id) return the cached module.
+ * NULL when it cannot be opened or is not ELF.
+ */
+struct tl_sym_module *tl_sym_open(struct tl_symbolizer *s, const char *open_path, const char *path);
+/* A module already opened with this (zero-padded) build id, or NULL. */
+struct tl_sym_module *tl_sym_by_build_id(struct tl_symbolizer *s,
+                                         const uint8_t id[TL_BUILD_ID_MAX]);
+/*
+ * Find the file of a build id: an opened module, then hint (a path: used
+ * only if its build id matches), then /usr/lib/debug/.build-id/xx/rest.debug.
+ */
+struct tl_sym_module *tl_sym_locate(struct tl_symbolizer *s, const uint8_t id[TL_BUILD_ID_MAX],
+                                    const char *hint);
+
+const char *tl_sym_path(const struct tl_sym_module *m);
+/* Lowercase hex of the module's build id, "" when it has none. */
+const char *tl_sym_build_id(const struct tl_sym_module *m);
+
+/*
+ * The function containing file offset off: its name and off's distance from
+ * its start.  For return addresses pass off - 1 and add 1 to *symoff.
+ */
+bool tl_sym_lookup(struct tl_sym_module *m, uint64_t off, const char **name, uint64_t *symoff);
+/* The code just before file offset off ends with a call instruction (x86). */
+bool tl_sym_after_call(struct tl_sym_module *m, uint64_t off);
+/* The function containing off starts with a frame-pointer prologue (push %rbp). */
+bool tl_sym_has_frame(struct tl_sym_module *m, uint64_t off);
+
+/* Hex (up to 40 digits) to a zero-padded build id; -EINVAL if not hex. */
+int tl_build_id_parse(const char *hex, uint8_t id[TL_BUILD_ID_MAX]);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,9 +62,11 @@ int main(int argc, char **argv)
 	if (syscall(999) != -1 || errno != ENOSYS)
 		return 91;
 
-	/* pthread */
+	/* pthread; pthread_join waits with futex only if the thread is still
+	 * running: wake explicitly so futex is always there (as under strace) */
 	if (pthread_create(&th, NULL, thread_main, NULL) || pthread_join(th, NULL))
 		return 92;
+	syscall(SYS_futex, &st, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 
 	/* forked child */
 	pid = fork();
