@@ -1521,16 +1521,24 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 
 struct capsum {
 	uint64_t granted, denied;
+	bool present; /* any entry for this capability, whatever its counts */
 	struct progs progs;
 };
+
+/* Saturating: counts come from files, and a wrap would turn "used" into "absent". */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
 
 static void cap_sum(const struct tl_trace *t, int32_t cap, struct capsum *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < t->ncaps; i++)
 		if (t->caps[i].cap == cap) {
-			s->granted += t->caps[i].granted;
-			s->denied += t->caps[i].denied;
+			s->present = true;
+			s->granted = sat_add(s->granted, t->caps[i].granted);
+			s->denied = sat_add(s->denied, t->caps[i].denied);
 			progs_add(&s->progs, t->caps[i].program);
 		}
 }
@@ -1559,7 +1567,7 @@ static int diff_caps(struct builder *bd, const struct tl_trace *o, const struct 
 				cname = nbuf;
 			}
 			pick(&rk, tl_risk_cap(cname));
-			if (!x.granted && !x.denied) {
+			if (!x.present) {
 				ch = side ? TL_DIFF_ADDED : TL_DIFF_REMOVED;
 				tl_sb_puts(&b, side ? "" : "no longer ");
 				tl_sb_puts(&b, m.granted ? "used (granted)" : "checked (denied)");

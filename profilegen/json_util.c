@@ -208,6 +208,12 @@ int tl_json_dump(struct json_object *obj, char **out, size_t *len)
 	return 0;
 }
 
+/* JSON whitespace.  Not strchr(" \t\r\n", c): it finds the terminator, so NUL would pass. */
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int tl_json_parse(const char *text, size_t len, const char *name, struct json_object **out)
 {
 	struct json_tokener *tok;
@@ -218,7 +224,7 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 
 	*out = NULL;
 	for (i = 0; i < len; i++)
-		if (!strchr(" \t\r\n", text[i]))
+		if (!is_ws(text[i]))
 			break;
 	if (i == len)
 		return tl_err(EINVAL, "%s: empty file", name);
@@ -236,7 +242,7 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 	if (o && e == json_tokener_success) {
 		/* A NUL byte ends json-c's view of the text: anything after it is trailing data. */
 		for (i = end; i < len; i++)
-			if (!strchr(" \t\r\n", text[i]))
+			if (!is_ws(text[i]))
 				break;
 		if (i == len) {
 			*out = o;

@@ -196,6 +196,8 @@ static const char *bad_flag(const char *s)
 
 static const char *bad_syscall(const char *s)
 {
+	if (!*s) /* "name": "" (get_strv refuses empty "names" entries itself) */
+		return "invalid syscall name";
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			return "invalid syscall name";

@@ -14,6 +14,18 @@
 
 static __thread char err_buf[1024];
 
+/*
+ * Messages quote their input (JSON keys, names, paths), which may come from
+ * an attacker's trace or profile: control characters become '?', so that a
+ * message stays one line and cannot drive the reviewer's terminal (ESC).
+ */
+static void scrub(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int tl_err(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -21,6 +33,7 @@ int tl_err(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
+	scrub(err_buf);
 	return err > 0 ? -err : err;
 }
 
@@ -43,6 +56,7 @@ int tl_err_ctx(int err, const char *fmt, ...)
 		snprintf(err_buf + n + 2, sizeof(err_buf) - n - 2, "%.*s",
 			 (int)(sizeof(err_buf) - n - 3), tail);
 	}
+	scrub(err_buf);
 	return err > 0 ? -err : err;
 }
 
@@ -125,24 +139,64 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * renaming over it would replace the device node with a regular file.  A
+ * symlink to one is followed only when root or the caller owns it (like
+ * fs.protected_symlinks): anybody else's symlink is replaced, never followed.
+ */
+static bool write_in_place(const char *path, struct stat *st)
+{
+	struct stat lst;
+
+	if (lstat(path, &lst) < 0 || stat(path, st) < 0)
+		return false;
+	if (!S_ISCHR(st->st_mode) && !S_ISFIFO(st->st_mode))
+		return false;
+	return !S_ISLNK(lst.st_mode) || lst.st_uid == 0 || lst.st_uid == geteuid();
+}
+
+/*
+ * In a world-writable directory (/tmp) the output is private (mode & 0700):
+ * a trace names the command's paths and argv, and others could read it there.
+ */
+static unsigned output_mode(const char *path, unsigned mode)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH))
+		return mode & ~(unsigned)(S_IRWXG | S_IRWXO);
+	return mode;
+}
+
 int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 {
 	char tmp[PATH_MAX];
-	struct stat st;
+	struct stat st, fst;
 	int fd, r;
 
 	if (!strcmp(path, "-")) {
 		r = write_all(STDOUT_FILENO, data, len);
 		return r ? tl_err(r, "writing to stdout: %s", strerror(-r)) : 0;
 	}
-	/*
-	 * A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
-	 * renaming over it would replace the device node with a regular file.
-	 */
-	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (write_in_place(path, &st)) {
+		/* O_NONBLOCK: a FIFO nobody reads is an error (ENXIO), not a hang. */
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
-			return tl_err(errno, "%s: cannot open: %s", path, strerror(errno));
+			return tl_err(errno, "%s: cannot open: %s%s", path, strerror(errno),
+			              errno == ENXIO ? " (nobody reads the FIFO)" : "");
+		/* Swapped since the check: never write through to anything else. */
+		if (fstat(fd, &fst) < 0 || fst.st_dev != st.st_dev || fst.st_ino != st.st_ino ||
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			close(fd);
+			return tl_err(EAGAIN, "%s: changed while being opened; not written", path);
+		}
 		r = write_all(fd, data, len);
 		close(fd);
 		return r ? tl_err(r, "%s: cannot write: %s", path, strerror(-r)) : 0;
@@ -154,7 +208,7 @@ int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigne
 	if (fd < 0)
 		return tl_err(errno, "%s: cannot create temporary file: %s", path, strerror(errno));
 	r = write_all(fd, data, len);
-	if (!r && fchmod(fd, mode) < 0)
+	if (!r && fchmod(fd, output_mode(path, mode)) < 0)
 		r = -errno;
 	if (!r && fsync(fd) < 0)
 		r = -errno;

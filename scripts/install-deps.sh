@@ -8,7 +8,9 @@ pkgs=(
 	build-essential cmake pkg-config clang llvm
 	libbpf-dev bpftool libseccomp-dev libelf-dev libjson-c-dev zlib1g-dev
 	# tests
-	libcmocka-dev gcc-multilib strace python3 procps
+	libcmocka-dev gcc-multilib strace python3 python3-yaml procps
+	# fuzz/: clang's libFuzzer and sanitizer runtimes (only recommended by clang-14)
+	libclang-rt-14-dev
 	# consumers that check our output, and container runtimes for e2e tests
 	crun runc apparmor
 )

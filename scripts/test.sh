@@ -2,6 +2,7 @@
 # The whole test suite: install, build (plain and ASan+UBSan), run ctest in
 # both.  Live and end-to-end tests need root and BTF; elsewhere they skip with
 # a reason.  Usage: scripts/test.sh [--no-sanitize]
+# TAILOR_FUZZ_SECONDS=N (default 60 when CI=true) also runs every fuzz target N s.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 sanitize=1
@@ -22,5 +23,12 @@ run_suite() {
 run_suite "$src/build" -DTAILOR_SANITIZE=OFF
 if [ $sanitize = 1 ]; then
 	run_suite "$src/build-asan" -DTAILOR_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi
+# Bounded fuzzing (fuzz/README.md): TAILOR_FUZZ_SECONDS per target, 60 on CI (CI=true).
+fuzz_secs=${TAILOR_FUZZ_SECONDS:-}
+[ -z "$fuzz_secs" ] && [ "${CI:-}" = true ] && fuzz_secs=60
+if [ -n "$fuzz_secs" ] && [ "$fuzz_secs" != 0 ]; then
+	echo "==> fuzz: ${fuzz_secs}s per target"
+	FUZZ_JOBS=${FUZZ_JOBS:-2} "$src/fuzz/run.sh" "$fuzz_secs" || status=1
 fi
 exit $status

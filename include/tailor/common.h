@@ -28,6 +28,8 @@ int tl_read_file(const char *path, char **buf, size_t *len, size_t max);
 /*
  * Write data to path atomically: a temp file in the same directory, fsync,
  * rename.  path "-" writes to stdout.  Never leaves a partial file at path.
+ * mode is applied as given, but without group/other bits in a world-writable
+ * directory (/tmp): outputs there are private.
  */
 int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 
