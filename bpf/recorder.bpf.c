@@ -92,11 +92,57 @@ struct {
 
 __u64 tl_stats[TL_STAT_N];
 
+/*
+ * File accesses (bpf/files.bpf.c): sys_exit of a target's successful syscall
+ * tail-calls slot (abi * TL_NR_MAX + nr); user space fills only the slots of
+ * file syscalls, an empty slot falls through.  Untraced tasks never get here.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, TL_TARGET_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} tl_file_progs SEC(".maps");
+
 /* Set by user space after load (empty ranges match nothing). */
 struct tl_addr_range tl_cap_noaudit[TL_CAP_NOAUDIT_MAX];
 
 /* Set by user space before load: capture user stacks (record --no-stacks clears it). */
 const volatile bool tl_cfg_stacks = true;
+
+/* ---- containers and runtime baselines (issue "Containers"; events.h) ---------- */
+
+/* Container keys -> target slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct tl_ct_key);
+	__type(value, __u32);
+} tl_ctargets SEC(".maps");
+
+/* Free target slots for --all-containers; user space sizes and fills it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 1);
+	__type(value, __u32);
+} tl_free_slots SEC(".maps");
+
+/* --after-seccomp: processes (tgid) whose filter was installed with TSYNC. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} tl_filtered SEC(".maps");
+
+/* Marked tasks alive per target; user space adds the tasks it marks itself. */
+__s64 tl_live[TL_LIVE_MAX];
+/* Set by user space: the host's pid namespace, which is no container. */
+__u32 tl_host_pidns;
+
+const volatile bool tl_cfg_containers = false;     /* look tasks up in tl_ctargets at exec */
+const volatile bool tl_cfg_all_containers = false; /* a new pid namespace gets a free slot */
+const volatile bool tl_cfg_after_seccomp = false;  /* record --after-seccomp */
 
 static __always_inline void stat_inc(int i)
 {
@@ -252,6 +298,238 @@ static __always_inline void send_callsite(void *ctx, struct pt_regs *regs, const
 	stat_inc(TL_STAT_EVENTS);
 }
 
+/* ---- containers: identification at exec, live tasks, the end of a pid namespace */
+
+/* The task's pid namespace (task_active_pid_ns) inode; *nr: its pid there. */
+static __always_inline __u32 task_pidns(struct task_struct *p, int *nr, unsigned int *level)
+{
+	struct pid *pid = BPF_CORE_READ(p, thread_pid);
+	struct upid up = {};
+	unsigned int lv;
+
+	if (!pid)
+		return 0;
+	lv = BPF_CORE_READ(pid, level);
+	if (lv > 32)
+		return 0;
+	/* numbers[] is a flexible array: index it by the relocated offset and size. */
+	if (bpf_probe_read_kernel(&up, sizeof(up),
+	                          (void *)((unsigned long)pid +
+	                                   bpf_core_field_offset(struct pid, numbers) +
+	                                   lv * bpf_core_type_size(struct upid))))
+		return 0;
+	*nr = up.nr;
+	*level = lv;
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+/* Counts marked tasks per target; the last one's exit tells user space. */
+static __always_inline void live_add(__u32 target, __s64 d)
+{
+	struct tl_ev_idle *e;
+	__s64 old;
+
+	if (target >= TL_LIVE_MAX)
+		return;
+	old = __sync_fetch_and_add(&tl_live[target], d);
+	if (!tl_cfg_containers || d >= 0 || old != 1)
+		return;
+	e = bpf_ringbuf_reserve(&tl_events, sizeof(*e), 0);
+	if (!e)
+		return; /* user space also polls tl_live */
+	e->type = TL_EV_IDLE;
+	e->target = target;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Leaf names of the task's cgroup2 cgroup and first non-root v1 cgroup (ids). */
+static __always_inline void ct_names(struct task_struct *p, struct tl_ev_container *e)
+{
+	struct css_set *cs = BPF_CORE_READ(p, cgroups);
+	struct cgroup *dfl = BPF_CORE_READ(cs, dfl_cgrp), *cg;
+	__u32 n = bpf_core_field_size(struct css_set, subsys) / sizeof(void *);
+
+	e->cg2[0] = e->cg1[0] = 0;
+	if (dfl && BPF_CORE_READ(dfl, level) > 0)
+		bpf_probe_read_kernel_str(e->cg2, sizeof(e->cg2), BPF_CORE_READ(dfl, kn, name));
+	for (__u32 i = 0; i < 16 && i < n; i++) {
+		struct cgroup_subsys_state *css = 0;
+
+		if (bpf_probe_read_kernel(&css, sizeof(css),
+		                          (void *)((unsigned long)cs +
+		                                   bpf_core_field_offset(struct css_set, subsys) +
+		                                   i * sizeof(void *))) ||
+		    !css)
+			continue;
+		cg = BPF_CORE_READ(css, cgroup);
+		if (!cg || cg == dfl || BPF_CORE_READ(cg, level) <= 0)
+			continue;
+		bpf_probe_read_kernel_str(e->cg1, sizeof(e->cg1), BPF_CORE_READ(cg, kn, name));
+		break;
+	}
+}
+
+static __always_inline void ct_event(struct task_struct *p, __u32 target, __u32 pidns, __u64 cgid)
+{
+	struct tl_ev_container *e = bpf_ringbuf_reserve(&tl_events, sizeof(*e), 0);
+
+	if (!e) {
+		stat_inc(TL_STAT_DROPS); /* user space also scans tl_ctargets */
+		return;
+	}
+	e->type = TL_EV_CONTAINER;
+	e->target = target;
+	e->pid = p->tgid;
+	e->pidns = pidns;
+	e->cgroup = cgid;
+	ct_names(p, e);
+	bpf_ringbuf_submit(e, 0);
+	stat_inc(TL_STAT_EVENTS);
+}
+
+/* 1 + counter index of the execve in flight (sys_exit counts it), 0 if none. */
+static __always_inline __u32 exec_cur(struct task_struct *p, __u32 target)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	__u32 abi = TL_EV_ABI_X86_64;
+	long nr;
+
+	if (!regs)
+		return 0;
+	/* exec rewrote it: execve of the new program's ABI (set_personality_*). */
+	nr = (long)BPF_CORE_READ(regs, orig_ax);
+	if (BPF_CORE_READ(p, thread_info.status) & TS_COMPAT) {
+		abi = TL_EV_ABI_X86;
+	} else if (nr & TL_X32_BIT) {
+		abi = TL_EV_ABI_X32;
+		nr &= ~(long)TL_X32_BIT;
+	}
+	if ((unsigned long)nr >= TL_NR_MAX)
+		return 0;
+	return (target * TL_EV_ABI_N + abi) * TL_NR_MAX + (__u32)nr + 1;
+}
+
+/*
+ * An unmarked task exec'ing: a target if its cgroup2 cgroup or pid namespace
+ * is a container key; with --all-containers a new pid namespace gets a free
+ * slot.  Runtimes' helpers that join a container (runc init, crun exec)
+ * become targets at their exec, so the runtime's own pre-exec work is not
+ * counted.  Returns the new mark or NULL.
+ */
+static __always_inline struct tl_mark *ct_mark(struct task_struct *p)
+{
+	struct tl_ct_key k = {.kind = TL_CT_KEY_CGROUP};
+	struct tl_mark *m;
+	__u32 *slot, target, pidns;
+	unsigned int level = 0;
+	bool fresh = false;
+	__u64 cgid;
+	int nr = 0;
+
+	cgid = bpf_get_current_cgroup_id(); /* p is current at sched_process_exec */
+	k.id = cgid;
+	slot = bpf_map_lookup_elem(&tl_ctargets, &k);
+	pidns = task_pidns(p, &nr, &level);
+	if (!slot) {
+		k.kind = TL_CT_KEY_PIDNS;
+		k.id = pidns;
+		slot = bpf_map_lookup_elem(&tl_ctargets, &k);
+	}
+	if (slot) {
+		target = *slot;
+	} else {
+		if (!tl_cfg_all_containers || !pidns || !level || pidns == tl_host_pidns)
+			return 0;
+		if (bpf_map_pop_elem(&tl_free_slots, &target)) {
+			stat_inc(TL_STAT_CT_NOSLOT);
+			ct_event(p, TL_CT_NO_SLOT, pidns, cgid);
+			return 0;
+		}
+		if (bpf_map_update_elem(&tl_ctargets, &k, &target, BPF_NOEXIST)) {
+			/* another CPU registered this namespace first */
+			bpf_map_push_elem(&tl_free_slots, &target, 0);
+			slot = bpf_map_lookup_elem(&tl_ctargets, &k);
+			if (!slot)
+				return 0;
+			target = *slot;
+		} else {
+			fresh = true;
+		}
+	}
+	m = bpf_task_storage_get(&tl_marks, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!m) {
+		stat_inc(TL_STAT_MARK_FAIL);
+	} else if (!m->state) {
+		/* zero: created here, not by user space meanwhile */
+		m->target = target;
+		m->state = TL_MARK_ACTIVE;
+		m->image = 0;
+		m->cur = exec_cur(p, target);
+		m->flags = m->cur ? TL_MARKF_COUNT_AT_EXIT : 0;
+		live_add(target, 1);
+	}
+	if (fresh) {
+		/* after live_add: user space never sees a new container with no task */
+		stat_inc(TL_STAT_CT_NEW);
+		ct_event(p, target, pidns, cgid);
+	}
+	return m;
+}
+
+/*
+ * A pid namespace ends with its init: forget its key now, before the kernel
+ * can give its inode number to a new namespace.
+ */
+static __always_inline void ct_reaper_exit(struct task_struct *p)
+{
+	struct tl_ct_key k = {.kind = TL_CT_KEY_PIDNS};
+	unsigned int level = 0;
+	int nr = 0;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return; /* other threads of the group still run */
+	k.id = task_pidns(BPF_CORE_READ(p, group_leader), &nr, &level);
+	if (level && nr == 1)
+		bpf_map_delete_elem(&tl_ctargets, &k);
+}
+
+/* --after-seccomp: a WAIT_FILTER task's seccomp/prctl returned; was it a filter? */
+static __always_inline void filter_loaded(struct task_struct *task, struct tl_mark *m,
+                                          struct pt_regs *regs, long ret)
+{
+	__u32 idx = m->cur - 1, abi = idx / TL_NR_MAX % TL_EV_ABI_N, nr = idx % TL_NR_MAX;
+	__u64 a0, a1;
+	bool tsync = false;
+
+	m->cur = 0;
+	if (ret < 0)
+		return;
+	a0 = syscall_arg(regs, abi, 0);
+	a1 = syscall_arg(regs, abi, 1);
+	if ((abi == TL_EV_ABI_X86_64 && nr == 317) || (abi == TL_EV_ABI_X86 && nr == 354)) {
+		/* seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) */
+		if ((__u32)a0 != 1)
+			return;
+		tsync = a1 & 1; /* SECCOMP_FILTER_FLAG_TSYNC: every thread of the process */
+		/* TSYNC failure returns the failing thread's id, unless NEW_LISTENER (8) */
+		if (tsync && ret > 0 && !(a1 & 8))
+			return;
+	} else if ((abi == TL_EV_ABI_X86_64 && nr == 157) || (abi == TL_EV_ABI_X86 && nr == 172)) {
+		/* prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog): this thread only */
+		if ((__u32)a0 != 22 || (__u32)a1 != 2)
+			return;
+	} else {
+		return;
+	}
+	m->state = TL_MARK_ACTIVE;
+	if (tsync) {
+		__u32 tgid = task->tgid;
+		__u8 one = 1;
+
+		bpf_map_update_elem(&tl_filtered, &tgid, &one, BPF_ANY);
+	}
+}
+
 /*
  * sys_enter(struct pt_regs *regs, long id) and sys_exit(regs, ret) take the
  * raw context instead of BPF_PROG's arguments: those are loaded at entry,
@@ -298,6 +576,13 @@ int tl_sys_enter(__u64 *ctx)
 	/* Remembered for sys_exit: exec may change the ABI before returning. */
 	m->cur = idx + 1;
 	m->flags &= ~(TL_MARKF_NET | TL_MARKF_SOCKETCALL);
+	if (tl_cfg_after_seccomp && m->state == TL_MARK_WAIT_FILTER) {
+		__u32 tgid = task->tgid;
+
+		/* another thread installed a filter with TSYNC: this one runs under it */
+		if (bpf_map_lookup_elem(&tl_filtered, &tgid))
+			m->state = TL_MARK_ACTIVE;
+	}
 	if (m->state != TL_MARK_ACTIVE)
 		return 0;
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
@@ -371,8 +656,13 @@ int tl_sys_exit(__u64 *ctx)
 	if (!task->bpf_storage)
 		return 0;
 	m = bpf_task_storage_get(&tl_marks, task, 0, 0);
-	if (!m || !m->cur || m->state != TL_MARK_ACTIVE)
+	if (!m || !m->cur)
 		return 0;
+	if (m->state != TL_MARK_ACTIVE) {
+		if (tl_cfg_after_seccomp && m->state == TL_MARK_WAIT_FILTER)
+			filter_loaded(task, m, (struct pt_regs *)ctx[0], (long)ctx[1]);
+		return 0;
+	}
 	regs = (struct pt_regs *)ctx[0];
 	ret = (long)ctx[1];
 	idx = m->cur - 1;
@@ -394,6 +684,7 @@ int tl_sys_exit(__u64 *ctx)
 		return 0;
 	if (ret >= 0 || ret < -4095) {
 		c->ok++;
+		bpf_tail_call(ctx, &tl_file_progs, idx % TL_TARGET_SLOTS); /* files.bpf.c */
 	} else {
 		struct tl_err_key k = {
 		    .target = m->target,
@@ -442,6 +733,7 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
 	cm->cur = 0;
 	cm->flags = 0;
 	stat_inc(TL_STAT_FORKS);
+	live_add(cm->target, 1);
 	return 0;
 }
 
@@ -453,8 +745,17 @@ int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u64 image;
 
 	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
+	if (!m && tl_cfg_containers)
+		m = ct_mark(p);
 	if (!m)
 		return 0;
+	if (tl_cfg_after_seccomp && m->state == TL_MARK_ACTIVE) {
+		__u32 tgid = p->tgid;
+
+		/* --after-seccomp: counted up to and including this execve */
+		m->state = TL_MARK_DONE;
+		bpf_map_delete_elem(&tl_filtered, &tgid);
+	}
 	if (m->state == TL_MARK_ARMED) {
 		/* From here on the program runs, not tailor. */
 		m->state = TL_MARK_ACTIVE;
@@ -485,8 +786,14 @@ int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tl_exit, struct task_struct *p)
 {
-	if (bpf_task_storage_get(&tl_marks, p, 0, 0))
+	struct tl_mark *m = bpf_task_storage_get(&tl_marks, p, 0, 0);
+
+	if (m) {
 		stat_inc(TL_STAT_EXITS);
+		live_add(m->target, -1);
+	}
+	if (tl_cfg_containers)
+		ct_reaper_exit(p);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tailor/common.h"
@@ -15,6 +16,8 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: tailor record [-o TRACE] [options] -- COMMAND [ARG...]\n"
 	        "       tailor record [-o TRACE] [options] --pid PID\n"
+	        "       tailor record [-o TRACE] [options] --container PID|ID\n"
+	        "       tailor record -o DIR [options] --all-containers\n"
 	        "\n"
 	        "Record the syscalls of COMMAND and of every descendant (forked, threaded,\n"
 	        "exec'ed, daemonized), or of a running process, its threads and its future\n"
@@ -30,7 +33,32 @@ static void usage(FILE *f)
 	        "                      command to end (default 2000).\n"
 	        "      --no-stacks     do not capture user call stacks (no callsites for\n"
 	        "                      'tailor explain'; slightly cheaper).\n"
-	        "  -q, --quiet         no live status line (shown only when stderr is a tty).\n"
+	        "      --no-files      do not record file accesses (paths opened, created,\n"
+	        "                      deleted, executed... for AppArmor profiles; no \"files\"\n"
+	        "                      in the trace).\n"
+	        "      --user USER     run COMMAND as USER (name or uid): its uid, primary group,\n"
+	        "                      supplementary groups, HOME/USER/LOGNAME/SHELL, like\n"
+	        "                      runuser(1).  Default under sudo: the user who ran sudo\n"
+	        "                      (SUDO_UID); '--user root' keeps root.\n"
+	        "      --container PID|ID  record everything in a container: its processes and\n"
+	        "                      every process that joins it later (crun/runc/podman\n"
+	        "                      exec), told by its pid namespace and cgroup.  ID: a\n"
+	        "                      crun/runc/containerd id or a unique prefix, or a cgroup\n"
+	        "                      named libpod-ID.scope, docker-ID.scope,\n"
+	        "                      cri-containerd-ID.scope, crio-ID.scope or .../ID.  Ends\n"
+	        "                      when the container's processes are gone.  A created,\n"
+	        "                      not yet started container is recorded from its\n"
+	        "                      entrypoint's first instruction (docs/containers.md).\n"
+	        "      --all-containers  one trace per container on this node, DIR/ID.json,\n"
+	        "                      written when the container ends (and at SIGTERM).\n"
+	        "      --max-containers N  containers recorded at once (default 32; memory:\n"
+	        "                      docs/containers.md).\n"
+	        "      --duration SEC  containers: stop after SEC seconds (trace incomplete).\n"
+	        "      --after-seccomp  runtime baselines: count only what the command's\n"
+	        "                      tasks do after installing a seccomp filter, up to and\n"
+	        "                      including their next execve (scripts/measure-baseline.sh).\n"
+	        "  -q, --quiet         no live status line or notes (the line is shown only\n"
+	        "                      when stderr is a tty).\n"
 	        "  -v, --verbose       show libbpf's messages.\n"
 	        "  -h, --help          this help.\n"
 	        "\n"
@@ -40,7 +68,9 @@ static void usage(FILE *f)
 	        "A second signal stops waiting for the command.\n"
 	        "\n"
 	        "exit status: the command's (128+N when it died of signal N); with --pid, 0.\n"
-	        "  125  tailor failed (usage, no privileges, no kernel BTF, BPF load error)\n"
+	        "  125  tailor failed (usage, no privileges, no kernel BTF, BPF load error, or\n"
+	        "       the trace could not be written: the message then gives the command's\n"
+	        "       status; the command is never killed for it)\n"
 	        "  126  COMMAND found but not executable\n"
 	        "  127  COMMAND not found\n"
 	        "  128+N  tailor stopped by signal N and the command did not end in time\n"
@@ -48,16 +78,90 @@ static void usage(FILE *f)
 	        "Needs root or CAP_BPF+CAP_PERFMON, and kernel BTF (/sys/kernel/btf/vmlinux).\n");
 }
 
+/* Long options without a short form (containers, docs/containers.md). */
+enum {
+	OPT_CONTAINER = 1000,
+	OPT_ALL_CONTAINERS,
+	OPT_MAX_CONTAINERS,
+	OPT_DURATION,
+	OPT_AFTER_SECCOMP,
+	OPT_HOOK_MODE, /* the following three: used by tailor hook, not documented */
+	OPT_READY_FD,
+	OPT_PID_FILE,
+};
+
+/* The container options; 0 or TL_EXIT_TAILOR after a message. */
+static int container_opt(int c, const char *arg, struct tl_rec_opts *o)
+{
+	char *end;
+	long v = 0;
+
+	if (c == OPT_MAX_CONTAINERS || c == OPT_DURATION || c == OPT_READY_FD) {
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || *end || v <= 0 || v > (c == OPT_MAX_CONTAINERS ? 1024 : 0x7fffffff) ||
+		    (c == OPT_DURATION && v > 0x7fffffff / 1000)) {
+			cli_error("record: '%s' is not a valid %s", arg,
+			          c == OPT_MAX_CONTAINERS ? "number of containers (1..1024)"
+			          : c == OPT_DURATION     ? "number of seconds"
+			                                  : "file descriptor");
+			return TL_EXIT_TAILOR;
+		}
+	}
+	switch (c) {
+	case OPT_CONTAINER:
+		o->container = arg;
+		break;
+	case OPT_ALL_CONTAINERS:
+		o->all_containers = true;
+		break;
+	case OPT_MAX_CONTAINERS:
+		o->max_containers = (uint32_t)v;
+		break;
+	case OPT_DURATION:
+		o->duration_ms = (int)v * 1000;
+		break;
+	case OPT_AFTER_SECCOMP:
+		o->after_seccomp = true;
+		break;
+	case OPT_HOOK_MODE:
+		o->hook = true;
+		break;
+	case OPT_READY_FD:
+		o->ready_fd = (int)v;
+		break;
+	case OPT_PID_FILE:
+		o->pid_file = arg;
+		break;
+	}
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'}, {"pid", required_argument, NULL, 'p'},
-	    {"grace", required_argument, NULL, 'g'},  {"quiet", no_argument, NULL, 'q'},
-	    {"no-stacks", no_argument, NULL, 'S'},    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"grace", required_argument, NULL, 'g'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"no-stacks", no_argument, NULL, 'S'},
+	    {"no-files", no_argument, NULL, 'F'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"container", required_argument, NULL, OPT_CONTAINER},
+	    {"all-containers", no_argument, NULL, OPT_ALL_CONTAINERS},
+	    {"max-containers", required_argument, NULL, OPT_MAX_CONTAINERS},
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"after-seccomp", no_argument, NULL, OPT_AFTER_SECCOMP},
+	    {"hook-mode", no_argument, NULL, OPT_HOOK_MODE},
+	    {"ready-fd", required_argument, NULL, OPT_READY_FD},
+	    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct tl_rec_opts o = {.output = "-", .grace_ms = 2000};
 	struct tl_rec_result res;
+	const char *sudo_uid;
 	char *end;
 	long v;
 	int c, err;
@@ -91,8 +195,14 @@ int cmd_record(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
+		case 'u':
+			o.user = optarg;
+			break;
 		case 'S':
 			o.no_stacks = true;
+			break;
+		case 'F':
+			o.no_files = true;
 			break;
 		case 'v':
 			o.verbose = true;
@@ -100,6 +210,17 @@ int cmd_record(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return TL_EXIT_OK;
+		case OPT_CONTAINER:
+		case OPT_ALL_CONTAINERS:
+		case OPT_MAX_CONTAINERS:
+		case OPT_DURATION:
+		case OPT_AFTER_SECCOMP:
+		case OPT_HOOK_MODE:
+		case OPT_READY_FD:
+		case OPT_PID_FILE:
+			if (container_opt(c, optarg, &o))
+				return TL_EXIT_TAILOR;
+			break;
 		default:
 			fprintf(stderr, "(see 'tailor record --help')\n");
 			return TL_EXIT_TAILOR;
@@ -107,10 +228,38 @@ int cmd_record(int argc, char **argv)
 	}
 	if (optind < argc)
 		o.argv = argv + optind;
-	if (!o.argv == !o.pid) {
-		cli_error("record: give either a COMMAND (after --) or --pid PID "
-		          "(see 'tailor record --help')");
+	if ((o.argv != NULL) + (o.pid != 0) + (o.container != NULL) + o.all_containers != 1) {
+		cli_error("record: give one of a COMMAND (after --), --pid PID, --container "
+		          "PID|ID or --all-containers (see 'tailor record --help')");
 		return TL_EXIT_TAILOR;
+	}
+	if ((o.container || o.all_containers) ? o.after_seccomp
+	                                      : (o.max_containers || o.duration_ms || o.hook)) {
+		cli_error("record: --after-seccomp applies to a COMMAND; --max-containers, "
+		          "--duration to --container/--all-containers");
+		return TL_EXIT_TAILOR;
+	}
+	if (o.after_seccomp && !o.argv) {
+		cli_error("record: --after-seccomp applies to a COMMAND (e.g. -- crun run ID)");
+		return TL_EXIT_TAILOR;
+	}
+	if (o.user && !o.argv) {
+		cli_error("record: --user applies to a COMMAND, not to --pid or containers");
+		return TL_EXIT_TAILOR;
+	}
+	/*
+	 * Under sudo, record as the user who asked (DESIGN: record as the app's
+	 * user); not a runtime measured with --after-seccomp, which needs root.
+	 */
+	sudo_uid = getenv("SUDO_UID");
+	if (!o.user && o.argv && !o.after_seccomp && geteuid() == 0 && sudo_uid && *sudo_uid &&
+	    strcmp(sudo_uid, "0")) {
+		o.user = sudo_uid;
+		if (!o.quiet)
+			fprintf(stderr,
+			        "tailor record: note: running the command as uid %s (%s), who ran "
+			        "sudo; '--user root' runs it as root\n",
+			        o.user, getenv("SUDO_USER") ? getenv("SUDO_USER") : "SUDO_UID");
 	}
 	err = tl_rec_run(&o, &res);
 	if (err) {

@@ -8,7 +8,9 @@
 #include "tailor/common.h"
 
 static const struct tl_command commands[] = {
-	{"record", "[-o TRACE] [options] -- COMMAND [ARG...] | --pid PID | --container ID",
+	{"record",
+	 "[-o TRACE] [options] -- COMMAND [ARG...] | --pid PID | --container PID|ID |\n"
+	 "            -o DIR --all-containers",
 	 cmd_record},
 	{"hook", "(OCI hook: records the container it is called for)", cmd_hook},
 	{"generate", "[-f FORMAT] [-o OUT] [options] TRACE...", cmd_generate},

@@ -970,6 +970,8 @@ int tl_loader_load(scmp_filter_ctx ctx)
 	/* No heap trimming or mmap'd chunks: free() after the load makes no syscall. */
 	mallopt(M_TRIM_THRESHOLD, -1);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	/* The kernel's own errno (EPERM, EINVAL...) says more than libseccomp's EFAULT. */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	r = seccomp_load(ctx);
 	if (r < 0)
 		return tl_err(-r, "loading the seccomp filter failed: %s", strerror(-r));

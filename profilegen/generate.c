@@ -20,8 +20,9 @@
 /*
  * The loader baseline: the syscalls `tailor run` makes between seccomp_load()
  * and the application's first instruction (loader/loader.c,
- * tl_loader_exec).  The one place this list lives; container runtime
- * baselines (crun, runc) will be tables next to it.
+ * tl_loader_exec).  The one place this list lives; the container runtimes'
+ * baselines (crun, runc: --runtime) are measured files in
+ * profilegen/baselines/, added on top of it.
  */
 static const struct {
 	const char *name;
@@ -142,11 +143,6 @@ static int check_opts(const struct tl_gen_opts *o)
 
 	if ((unsigned)o->args >= TL_ARRAY_SIZE(args) || (unsigned)o->runtime >= TL_ARRAY_SIZE(rts))
 		return tl_err(EINVAL, "invalid generation options");
-	if (o->runtime != TL_RUNTIME_NONE)
-		return tl_err(ENOTSUP,
-		              "runtime baselines not available yet (--runtime %s); use --runtime "
-		              "none with a profile for tailor run",
-		              rts[o->runtime]);
 	switch (o->default_action) {
 	case TL_ACT_ERRNO:
 	case TL_ACT_KILL_THREAD:
@@ -446,7 +442,7 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	struct names allow = {0}, enosys = {0}, tmp = {0};
 	struct tl_gen_opts defaults;
 	struct tl_profile extra;
-	char **arches = NULL;
+	char **arches = NULL, **rt_names = NULL, *rt_label = NULL;
 	size_t narch = 0;
 	bool recorded[TL_ABI_COUNT] = {0}, clone3_enosys = false;
 	const char *no_args = NULL;
@@ -514,6 +510,10 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	for (size_t i = 0; i < TL_ARRAY_SIZE(loader_baseline); i++)
 		if ((r = names_add(&allow, loader_baseline[i].name)))
 			goto out;
+	/* Measured on x86_64; Docker's names apply to every listed arch. */
+	if (o->runtime != TL_RUNTIME_NONE &&
+	    (r = tl_runtime_baseline(o->runtime, "x86_64", &rt_names, &rt_label)))
+		goto out;
 	names_sort_uniq(&allow);
 	names_sort_uniq(&enosys);
 	/* Docker's names apply to every listed arch: allowed on one ABI wins over a probe on
@@ -529,6 +529,18 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 			goto out;
 		}
 	}
+	/*
+	 * The runtime's syscalls after the argument rules, by name: its arguments
+	 * are its own, and seccomp cannot tell its calls from the application's.
+	 */
+	for (size_t i = 0; rt_names && rt_names[i]; i++) {
+		if ((r = names_add(&allow, rt_names[i])))
+			goto out;
+		names_del(&tmp, rt_names[i]);
+		if (!strcmp(rt_names[i], "clone3"))
+			clone3_enosys = false;
+	}
+	names_sort_uniq(&allow);
 
 	arches = calloc(TL_ABI_COUNT + 1, sizeof(*arches));
 	if (!arches) {
@@ -572,6 +584,11 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 			                      i ? ", " : "", loader_baseline[i].name);
 		if (n < sizeof(comment))
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, ")");
+		if (n < sizeof(comment) && rt_label)
+			n += (size_t)snprintf(comment + n, sizeof(comment) - n,
+			                      ", and the %s baseline: what the runtime does after "
+			                      "loading the filter (by name)",
+			                      rt_label);
 		if (n < sizeof(comment) && o->args != TL_ARGS_NONE)
 			snprintf(comment + n, sizeof(comment) - n, "%s%s",
 			         no_args ? "; no argument rules: "
@@ -597,6 +614,8 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 out:
 	tl_profile_free(&extra);
 	tl_strv_free(arches);
+	tl_strv_free(rt_names);
+	free(rt_label);
 	free(allow.v);
 	free(enosys.v);
 	free(tmp.v);

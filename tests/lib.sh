@@ -80,3 +80,21 @@ crun_run() { # DIR ID
 	(cd "$1" && unshare -m --propagation private sh -c \
 		'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run "$0"' "$2")
 }
+
+# crun with any subcommand (create, run -d, ...) under the same workaround as
+# crun_run: crun refuses the hybrid cgroup layout unless cgroup2 is hidden.
+crun_hidden_cgroup2() { # CRUN-ARGS...
+	need_cmd crun
+	unshare -m --propagation private sh -c \
+		'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun "$@"' sh "$@"
+}
+
+# Wait up to SECONDS for FILE to contain a line matching REGEX.
+wait_for_line() { # FILE REGEX [SECONDS]
+	local i
+	for i in $(seq 1 $((${3:-10} * 20))); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}

@@ -443,3 +443,13 @@ int tl_callsites_collect(struct tl_callsites *cs, uint32_t target, struct tl_tra
 	}
 	return err;
 }
+
+void tl_callsites_forget(struct tl_callsites *cs, uint32_t target)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].target != target)
+			cs->v[w++] = cs->v[i];
+	cs->n = w;
+}

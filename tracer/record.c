@@ -17,8 +17,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,7 @@
 #include "tailor/common.h"
 #include "tailor/trace.h"
 #include "tailor/tracer.h"
+#include "tracer_int.h"
 
 extern char **environ;
 
@@ -50,6 +54,14 @@ struct session {
 	int signal;
 	bool status_line;
 	bool command_error; /* the command could not be executed */
+	/* --user: the command runs as uid/gid with groups and envp (HOME, USER...) */
+	bool as_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int ngroups;
+	char **envp;
+	char *user_name;
 	struct timespec t0;
 	time_t start;
 };
@@ -121,7 +133,7 @@ static int resolve(const char *cmd, char **out)
 /* ---- the child ---------------------------------------------------------------- */
 
 static void __attribute__((noreturn))
-child_main(const char *path, char **argv, int go_fd, int err_fd, const sigset_t *mask)
+child_main(const struct session *s, const char *path, int go_fd, int err_fd, const sigset_t *mask)
 {
 	char c;
 	int e;
@@ -131,12 +143,27 @@ child_main(const char *path, char **argv, int go_fd, int err_fd, const sigset_t 
 	if (read(go_fd, &c, 1) != 1)
 		_exit(125); /* tailor failed before marking us: do not run unrecorded */
 	close(go_fd);
-	execve(path, argv, environ);
+	/*
+	 * --user: drop to the user now, marked but still armed, so these calls
+	 * are not recorded.  Groups first (needs CAP_SETGID), uid last; a
+	 * failure is tailor's (-errno on the pipe), and nothing runs as root.
+	 */
+	if (s->as_user &&
+	    (setgroups((size_t)s->ngroups, s->groups) || setresgid(s->gid, s->gid, s->gid) ||
+	     setresuid(s->uid, s->uid, s->uid))) {
+		e = -errno;
+		if (write(err_fd, &e, sizeof(e)) < 0)
+			_exit(125);
+		_exit(125);
+	}
+	execve(path, s->o->argv, s->envp ? s->envp : environ);
 	e = errno;
 	if (write(err_fd, &e, sizeof(e)) < 0)
 		_exit(127);
 	_exit(e == ENOENT ? 127 : 126);
 }
+
+static void drop_capabilities(void);
 
 static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
 {
@@ -155,19 +182,25 @@ static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
 	if (s->pid == 0) {
 		close(go[1]);
 		close(ep[0]);
-		child_main(path, s->o->argv, go[0], ep[1], oldmask);
+		child_main(s, path, go[0], ep[1], oldmask);
 	}
 	close(go[0]);
 	close(ep[1]);
 	go[0] = ep[1] = -1;
+	/* The child keeps what --user needs; the program never sees us privileged. */
+	drop_capabilities();
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	if (s->pidfd < 0) {
 		err = tl_err(errno, "pidfd_open(%d): %s", s->pid, strerror(errno));
 		goto kill;
 	}
-	err = tl_tracer_mark_pidfd(s->tr, s->pidfd, TARGET_ID, true);
-	if (err)
+	if (s->o->after_seccomp) /* counted from a seccomp filter to the next execve */
+		err = tl_tracer_mark_new(s->tr, s->pidfd, TARGET_ID, TL_MARK_WAIT_FILTER);
+	else
+		err = tl_tracer_mark_pidfd(s->tr, s->pidfd, TARGET_ID, true);
+	if (err < 0)
 		goto kill;
+	err = 0;
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	s->start = time(NULL);
 	if (write(go[1], "g", 1) != 1) {
@@ -180,6 +213,13 @@ static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
 	do
 		n = read(ep[0], &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
+	if (n == sizeof(e) && e < 0) {
+		waitpid(s->pid, NULL, 0);
+		s->child_done = true;
+		err = tl_err(-e, "switching to user %s (uid %u) before running %s: %s",
+		             s->user_name, (unsigned)s->uid, s->o->argv[0], strerror(-e));
+		goto out;
+	}
 	if (n == sizeof(e)) {
 		waitpid(s->pid, NULL, 0);
 		s->child_done = true;
@@ -223,7 +263,7 @@ static void status_line(struct session *s, bool final)
 	        s->pid, (unsigned long long)st.calls, (unsigned long long)st.distinct,
 	        (unsigned long long)st.events,
 	        (unsigned long long)(st.drops + st.arg_drops + st.stack_drops + st.cap_drops +
-	                             st.net_drops));
+	                             st.net_drops + st.mark_fails + st.file_drops));
 }
 
 /* Reap our child if it ended; true when the target is gone. */
@@ -305,6 +345,23 @@ static int wait_loop(struct session *s)
 	return 0;
 }
 
+/*
+ * The command exited, but descendants it left (daemons, double forks) may
+ * still run: tailor does not wait for them, it says so.  Every marked task
+ * is the first one or a fork, and counts once at its exit.
+ */
+static void note_survivors(struct session *s)
+{
+	struct tl_tracer_stats st;
+
+	if (tl_tracer_stats(s->tr, TARGET_ID, &st) || 1 + st.forks <= st.exits)
+		return;
+	fprintf(stderr,
+	        "tailor record: note: %llu task(s) started by the command still run after it "
+	        "exited; what they do from now on is not recorded\n",
+	        (unsigned long long)(1 + st.forks - st.exits));
+}
+
 /* ---- the trace --------------------------------------------------------------- */
 
 static char **read_cmdline(pid_t pid)
@@ -375,11 +432,17 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	err = tl_trace_add_run(&trace, &run);
 	if (err)
 		goto out;
-	err = tl_trace_save(&trace, s->o->output ? s->o->output : "-");
-	if (err)
-		goto out;
 	res->has_exit_status = run.has_exit_status;
 	res->exit_status = run.exit_status;
+	err = tl_trace_save(&trace, s->o->output ? s->o->output : "-");
+	if (err && run.has_exit_status) {
+		/* The command ran to its end: say how, since the exit code is tailor's (125). */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", tl_err_msg());
+		err = tl_err(-err, "%s (the command exited with status %d; no trace written)", msg,
+		             run.exit_status);
+	}
 out:
 	tl_run_free(&run);
 	tl_trace_free(&trace);
@@ -396,6 +459,8 @@ static int check_output(const char *out)
 
 	if (!out || !strcmp(out, "-"))
 		return 0;
+	if (!stat(out, &st) && S_ISDIR(st.st_mode))
+		return tl_err(EISDIR, "cannot write the trace to %s: it is a directory", out);
 	if (!stat(out, &st) && !S_ISREG(st.st_mode))
 		return access(out, W_OK)
 		           ? tl_err(errno, "cannot write the trace to %s: %s", out, strerror(errno))
@@ -417,19 +482,143 @@ static int check_output(const char *out)
 	return err;
 }
 
+/* ---- privileges ---------------------------------------------------------------------- */
+
+/* environ without HOME, USER, LOGNAME, SHELL, then the user's, like runuser(1). */
+static char **user_environ(const struct passwd *pw)
+{
+	static const char *const drop[] = {"HOME=", "USER=", "LOGNAME=", "SHELL="};
+	size_t n = tl_strv_len(environ), k = 0;
+	char **v = calloc(n + 5, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < TL_ARRAY_SIZE(drop); j++)
+			if (!strncmp(environ[i], drop[j], strlen(drop[j])))
+				break;
+		if (j == TL_ARRAY_SIZE(drop) && !(v[k++] = strdup(environ[i])))
+			goto fail;
+	}
+	if (asprintf(&v[k++], "HOME=%s", pw->pw_dir) < 0 ||
+	    asprintf(&v[k++], "USER=%s", pw->pw_name) < 0 ||
+	    asprintf(&v[k++], "LOGNAME=%s", pw->pw_name) < 0 ||
+	    asprintf(&v[k++], "SHELL=%s",
+	             pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh") < 0)
+		goto fail;
+	return v;
+fail:
+	v[k - 1] = NULL; /* asprintf leaves it undefined on failure */
+	tl_strv_free(v);
+	return NULL;
+}
+
+/*
+ * --user NAME|UID: everything the child needs to become that user, looked up
+ * here (NSS in the parent, errors before anything runs).  uid 0 when tailor
+ * is root is "stay as you are" (--user root opts out of the sudo default).
+ */
+static int resolve_user(struct session *s, const char *spec)
+{
+	struct passwd *pw;
+	char *end;
+	unsigned long v;
+	int n = 32;
+
+	errno = 0;
+	v = strtoul(spec, &end, 10);
+	pw = *spec && !*end ? getpwuid((uid_t)v) : getpwnam(spec);
+	if (!pw)
+		return tl_err(errno ? errno : ENOENT, "--user %s: %s", spec,
+		              errno ? strerror(errno) : "no such user");
+	if (pw->pw_uid == 0 && geteuid() == 0)
+		return 0;
+	s->as_user = true;
+	s->uid = pw->pw_uid;
+	s->gid = pw->pw_gid;
+	s->user_name = strdup(pw->pw_name);
+	s->envp = user_environ(pw);
+	if (!s->user_name || !s->envp)
+		return tl_err(ENOMEM, "out of memory");
+	/* initgroups(3) without changing our own groups: the list, set in the child. */
+	for (;;) {
+		gid_t *g = realloc(s->groups, (size_t)n * sizeof(*g));
+		int want = n;
+
+		if (!g)
+			return tl_err(ENOMEM, "out of memory");
+		s->groups = g;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, g, &want) >= 0) {
+			s->ngroups = want;
+			return 0;
+		}
+		if (want <= n || n > 65536)
+			return tl_err(EINVAL, "--user %s: cannot list its groups", spec);
+		n = want;
+	}
+}
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+#ifndef CAP_CHECKPOINT_RESTORE
+#define CAP_CHECKPOINT_RESTORE 40
+#endif
+
+/*
+ * Once the recorder is attached and the target marked, keep only what the
+ * rest of the session uses: CAP_BPF and CAP_PERFMON (the recorder's maps),
+ * CAP_SYS_PTRACE and CAP_CHECKPOINT_RESTORE (the target's
+ * /proc/PID/maps and map_files, for call stacks), CAP_DAC_READ_SEARCH and
+ * CAP_DAC_OVERRIDE (read its binaries, write the trace wherever root could),
+ * CAP_KILL (forward a signal to a command running as another user).  The
+ * rest (CAP_SYS_ADMIN, CAP_SETUID, CAP_SYS_MODULE, CAP_NET_ADMIN...) is gone
+ * before tailor parses what the target controls: exec paths, its maps, the
+ * ELF files it mapped.  Best effort: a failure is a warning.
+ */
+static void drop_capabilities(void)
+{
+	const uint64_t keep = 1ULL << CAP_BPF | 1ULL << CAP_PERFMON | 1ULL << CAP_SYS_PTRACE |
+	                      1ULL << CAP_CHECKPOINT_RESTORE | 1ULL << CAP_DAC_READ_SEARCH |
+	                      1ULL << CAP_DAC_OVERRIDE | 1ULL << CAP_KILL;
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {0};
+	uint64_t perm;
+
+	if (syscall(SYS_capget, &h, d))
+		goto fail;
+	perm = ((uint64_t)d[1].permitted << 32 | d[0].permitted) & keep;
+	d[0].permitted = d[0].effective = (uint32_t)perm;
+	d[1].permitted = d[1].effective = (uint32_t)(perm >> 32);
+	d[0].inheritable = d[1].inheritable = 0;
+	if (!syscall(SYS_capset, &h, d))
+		return;
+fail:
+	fprintf(stderr, "tailor: warning: cannot drop capabilities: %s\n", strerror(errno));
+}
+
 /* ---- the session ------------------------------------------------------------------ */
 
 int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 {
 	struct session s = {.o = o, .pidfd = -1, .sigfd = -1};
 	struct tl_tracer_opts topts = {
-	    .verbose = o->verbose, .max_targets = 1, .no_stacks = o->no_stacks};
+	    .verbose = o->verbose, .max_targets = 1, .no_stacks = o->no_stacks,
+	    .no_files = o->no_files};
 	char *path = NULL, **pid_argv = NULL, exe[PATH_MAX];
 	sigset_t mask, oldmask;
 	bool masked = false;
 	int err;
 
 	memset(res, 0, sizeof(*res));
+	if (o->container || o->all_containers)
+		return tl_rec_containers(o, res); /* tracer/container.c */
+	topts.after_seccomp = o->after_seccomp;
 	if (o->argv) {
 		err = resolve(o->argv[0], &path);
 		if (err) {
@@ -440,6 +629,11 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 		return tl_err(EINVAL, "no command and no --pid given");
 	} else if (o->pid == getpid()) {
 		return tl_err(EINVAL, "--pid %d is tailor itself", o->pid);
+	}
+	if (o->user && o->argv) {
+		err = resolve_user(&s, o->user);
+		if (err)
+			goto out;
 	}
 	err = check_output(o->output);
 	if (err)
@@ -502,9 +696,13 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 			goto out;
 	}
 
+	if (!o->argv)
+		drop_capabilities(); /* --pid: after marking (spawn() dropped them already) */
 	err = wait_loop(&s);
 	if (err)
 		goto out;
+	if (o->argv && s.child_done && !o->quiet)
+		note_survivors(&s);
 	err = write_trace(&s, pid_argv, res);
 	res->interrupted = s.interrupted;
 	res->signal = s.signal;
@@ -522,6 +720,9 @@ out:
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	tl_tracer_close(s.tr);
 	tl_strv_free(pid_argv);
+	tl_strv_free(s.envp);
+	free(s.groups);
+	free(s.user_name);
 	free(path);
 	return err;
 }

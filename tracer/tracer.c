@@ -38,6 +38,7 @@ _Static_assert(TL_EV_ABI_N == TL_ABI_COUNT, "events.h and trace.h disagree");
 struct exec_rec {
 	uint64_t old_image, new_image;
 	char *path;
+	uint32_t target;
 };
 
 struct tl_tracer {
@@ -51,8 +52,14 @@ struct tl_tracer {
 	struct tl_callsites *callsites;
 	bool has_caps;   /* capability:cap_capable attached */
 	bool has_stacks; /* user stacks captured */
+	struct tl_files *files; /* file accesses (tracer/files.c), NULL when not recorded */
 	int oom;         /* exec records dropped in user space for lack of memory */
 	int cs_oom;      /* callsite records dropped in user space for lack of memory */
+
+	/* containers (tracer/container.c): its ring buffer records, counters at slot reuse */
+	tl_tracer_event_fn ev_cb;
+	void *ev_ctx;
+	uint64_t (*stat_base)[TL_STAT_N];
 };
 
 /* ---- libbpf messages: silent unless verbose; keep what explains a failure */
@@ -170,6 +177,7 @@ static int on_exec(struct tl_tracer *t, const struct tl_ev_exec *e)
 	r = &t->execs[t->nexecs];
 	r->old_image = e->old_image;
 	r->new_image = e->new_image;
+	r->target = e->target;
 	r->path = strndup(e->path, sizeof(e->path));
 	if (!r->path) {
 		t->oom++;
@@ -194,6 +202,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (type == TL_EV_CALLSITE && size >= sizeof(struct tl_ev_callsite) &&
 	    tl_callsites_on_event(t->callsites, data))
 		t->cs_oom++;
+	if ((type == TL_EV_CONTAINER || type == TL_EV_IDLE) && t->ev_cb)
+		return t->ev_cb(t->ev_ctx, data, size);
 	return 0;
 }
 
@@ -281,6 +291,25 @@ static int attach_all(struct tl_tracer *t)
 	return 0;
 }
 
+/* Containers and --after-seccomp (tracer/container.c): before load. */
+static int set_container_cfg(struct tl_tracer *t, const struct tl_tracer_opts *o)
+{
+	int err = 0;
+
+	if ((o->containers || o->all_containers) && t->ntargets > TL_LIVE_MAX)
+		return tl_err(EINVAL, "at most %u container targets (asked for %u)", TL_LIVE_MAX,
+		              t->ntargets);
+	t->skel->rodata->tl_cfg_containers = o->containers || o->all_containers;
+	t->skel->rodata->tl_cfg_all_containers = o->all_containers;
+	t->skel->rodata->tl_cfg_after_seccomp = o->after_seccomp;
+	if (o->all_containers)
+		err = bpf_map__set_max_entries(t->skel->maps.tl_free_slots, t->ntargets);
+	if (err)
+		return tl_err(-err, "sizing the free slot queue: %s", strerror(-err));
+	t->stat_base = calloc(t->ntargets, sizeof(*t->stat_base));
+	return t->stat_base ? 0 : tl_err(ENOMEM, "out of memory");
+}
+
 int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 {
 	struct tl_tracer *t;
@@ -328,6 +357,11 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		goto out;
 	}
 	t->skel->rodata->tl_cfg_stacks = t->has_stacks;
+	if (o && (o->containers || o->all_containers || o->after_seccomp)) {
+		err = set_container_cfg(t, o);
+		if (err)
+			goto out;
+	}
 	t->has_caps = kernel_has_cap_tracepoint();
 	if (!t->has_caps) {
 		bpf_program__set_autoload(t->skel->progs.tl_cap, false);
@@ -349,6 +383,13 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	err = tl_argtable_fill(bpf_map__fd(t->skel->maps.tl_argspec));
 	if (err)
 		goto out;
+	/* --all-containers: every slot free before the first exec is seen. */
+	for (uint32_t i = 0; o && o->all_containers && i < t->ntargets; i++)
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_free_slots), NULL, &i,
+		                        BPF_ANY)) {
+			err = tl_err(errno, "filling the free slot queue: %s", strerror(errno));
+			goto out;
+		}
 	if (t->has_caps)
 		fill_cap_noaudit(t);
 	err = attach_all(t);
@@ -358,6 +399,20 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	if (!t->rb) {
 		err = tl_err(errno, "creating the event ring buffer reader: %s", strerror(errno));
 		goto out;
+	}
+	if (!(o && o->no_files)) {
+		/* No target is marked yet: the tail-call slots may be filled now. */
+		err = tl_files_open(bpf_map__fd(t->skel->maps.tl_marks),
+		                    bpf_map__fd(t->skel->maps.tl_file_progs), t->rb, &t->files);
+		if (err) {
+			/* Like caps: the rest still records; the trace says "not recorded". */
+			fprintf(stderr,
+			        "tailor: note: file accesses are not recorded (no \"files\" in the "
+			        "trace): %s\n",
+			        tl_err_msg());
+			tl_err_clear();
+			err = 0;
+		}
 	}
 	*out = t;
 	t = NULL;
@@ -372,12 +427,14 @@ void tl_tracer_close(struct tl_tracer *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	tl_files_free(t->files);
 	recorder_bpf__destroy(t->skel);
 	tl_callsites_free(t->callsites);
 	for (size_t i = 0; i < t->nexecs; i++)
 		free(t->execs[i].path);
 	free(t->execs);
 	free(t->initial_program);
+	free(t->stat_base);
 	free(t);
 }
 
@@ -559,6 +616,24 @@ int tl_tracer_stats(struct tl_tracer *t, uint32_t target, struct tl_tracer_stats
 	s->big_nr = t->skel->bss->tl_stats[TL_STAT_BIG_NR];
 	s->forks = t->skel->bss->tl_stats[TL_STAT_FORKS];
 	s->exits = t->skel->bss->tl_stats[TL_STAT_EXITS];
+	s->mark_fails = t->skel->bss->tl_stats[TL_STAT_MARK_FAIL];
+	s->file_drops = t->files ? tl_files_lost(t->files) : 0;
+	if (t->stat_base && target < t->ntargets) {
+		/* A reused container slot: only what happened since it was given out. */
+		const uint64_t *b = t->stat_base[target];
+
+		s->events -= b[TL_STAT_EVENTS];
+		s->drops -= b[TL_STAT_DROPS];
+		s->arg_drops -= b[TL_STAT_ARG_DROPS];
+		s->stack_drops -= b[TL_STAT_STACK_DROPS];
+		s->cap_drops -= b[TL_STAT_CAP_DROPS];
+		s->net_drops -= b[TL_STAT_NET_DROPS];
+		s->err_drops -= b[TL_STAT_ERR_DROPS];
+		s->big_nr -= b[TL_STAT_BIG_NR];
+		s->forks -= b[TL_STAT_FORKS];
+		s->exits -= b[TL_STAT_EXITS];
+		s->mark_fails -= b[TL_STAT_MARK_FAIL];
+	}
 out:
 	free(vals);
 	return err;
@@ -573,7 +648,7 @@ static int cmp_new_image(const void *a, const void *b)
 	return x->new_image < y->new_image ? -1 : x->new_image > y->new_image;
 }
 
-static int collect_execs(struct tl_tracer *t, struct tl_trace *trace)
+static int collect_execs(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
 {
 	struct exec_rec *sorted;
 	int err = 0;
@@ -590,6 +665,8 @@ static int collect_execs(struct tl_tracer *t, struct tl_trace *trace)
 		struct exec_rec key = {.new_image = e->old_image};
 		const char *ppath = "";
 
+		if (e->target != target)
+			continue; /* several targets (containers) */
 		if (e->old_image)
 			parent = bsearch(&key, sorted, t->nexecs, sizeof(*sorted), cmp_new_image);
 		if (parent)
@@ -690,6 +767,17 @@ static const char *exec_path_of(void *ctx, uint64_t image)
 	return "";
 }
 
+/* The program that exec'ed image (its exec record's caller), "" if unknown. */
+static const char *exec_caller_of(void *ctx, uint64_t image)
+{
+	struct tl_tracer *t = ctx;
+
+	for (size_t i = 0; i < t->nexecs; i++)
+		if (t->execs[i].new_image == image)
+			return exec_path_of(t, t->execs[i].old_image);
+	return "";
+}
+
 static int collect_caps(struct tl_tracer *t, uint32_t target, struct tl_trace *trace)
 {
 	int fd = bpf_map__fd(t->skel->maps.tl_caps);
@@ -733,12 +821,14 @@ static int collect_net(struct tl_tracer *t, uint32_t target, struct tl_trace *tr
 /* What this recorder recorded beyond syscalls (sorted; see struct tl_run). */
 static int set_features(struct tl_tracer *t, struct tl_run *run)
 {
-	const char *f[5];
+	const char *f[6];
 	size_t n = 0;
 
 	f[n++] = "args";
 	if (t->has_caps)
 		f[n++] = "caps";
+	if (t->files)
+		f[n++] = "files";
 	f[n++] = "net";
 	if (t->has_stacks)
 		f[n++] = "stacks";
@@ -797,7 +887,7 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 				s->calls = ret;
 		}
 	}
-	err = collect_execs(t, trace);
+	err = collect_execs(t, target, trace);
 	if (!err)
 		err = collect_argvals(t, target, trace);
 	if (!err) {
@@ -811,6 +901,8 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 		err = collect_net(t, target, trace);
 	if (!err && t->has_stacks)
 		err = tl_callsites_collect(t->callsites, target, trace, exec_path_of, t);
+	if (!err && t->files)
+		err = tl_files_collect(t->files, target, trace, exec_path_of, exec_caller_of, t);
 	if (err)
 		goto out;
 	if (run) {
@@ -832,10 +924,153 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 			err = tl_run_add_lost(run, "caps", st.cap_drops);
 		if (!err && st.net_drops)
 			err = tl_run_add_lost(run, "net", st.net_drops);
+		if (!err && st.file_drops)
+			err = tl_run_add_lost(run, "files", st.file_drops);
+		/* A descendant that could not inherit the mark was not recorded at all. */
+		if (!err && st.mark_fails)
+			err = tl_run_add_lost(run, "marks", st.mark_fails);
 		if (!err)
 			err = set_features(t, run);
 	}
 out:
 	free(vals);
 	return err;
+}
+
+/* ---- containers (tracer/container.c) ---------------------------------------------- */
+
+struct recorder_bpf *tl_tracer_skel(struct tl_tracer *t)
+{
+	return t->skel;
+}
+
+void tl_tracer_set_event_cb(struct tl_tracer *t, tl_tracer_event_fn fn, void *ctx)
+{
+	t->ev_cb = fn;
+	t->ev_ctx = ctx;
+}
+
+int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state)
+{
+	struct tl_mark m = {.target = target, .state = state};
+	int64_t *live = target < TL_LIVE_MAX ? (int64_t *)&t->skel->bss->tl_live[target] : NULL;
+	int err;
+
+	if (target >= t->ntargets)
+		return tl_err(EINVAL, "target id %u out of range", target);
+	/* Counted first: the task may exit (and be subtracted) right after the mark. */
+	if (live)
+		__atomic_fetch_add(live, 1, __ATOMIC_SEQ_CST);
+	if (!bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_NOEXIST))
+		return 1;
+	err = errno;
+	if (live)
+		__atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);
+	if (err == EEXIST)
+		return 0; /* inherited at fork or marked at exec meanwhile */
+	if (err == ESRCH || err == ENOENT)
+		return -ESRCH;
+	return tl_err(err, "marking a container task: %s", strerror(err));
+}
+
+/* Set every entry of an array map in [first, first + n) to zero. */
+static int zero_array(int fd, uint32_t first, uint32_t n, size_t value_size)
+{
+	void *zero = calloc(1, value_size);
+	int err = 0;
+
+	if (!zero)
+		return tl_err(ENOMEM, "out of memory");
+	for (uint32_t i = first; i < first + n && !err; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
+			err = tl_err(errno, "clearing a recorder map: %s", strerror(errno));
+	free(zero);
+	return err;
+}
+
+/* Delete the entries of a hash whose key starts with target (every key here does). */
+static int forget_hash(struct bpf_map *map, uint32_t target)
+{
+	int fd = bpf_map__fd(map);
+	size_t ks = bpf_map__key_size(map), n = 0, cap = 0;
+	char *keys = NULL, *key = malloc(ks), *next = malloc(ks);
+	bool first = true;
+	uint32_t kt;
+	int err = 0;
+
+	if (!key || !next) {
+		err = tl_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Collect first: deleting while iterating restarts the walk. */
+	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+		first = false;
+		memcpy(key, next, ks);
+		memcpy(&kt, key, sizeof(kt));
+		if (kt != target)
+			continue;
+		if (n == cap) {
+			char *nk = realloc(keys, (cap = cap ? cap * 2 : 64) * ks);
+
+			if (!nk) {
+				err = tl_err(ENOMEM, "out of memory");
+				goto out;
+			}
+			keys = nk;
+		}
+		memcpy(keys + n++ * ks, key, ks);
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, keys + i * ks);
+out:
+	free(keys);
+	free(key);
+	free(next);
+	return err;
+}
+
+int tl_tracer_reset_target(struct tl_tracer *t, uint32_t target)
+{
+	struct recorder_bpf *sk = t->skel;
+	size_t w = 0;
+	int err;
+
+	if (target >= t->ntargets)
+		return tl_err(EINVAL, "target id %u out of range", target);
+	tl_tracer_consume(t);
+	err = zero_array(bpf_map__fd(sk->maps.tl_counts), target * TL_TARGET_SLOTS, TL_TARGET_SLOTS,
+	                 sizeof(struct tl_count) * (size_t)t->ncpus);
+	if (!err)
+		err = zero_array(bpf_map__fd(sk->maps.tl_argcnt),
+		                 target * TL_TARGET_SLOTS * TL_ARGS_PER_CALL,
+		                 TL_TARGET_SLOTS * TL_ARGS_PER_CALL, sizeof(uint64_t));
+	if (!err)
+		err = zero_array(bpf_map__fd(sk->maps.tl_first), target * TL_TARGET_SLOTS / 64,
+		                 TL_TARGET_SLOTS / 64, sizeof(uint64_t));
+	if (!err)
+		err = forget_hash(sk->maps.tl_errs, target);
+	if (!err)
+		err = forget_hash(sk->maps.tl_argseen, target);
+	if (!err)
+		err = forget_hash(sk->maps.tl_caps, target);
+	if (!err)
+		err = forget_hash(sk->maps.tl_net, target);
+	if (err)
+		return err;
+	for (size_t i = 0; i < t->nexecs; i++) {
+		if (t->execs[i].target == target)
+			free(t->execs[i].path);
+		else
+			t->execs[w++] = t->execs[i];
+	}
+	t->nexecs = w;
+	tl_callsites_forget(t->callsites, target);
+	if (t->files)
+		tl_files_forget(t->files, target);
+	if (t->stat_base)
+		memcpy(t->stat_base[target], (const void *)sk->bss->tl_stats,
+		       sizeof(t->stat_base[target]));
+	if (target < TL_LIVE_MAX)
+		__atomic_store_n((int64_t *)&sk->bss->tl_live[target], 0, __ATOMIC_SEQ_CST);
+	return 0;
 }

@@ -41,5 +41,56 @@ typedef const char *(*tl_image_path_fn)(void *ctx, uint64_t image);
 /* Symbolize and add target's callsites to the trace. */
 int tl_callsites_collect(struct tl_callsites *cs, uint32_t target, struct tl_trace *trace,
                          tl_image_path_fn image_path, void *ctx);
+/* Drop target's callsites (a container slot is reused). */
+void tl_callsites_forget(struct tl_callsites *cs, uint32_t target);
+
+/* ---- files.c: file accesses (bpf/files.bpf.c) ---------------------------------------- */
+
+struct tl_files;
+struct ring_buffer;
+
+/*
+ * Load the file recorder sharing the recorder's task marks (marks_fd), put
+ * its programs in the recorder's tail-call slots (progs_fd, tl_file_progs)
+ * and its records in rb.
+ */
+int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out);
+void tl_files_free(struct tl_files *f);
+/* Add target's file accesses; exec_caller names the program that exec'ed an image. */
+int tl_files_collect(struct tl_files *f, uint32_t target, struct tl_trace *trace,
+                     tl_image_path_fn image_path, tl_image_path_fn exec_caller, void *ctx);
+/* File accesses lost: ring buffer full, kernel hash full, out of memory here. */
+uint64_t tl_files_lost(const struct tl_files *f);
+/* Records received. */
+uint64_t tl_files_events(const struct tl_files *f);
+/* Drop target's accesses (a container slot is reused). */
+int tl_files_forget(struct tl_files *f, uint32_t target);
+
+/* ---- tracer.c, for container.c ------------------------------------------------------ */
+
+struct recorder_bpf;
+
+/* The loaded skeleton: its maps and global data. */
+struct recorder_bpf *tl_tracer_skel(struct tl_tracer *t);
+/* Called for ring buffer records tracer.c does not handle (TL_EV_CONTAINER, TL_EV_IDLE). */
+typedef int (*tl_tracer_event_fn)(void *ctx, const void *data, size_t size);
+void tl_tracer_set_event_cb(struct tl_tracer *t, tl_tracer_event_fn fn, void *ctx);
+/*
+ * Mark a task (pidfd) in state (TL_MARK_*) unless it is marked already, and
+ * count it in tl_live.  1: marked, 0: it was marked already, -ESRCH: gone,
+ * other -errno with a message.
+ */
+int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state);
+/*
+ * Forget everything recorded for target (counters, hashes, exec records,
+ * callsites) so that its slot can serve another container; the lost
+ * counters of tl_tracer_stats restart from here for it.
+ */
+int tl_tracer_reset_target(struct tl_tracer *t, uint32_t target);
+
+/* ---- container.c ---------------------------------------------------------------------- */
+
+/* record --container / --all-containers: the session (see tl_rec_run). */
+int tl_rec_containers(const struct tl_rec_opts *o, struct tl_rec_result *res);
 
 #endif

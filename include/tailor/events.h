@@ -150,6 +150,8 @@ struct tl_stack_frame {
 enum tl_ev_type {
 	TL_EV_EXEC = 1,
 	TL_EV_CALLSITE = 2,
+	TL_EV_CONTAINER = 3,
+	TL_EV_IDLE = 4,
 };
 
 /* Ring buffer record: a task exec'ed a program. */
@@ -186,6 +188,137 @@ struct tl_ev_callsite {
 	struct tl_stack_frame frames[TL_STACK_MAX];
 };
 
+/* ---- containers (issue "Containers") -------------------------------------------
+ *
+ * A container is found by its cgroup2 cgroup id and/or its pid namespace
+ * inode number: keys of the BPF hash tl_ctargets, each naming a target
+ * slot.  At sched_process_exec (never on the per-syscall path) an unmarked
+ * task whose cgroup or pid namespace is a key becomes an ACTIVE target; with
+ * --all-containers a task exec'ing in any pid namespace but the host's gets a
+ * free slot from the queue tl_free_slots (filled by user space).
+ */
+#define TL_CT_KEY_CGROUP 1 /* id: cgroup2 id (bpf_get_current_cgroup_id) */
+#define TL_CT_KEY_PIDNS  2 /* id: pid namespace inode number */
+
+struct tl_ct_key {
+	__u32 kind; /* TL_CT_KEY_* */
+	__u32 pad;
+	__u64 id;
+};
+
+/* Live tasks per target (.bss tl_live): targets below this are counted. */
+#define TL_LIVE_MAX    1024
+#define TL_CT_NO_SLOT  0xffffffffu /* tl_ev_container.target: no free slot */
+#define TL_CT_NAME_MAX 128
+
+/* Ring buffer record: a new container was seen (or had no free slot). */
+struct tl_ev_container {
+	__u32 type;               /* TL_EV_CONTAINER */
+	__u32 target;             /* the slot it got, or TL_CT_NO_SLOT */
+	__u32 pid;                /* tgid of the task that exec'ed */
+	__u32 pidns;              /* pid namespace inode number */
+	__u64 cgroup;             /* cgroup2 id */
+	char cg2[TL_CT_NAME_MAX]; /* name of its cgroup2 cgroup (leaf) */
+	char cg1[TL_CT_NAME_MAX]; /* leaf name of its first cgroup v1 below a root, or "" */
+};
+
+/* Ring buffer record: the last marked task of a target exited (tl_live 0). */
+struct tl_ev_idle {
+	__u32 type; /* TL_EV_IDLE */
+	__u32 target;
+};
+
+/*
+ * Mark states of `record --after-seccomp` (runtime baselines): a task waits
+ * (not counted) until it installs a seccomp filter, is ACTIVE (counted) from
+ * then on until its next execve, which is counted, then DONE.
+ */
+#define TL_MARK_WAIT_FILTER 3
+#define TL_MARK_DONE        4
+
+/* ---- file accesses (issue "AppArmor"; bpf/files.bpf.c, tracer/files.c) -----------
+ *
+ * The recorder's sys_exit tail-calls into bpf/files.bpf.c for a target's
+ * successful file syscalls (prog array tl_file_progs, slot abi * TL_NR_MAX +
+ * nr; empty slots fall through), so untraced tasks pay nothing.  What each
+ * syscall means is the array tl_filespec (same index), filled from the table
+ * in tracer/files.c.
+ */
+enum tl_file_kind {
+	TL_FK_NONE = 0,
+	TL_FK_OPEN,     /* returns an fd: the file behind it; O_TRUNC from flags_arg */
+	TL_FK_EXEC,     /* execve, execveat: the new program (mm->exe_file) */
+	TL_FK_MMAP,     /* returns an address: its mapping's file, if executable */
+	TL_FK_MPROTECT, /* argument 0 is an address: its mapping's file, if now executable */
+	TL_FK_FD,       /* the file of fd argument 0 gets access[0] (fchmod, ftruncate) */
+	TL_FK_FLOCK,    /* flock(fd, op): lock unless LOCK_UN */
+	TL_FK_FCNTL,    /* fcntl(fd, cmd, struct flock *): a set-lock command, not F_UNLCK */
+	TL_FK_PATH,     /* (dirfd, string) arguments, joined and normalised in user space */
+};
+
+/* enum tl_access (trace.h) for the kernel side; tracer/files.c asserts they agree. */
+#define TL_EV_ACC_READ      (1u << 0)
+#define TL_EV_ACC_WRITE     (1u << 1)
+#define TL_EV_ACC_APPEND    (1u << 2)
+#define TL_EV_ACC_CREATE    (1u << 3)
+#define TL_EV_ACC_LOCK      (1u << 7)
+#define TL_EV_ACC_EXEC      (1u << 8)
+#define TL_EV_ACC_MMAP_EXEC (1u << 9)
+#define TL_EV_ACC_DIR       (1u << 11)
+
+#define TL_FS_ARG_NONE  (-1)   /* no such argument (dirfd: the cwd; flags: 0) */
+#define TL_FS_HOW       1      /* OPEN: flags_arg points to struct open_how (openat2) */
+
+struct tl_filespec {
+	__u8 kind;         /* TL_FK_* */
+	__s8 flags_arg;    /* OPEN: open flags; PATH: AT_* flags; FLOCK/FCNTL: op/cmd (-1: none) */
+	__u8 opts;         /* TL_FS_* */
+	__u8 npaths;       /* PATH: 1 or 2 */
+	__s8 dirfd[2];     /* PATH: argument holding the directory fd (-1: the cwd) */
+	__s8 path[2];      /* PATH: argument holding the path string */
+	__u32 access[2];   /* TL_ACC_* (trace.h) given to each path (OPEN: added) */
+	__u32 dir_mask;    /* PATH: AT_* flags that make the path a directory (AT_REMOVEDIR) */
+	__u32 fixed_flags; /* OPEN without flags_arg (creat): its open flags */
+};
+
+/* Kernel-side dedup: (target, access, program, path hash) -> number of accesses. */
+struct tl_file_key {
+	__u32 target;
+	__u32 access; /* TL_ACC_* */
+	__u64 image;  /* program id (exec records); with TL_FILEF_EXEC: the new program */
+	__u64 hash;   /* of the dentries and mounts walked and the string joined */
+};
+
+#define TL_FILEF_TRUNCATED   1 /* deeper than TL_FILE_DEPTH or longer than the buffer */
+#define TL_FILEF_UNREACHABLE 2 /* the walk left every mount without meeting the root */
+#define TL_FILEF_EXEC        4 /* an exec: key.image is the program it started */
+
+#define TL_FILE_DEPTH    64   /* path components walked at most */
+#define TL_FILE_NAME_MAX 4096 /* bytes of a user path string (PATH_MAX) */
+#define TL_FILE_DIR_MAX  4096 /* bytes of components */
+
+/* Ring buffer record (files.bpf.c's own ring, tl_file_events). */
+struct tl_ev_file {
+	__u32 type; /* TL_EV_FILE */
+	__u16 flags;    /* TL_FILEF_* */
+	__u16 name_len; /* bytes of data holding the user string (with its NUL), 0: none */
+	__u16 dir_len;  /* then this many bytes of components, innermost first, each
+	                 * NUL-terminated: the file, or the directory the string is
+	                 * relative to; none: the process's root */
+	__u16 pad[3];
+	struct tl_file_key key;
+	/* then data: name_len + dir_len bytes */
+};
+#define TL_EV_FILE 16
+
+/* Indexes of files.bpf.c's statistics (.bss tl_file_stats). */
+enum tl_file_stat {
+	TL_FSTAT_EVENTS = 0, /* records submitted */
+	TL_FSTAT_DROPS,      /* records lost: ring buffer full (retried at the next access) */
+	TL_FSTAT_FULL,       /* accesses not recorded: tl_files hash full */
+	TL_FSTAT_N,
+};
+
 /* Indexes of the global statistics array (BPF .bss `tl_stats`). */
 enum tl_stat {
 	TL_STAT_EVENTS = 0,  /* ring buffer records submitted */
@@ -199,6 +332,8 @@ enum tl_stat {
 	TL_STAT_STACK_DROPS, /* callsite records lost: ring buffer full */
 	TL_STAT_CAP_DROPS,   /* capability counts lost: tl_caps hash full */
 	TL_STAT_NET_DROPS,   /* socket counts lost: tl_net hash full */
+	TL_STAT_CT_NEW,      /* containers given a slot at exec (--all-containers) */
+	TL_STAT_CT_NOSLOT,   /* execs in a new container with no free slot: not recorded */
 	TL_STAT_N,
 };
 

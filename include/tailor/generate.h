@@ -22,6 +22,17 @@ struct tl_gen_opts {
 
 void tl_gen_opts_init(struct tl_gen_opts *o);
 
+/*
+ * Runtime baselines (profilegen/baselines/RUNTIME-VERSION.json, compiled
+ * in): the syscalls crun or runc makes after installing the container's
+ * seccomp filter, up to the entrypoint's execve.  names: the newest shipped
+ * version's list for arch ("x86_64"), sorted, NULL-terminated (tl_strv_free);
+ * label: "runc 1.1.5 (profilegen/baselines/runc-1.1.5.json)" (free), may be NULL.
+ */
+int tl_runtime_baseline(enum tl_runtime rt, const char *arch, char ***names, char **label);
+/* The i-th compiled-in baseline: its file name (NULL past the end) and JSON text. */
+const char *tl_runtime_baseline_file(size_t i, const char **json);
+
 /* Reduce a (merged) trace to a minimal profile. */
 int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl_profile *out);
 

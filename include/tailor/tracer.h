@@ -20,6 +20,10 @@ struct tl_tracer_opts {
 	bool verbose;         /* let libbpf's messages through to stderr */
 	uint32_t max_targets; /* counter blocks to allocate; 0 = 1 */
 	bool no_stacks;       /* do not capture user stacks (callsites) */
+	bool no_files;        /* do not record file accesses (bpf/files.bpf.c) */
+	bool containers;      /* container keys are looked up at exec (tracer/container.c) */
+	bool all_containers;  /* ... and new pid namespaces get a free slot */
+	bool after_seccomp;   /* WAIT_FILTER marks: count from a seccomp filter to execve */
 };
 
 /* Check privileges and kernel BTF; -EPERM / -ENOENT with a message. */
@@ -58,6 +62,8 @@ struct tl_tracer_stats {
 	uint64_t big_nr;      /* syscall numbers out of range, not counted */
 	uint64_t forks;       /* descendants that inherited a mark */
 	uint64_t exits;       /* marked tasks that exited */
+	uint64_t mark_fails;  /* descendants whose mark could not be created: not recorded */
+	uint64_t file_drops;  /* file accesses lost (ring buffer or hash full) */
 };
 int tl_tracer_stats(struct tl_tracer *t, uint32_t target, struct tl_tracer_stats *s);
 
@@ -76,9 +82,21 @@ struct tl_rec_opts {
 	char **argv;        /* command to spawn, or NULL */
 	pid_t pid;          /* --pid target when argv is NULL */
 	bool verbose;
-	bool quiet;     /* no live status line */
-	bool no_stacks; /* no user stacks (no callsites in the trace) */
-	int grace_ms;   /* after SIGINT/SIGTERM: wait this long for the command to end */
+	bool quiet;       /* no live status line */
+	bool no_stacks;   /* no user stacks (no callsites in the trace) */
+	bool no_files;    /* no file accesses (no "files" in the trace) */
+	int grace_ms;     /* after SIGINT/SIGTERM: wait this long for the command to end */
+	const char *user; /* run the command as this user (name or uid); NULL: as tailor */
+	/* containers (tracer/container.c, docs/containers.md) */
+	const char *container;   /* --container PID|ID */
+	bool all_containers;     /* --all-containers: output is a directory */
+	uint32_t max_containers; /* --all-containers: target slots (0: the default) */
+	int duration_ms;         /* containers: stop after this long (0: no limit) */
+	bool hook;               /* tailor hook: the container has not started yet */
+	int ready_fd;            /* tailor hook: one byte once the container is marked (> 0) */
+	const char *pid_file;    /* tailor hook: our pid, removed at exit */
+	/* runtime baselines: count a task's syscalls from its seccomp filter to its execve */
+	bool after_seccomp;
 };
 
 struct tl_rec_result {

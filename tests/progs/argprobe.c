@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void *thread_main(void *arg)
@@ -142,5 +143,11 @@ int main(int argc, char **argv)
 		_exit(drop_bind_cap() == 0 && bind_low_port(81) == -EACCES ? 0 : 1);
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || st)
 		return 99;
+	/*
+	 * Stay alive while tailor reads /proc/PID/maps: the caller of a libc
+	 * syscall wrapper is recovered from the process's maps (docs/recorder.md).
+	 */
+	struct timespec pause = {0, 500 * 1000 * 1000};
+	nanosleep(&pause, NULL);
 	return 0;
 }

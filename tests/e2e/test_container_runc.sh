@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tailor record --container with runc, by id prefix, on a container that was
+# created and is started while recorded.  runc (Go) keeps running after it
+# loads the seccomp filter, so its baseline matters: the profile generated
+# with --runtime runc starts the container; with --runtime none it does not.
+# noNewPrivileges is false, as Docker and Kubernetes run containers: runc
+# then loads the filter before changing capabilities and uid.
+. "$TAILOR_SRC/tests/lib.sh"
+need_live
+need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
+need_cmd busybox "busybox-static provides the container's rootfs"
+scratch
+
+work='[ -p /tmp/go ] && read x < /tmp/go; echo start; mkdir -p /tmp/w; echo payload > /tmp/w/f;
+cat /tmp/w/f; rm -r /tmp/w; /bin/ls / >/dev/null; echo done'
+make_busybox_bundle "$T/bundle" /bin/sh -c "$work"
+python3 - "$T/bundle/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["noNewPrivileges"] = False
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+rootfs=$T/bundle/rootfs
+id=tailor-ct-runc-$$-0123456789
+trap 'for c in "$id" "$id-b" "$id-n"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+
+mkfifo "$rootfs/tmp/go"
+runc create --bundle "$T/bundle" "$id" </dev/null >"$T/out" 2>&1 || { cat "$T/out"; fail "runc create"; }
+# a unique prefix of the id names it
+"$TAILOR_BIN" record -o "$T/trace.json" --container "${id%-0123456789}-01" 2>"$T/rec.err" &
+recpid=$!
+wait_for_line "$T/rec.err" "marked before its start" 20 ||
+	{ cat "$T/rec.err"; fail "tailor did not mark the created container"; }
+grep -q "container $id:" "$T/rec.err" || { cat "$T/rec.err"; fail "the prefix did not resolve to $id"; }
+runc start "$id" || fail "runc start"
+echo go >"$rootfs/tmp/go"
+wait "$recpid" || { cat "$T/rec.err"; fail "tailor record --container exited $?"; }
+rm -f "$rootfs/tmp/go"
+runc delete -f "$id" >/dev/null 2>&1 || true
+grep -q '^payload$' "$T/out" || { cat "$T/out"; fail "the recorded workload did not run"; }
+names=$(trace_syscalls "$T/trace.json")
+for s in execve mkdir getdents64 exit_group; do
+	echo "$names" | grep -qx "$s" || fail "syscall $s missing from the container's trace"
+done
+# runc's own syscalls before the entrypoint's exec are not the container's
+for s in capset setgroups pivot_root; do
+	echo "$names" | grep -qx "$s" && fail "runc's $s was recorded as the container's"
+done
+pass "runc container recorded from its entrypoint (id given by prefix), runc itself left out"
+
+run_under() { # PROFILE ID -> container output in $T/run-ID
+	bundle_set_seccomp "$T/bundle" "$1"
+	runc run --bundle "$T/bundle" "$2" </dev/null >"$T/run-$2" 2>&1
+}
+"$TAILOR_BIN" generate -f oci --runtime runc -o "$T/with.json" "$T/trace.json" 2>/dev/null ||
+	fail "generate -f oci --runtime runc"
+run_under "$T/with.json" "$id-b" && grep -q '^done$' "$T/run-$id-b" ||
+	{ cat "$T/run-$id-b"; fail "runc did not run the container under the profile with its baseline"; }
+pass "runc runs the container under the generated profile with --runtime runc"
+
+"$TAILOR_BIN" generate -f oci --runtime none -o "$T/without.json" "$T/trace.json" 2>/dev/null ||
+	fail "generate -f oci --runtime none"
+if run_under "$T/without.json" "$id-n" && grep -q '^done$' "$T/run-$id-n"; then
+	cat "$T/run-$id-n"
+	fail "runc started the container without its baseline: the baseline test proves nothing"
+fi
+pass "without runc's baseline (--runtime none) the container does not start: $(head -c 160 "$T/run-$id-n" | tr '\n' ' ')"

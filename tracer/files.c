@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * File accesses (issue "AppArmor"), the user side of bpf/files.bpf.c: which
+ * syscalls touch files and how (the table below, loaded into tl_filespec,
+ * and the recorder's tail-call slots), the records of new (target, access,
+ * program, path) keys, and at the end their counts from the kernel hash.
+ *
+ * Paths: the kernel sends the components of a resolved file, innermost
+ * first, or for path-only syscalls (unlink, mkdir, rename...) the string the
+ * program passed and the components of the directory it is relative to.
+ * Here they are joined and "." and ".." removed lexically: a symlink inside
+ * such a string is not resolved (the directory part is).  A walk that never
+ * met the process's root is written "unreachable:/..." and one cut at
+ * TL_FILE_DEPTH components "truncated:/...": not absolute, so exporters
+ * skip them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tailor/common.h"
+#include "tailor/events.h"
+#include "tailor/trace.h"
+#include "files.skel.h"
+#include "tracer_int.h"
+
+_Static_assert(TL_EV_ACC_READ == TL_ACC_READ && TL_EV_ACC_WRITE == TL_ACC_WRITE &&
+                   TL_EV_ACC_APPEND == TL_ACC_APPEND && TL_EV_ACC_CREATE == TL_ACC_CREATE &&
+                   TL_EV_ACC_LOCK == TL_ACC_LOCK && TL_EV_ACC_EXEC == TL_ACC_EXEC &&
+                   TL_EV_ACC_MMAP_EXEC == TL_ACC_MMAP_EXEC && TL_EV_ACC_DIR == TL_ACC_DIR,
+               "events.h and trace.h disagree on access bits");
+
+/* ---- the table ------------------------------------------------------------------ */
+
+/* clang-format off */
+#define N (-1) /* no such argument */
+
+struct filedef {
+	const char *name;
+	struct tl_filespec spec;
+};
+
+#define OPEN(nm, fa)       {nm, {.kind = TL_FK_OPEN, .flags_arg = fa, .dirfd = {N, N}, .path = {N, N}}}
+#define KIND(nm, k, acc)   {nm, {.kind = k, .flags_arg = N, .dirfd = {N, N}, .path = {N, N}, .access = {acc, 0}}}
+/* One path: argument p relative to dirfd argument d (N: the cwd); AT_* flags in argument fa. */
+#define PATH1(nm, d, p, acc, fa, dmask)                                                         \
+	{nm, {.kind = TL_FK_PATH, .npaths = 1, .dirfd = {d, N}, .path = {p, N}, .access = {acc, 0}, \
+	      .flags_arg = fa, .dir_mask = dmask}}
+#define PATH2(nm, d0, p0, d1, p1, acc)                                                   \
+	{nm, {.kind = TL_FK_PATH, .npaths = 2, .dirfd = {d0, d1}, .path = {p0, p1},          \
+	      .access = {acc, acc}, .flags_arg = N}}
+
+#define O_WRONLY_ 01
+#define O_CREAT_  0100
+#define O_TRUNC_  01000
+#define AT_REMOVEDIR_ 0x200
+
+/*
+ * Why each is here: AppArmor mediates opens (r, w, a, and create with
+ * O_CREAT), exec (x), mmap/mprotect with PROT_EXEC (m), locks (k),
+ * creating, deleting, renaming, linking (l), chmod/chown/truncate/utimes
+ * (w).  stat, access, readlink, chdir and xattrs are not mediated by
+ * AppArmor 3 file rules and are not recorded.  Names unknown on an ABI
+ * (chown32 on x86_64) are skipped.
+ */
+static const struct filedef filetable[] = {
+    OPEN("open", 1),
+    OPEN("openat", 2),
+    {"openat2", {.kind = TL_FK_OPEN, .flags_arg = 2, .opts = TL_FS_HOW, .dirfd = {N, N}, .path = {N, N}}},
+    {"creat", {.kind = TL_FK_OPEN, .flags_arg = N, .fixed_flags = O_CREAT_ | O_WRONLY_ | O_TRUNC_,
+               .dirfd = {N, N}, .path = {N, N}}},
+    OPEN("open_by_handle_at", 2),
+    KIND("execve", TL_FK_EXEC, TL_ACC_EXEC),
+    KIND("execveat", TL_FK_EXEC, TL_ACC_EXEC),
+    KIND("mmap", TL_FK_MMAP, TL_ACC_MMAP_EXEC),   /* ia32's old mmap too: the result is an address */
+    KIND("mmap2", TL_FK_MMAP, TL_ACC_MMAP_EXEC),
+    KIND("mprotect", TL_FK_MPROTECT, TL_ACC_MMAP_EXEC),
+    KIND("pkey_mprotect", TL_FK_MPROTECT, TL_ACC_MMAP_EXEC),
+    KIND("flock", TL_FK_FLOCK, TL_ACC_LOCK),
+    KIND("fcntl", TL_FK_FCNTL, TL_ACC_LOCK),
+    KIND("fcntl64", TL_FK_FCNTL, TL_ACC_LOCK),
+    KIND("fchmod", TL_FK_FD, TL_ACC_SETATTR),
+    KIND("fchown", TL_FK_FD, TL_ACC_SETATTR),
+    KIND("fchown32", TL_FK_FD, TL_ACC_SETATTR),
+    KIND("ftruncate", TL_FK_FD, TL_ACC_SETATTR),
+    KIND("ftruncate64", TL_FK_FD, TL_ACC_SETATTR),
+    PATH1("unlink", N, 0, TL_ACC_DELETE, N, 0),
+    PATH1("unlinkat", 0, 1, TL_ACC_DELETE, 2, AT_REMOVEDIR_),
+    PATH1("rmdir", N, 0, TL_ACC_DELETE | TL_ACC_DIR, N, 0),
+    PATH1("mkdir", N, 0, TL_ACC_CREATE | TL_ACC_DIR, N, 0),
+    PATH1("mkdirat", 0, 1, TL_ACC_CREATE | TL_ACC_DIR, N, 0),
+    PATH1("mknod", N, 0, TL_ACC_CREATE, N, 0),
+    PATH1("mknodat", 0, 1, TL_ACC_CREATE, N, 0),
+    PATH2("rename", N, 0, N, 1, TL_ACC_RENAME),
+    PATH2("renameat", 0, 1, 2, 3, TL_ACC_RENAME),
+    PATH2("renameat2", 0, 1, 2, 3, TL_ACC_RENAME),
+    PATH1("link", N, 1, TL_ACC_LINK, N, 0),          /* the new name; the old one is only read */
+    PATH1("linkat", 2, 3, TL_ACC_LINK, N, 0),
+    PATH1("symlink", N, 1, TL_ACC_CREATE, N, 0),     /* the link; its target is only a string */
+    PATH1("symlinkat", 1, 2, TL_ACC_CREATE, N, 0),
+    PATH1("chmod", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("fchmodat", 0, 1, TL_ACC_SETATTR, N, 0),
+    PATH1("fchmodat2", 0, 1, TL_ACC_SETATTR, 3, 0),
+    PATH1("chown", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("lchown", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("chown32", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("lchown32", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("fchownat", 0, 1, TL_ACC_SETATTR, 4, 0),
+    PATH1("truncate", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("truncate64", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("utime", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("utimes", N, 0, TL_ACC_SETATTR, N, 0),
+    PATH1("futimesat", 0, 1, TL_ACC_SETATTR, N, 0),
+    PATH1("utimensat", 0, 1, TL_ACC_SETATTR, 3, 0),
+    PATH1("utimensat_time64", 0, 1, TL_ACC_SETATTR, 3, 0),
+};
+/* clang-format on */
+
+/* ---- state ------------------------------------------------------------------------- */
+
+struct file_rec {
+	struct tl_file_key key;
+	uint16_t flags; /* TL_FILEF_* */
+	char *path;
+};
+
+struct tl_files {
+	struct files_bpf *skel;
+	size_t n, cap;
+	struct file_rec *recs;
+	uint64_t oom; /* records dropped here for lack of memory */
+};
+
+/* ---- paths ---------------------------------------------------------------------------- */
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct strbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *ns = realloc(b->s, cap);
+
+		if (!ns) {
+			b->oom = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+/* Append component (c, n) to an absolute path in b, lexically: "" and "." vanish, ".." pops. */
+static void sb_component(struct strbuf *b, size_t root, const char *c, size_t n)
+{
+	if (!n || (n == 1 && c[0] == '.'))
+		return;
+	if (n == 2 && c[0] == '.' && c[1] == '.') {
+		while (b->len > root && b->s[b->len - 1] != '/')
+			b->len--;
+		if (b->len > root)
+			b->len--; /* the slash */
+		if (b->s)
+			b->s[b->len] = 0;
+		return;
+	}
+	sb_add(b, "/", 1);
+	sb_add(b, c, n);
+}
+
+/*
+ * The path of a record: prefix for unreachable/truncated walks, the
+ * components (innermost first in data), then the user string.  NULL on ENOMEM.
+ */
+static char *build_path(const struct tl_ev_file *e, const char *data)
+{
+	const char *comp[TL_FILE_DEPTH], *name = data;
+	size_t ncomp = 0, root;
+	struct strbuf b = {0};
+
+	for (size_t i = e->name_len; i < (size_t)e->name_len + e->dir_len && ncomp < TL_FILE_DEPTH;
+	     i += strlen(data + i) + 1)
+		comp[ncomp++] = data + i;
+	if (e->flags & TL_FILEF_UNREACHABLE)
+		sb_add(&b, "unreachable:", 12);
+	else if (e->flags & TL_FILEF_TRUNCATED)
+		sb_add(&b, "truncated:", 10);
+	else
+		sb_add(&b, "", 0);
+	root = b.len;
+	if (!(e->name_len && name[0] == '/'))
+		for (size_t i = ncomp; i > 0; i--)
+			sb_component(&b, root, comp[i - 1], strlen(comp[i - 1]));
+	if (e->name_len) {
+		for (const char *p = name; *p;) {
+			size_t n = strcspn(p, "/");
+
+			sb_component(&b, root, p, n);
+			p += n;
+			p += *p == '/';
+		}
+	}
+	if (b.len == root)
+		sb_add(&b, "/", 1);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+static int on_file_event(void *ctx, void *data, size_t size)
+{
+	struct tl_files *f = ctx;
+	struct tl_ev_file e;
+	const char *d = (const char *)data + sizeof(e);
+	struct file_rec *r;
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	if (e.type != TL_EV_FILE || size < sizeof(e) + e.name_len + e.dir_len)
+		return 0;
+	/* Every string must end inside its part. */
+	if ((e.name_len && d[e.name_len - 1]) || (e.dir_len && d[e.name_len + e.dir_len - 1]))
+		return 0;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 256;
+		struct file_rec *nr = realloc(f->recs, cap * sizeof(*nr));
+
+		if (!nr) {
+			f->oom++;
+			return 0;
+		}
+		f->recs = nr;
+		f->cap = cap;
+	}
+	r = &f->recs[f->n];
+	r->key = e.key;
+	r->flags = e.flags;
+	r->path = build_path(&e, d);
+	if (!r->path) {
+		f->oom++;
+		return 0;
+	}
+	f->n++;
+	return 0;
+}
+
+/* ---- open / close ----------------------------------------------------------------------- */
+
+static int fill_table(struct tl_files *f, int progs_fd)
+{
+	int spec_fd = bpf_map__fd(f->skel->maps.tl_filespec);
+	int prog_fd = bpf_program__fd(f->skel->progs.tl_files_exit);
+	const enum tl_abi abis[2] = {TL_ABI_X86_64, TL_ABI_X86};
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(filetable); i++) {
+		for (int a = 0; a < 2; a++) {
+			int nr = tl_syscall_nr(abis[a], filetable[i].name);
+			uint32_t slot;
+
+			if (nr < 0 || nr >= TL_NR_MAX)
+				continue; /* not on this ABI */
+			slot = abis[a] * TL_NR_MAX + (uint32_t)nr;
+			if (bpf_map_update_elem(spec_fd, &slot, &filetable[i].spec, BPF_ANY))
+				return tl_err(errno, "loading the file syscall table (%s): %s",
+				              filetable[i].name, strerror(errno));
+			if (bpf_map_update_elem(progs_fd, &slot, &prog_fd, BPF_ANY))
+				return tl_err(
+				    errno,
+				    "adding the file recorder to the recorder's sys_exit (%s): %s",
+				    filetable[i].name, strerror(errno));
+		}
+	}
+	return 0;
+}
+
+int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out)
+{
+	struct tl_files *f;
+	int err;
+
+	*out = NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return tl_err(ENOMEM, "out of memory");
+	f->skel = files_bpf__open();
+	if (!f->skel) {
+		err = tl_err(errno, "opening the file recorder: %s", strerror(errno));
+		goto out;
+	}
+	err = bpf_map__reuse_fd(f->skel->maps.tl_marks, marks_fd);
+	if (err) {
+		err = tl_err(-err, "sharing the task marks with the file recorder: %s",
+		             strerror(-err));
+		goto out;
+	}
+	err = files_bpf__load(f->skel);
+	if (err) {
+		err = tl_err(-err,
+		             "loading the file recorder (bpf/files.bpf.c): %s (tailor -v shows "
+		             "the verifier's log)",
+		             strerror(-err));
+		goto out;
+	}
+	/* Records wait in the ring until it is added: no target is marked yet anyway. */
+	err = fill_table(f, progs_fd);
+	if (!err) {
+		err = ring_buffer__add(rb, bpf_map__fd(f->skel->maps.tl_file_events), on_file_event,
+		                       f);
+		if (err)
+			err = tl_err(-err, "reading the file records: %s", strerror(-err));
+	}
+	if (err) {
+		/* Empty every slot again: nothing may run without its reader. */
+		for (uint32_t slot = 0; slot < TL_TARGET_SLOTS; slot++)
+			bpf_map_delete_elem(progs_fd, &slot);
+		goto out;
+	}
+	*out = f;
+	f = NULL;
+out:
+	tl_files_free(f);
+	return err;
+}
+
+void tl_files_free(struct tl_files *f)
+{
+	if (!f)
+		return;
+	files_bpf__destroy(f->skel);
+	for (size_t i = 0; i < f->n; i++)
+		free(f->recs[i].path);
+	free(f->recs);
+	free(f);
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+int tl_files_collect(struct tl_files *f, uint32_t target, struct tl_trace *trace,
+                     tl_image_path_fn image_path, tl_image_path_fn exec_caller, void *ctx)
+{
+	int fd = bpf_map__fd(f->skel->maps.tl_files);
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct file_rec *r = &f->recs[i];
+		const char *program;
+		uint64_t count = 0;
+		int err;
+
+		if (r->key.target != target)
+			continue;
+		if (bpf_map_lookup_elem(fd, &r->key, &count) || !count)
+			count = 1;
+		/* An exec's key names the program it started; the access is its caller's. */
+		program = (r->flags & TL_FILEF_EXEC) ? exec_caller(ctx, r->key.image)
+		                                     : image_path(ctx, r->key.image);
+		err =
+		    tl_trace_add_file(trace, r->path, program ? program : "", r->key.access, count);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+uint64_t tl_files_lost(const struct tl_files *f)
+{
+	const __u64 *s = f->skel->bss->tl_file_stats;
+
+	return s[TL_FSTAT_DROPS] + s[TL_FSTAT_FULL] + f->oom;
+}
+
+uint64_t tl_files_events(const struct tl_files *f)
+{
+	return f->skel->bss->tl_file_stats[TL_FSTAT_EVENTS];
+}
+
+int tl_files_forget(struct tl_files *f, uint32_t target)
+{
+	int fd = bpf_map__fd(f->skel->maps.tl_files);
+	size_t w = 0;
+
+	/* Every key the kernel holds was sent here (or lost and deleted): delete by record. */
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->recs[i].key.target == target) {
+			bpf_map_delete_elem(fd, &f->recs[i].key);
+			free(f->recs[i].path);
+		} else {
+			f->recs[w++] = f->recs[i];
+		}
+	}
+	f->n = w;
+	return 0;
+}
