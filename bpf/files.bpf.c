@@ -34,7 +34,8 @@
 #include <bpf/bpf_core_read.h>
 #include "tailor/events.h"
 
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+/* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
+char LICENSE[] SEC("license") = "GPL";
 
 /*
  * Kernel types, "flavoured" with ___tl: CO-RE matches them to the running

@@ -14,7 +14,8 @@
 #include <bpf/bpf_core_read.h>
 #include "tailor/events.h"
 
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+/* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
+char LICENSE[] SEC("license") = "GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

@@ -33,9 +33,12 @@ if "$tailor" run --profile "$out/kvstore.seccomp.json" -- unshare --user true 2>
 fi
 echo "denied, as it should be."
 
+step "explain: who made rename and fsync (kvstore's atomic writes)"
+"$tailor" explain "$out/kvstore.trace.json" rename fsync
+
 step "other formats"
-for f in oci k8s systemd pfc; do
-	"$tailor" generate -f "$f" -o "$out/kvstore.$f" "$out/kvstore.trace.json"
+for f in oci k8s systemd pfc apparmor; do
+	"$tailor" generate -f "$f" --name kvstore -o "$out/kvstore.$f" "$out/kvstore.trace.json"
 	echo "out/kvstore.$f"
 done
 echo
