@@ -29,10 +29,8 @@
  * length and the inode number; per mount crossed: the mount id); names are
  * copied only for a new key.
  */
-#include "vmlinux_min.h"
-#include <bpf/bpf_helpers.h>
+#include "common.bpf.h"
 #include <bpf/bpf_core_read.h>
-#include "tailor/events.h"
 
 /* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
 char LICENSE[] SEC("license") = "GPL";
@@ -136,13 +134,7 @@ extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
 #define LOCK_UN_       8
 #define F_UNLCK_       2
 
-/* Shared with the recorder (bpf_map__reuse_fd before load). */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct tl_mark);
-} tl_marks SEC(".maps");
+/* tl_marks: shared with the recorder (common.bpf.h). */
 
 /* abi * TL_NR_MAX + nr -> what the syscall does with files; tracer/files.c fills it. */
 struct {
@@ -188,8 +180,7 @@ __u64 tl_file_stats[TL_FSTAT_N];
 
 static __always_inline void fstat_inc(int i)
 {
-	if (i >= 0 && i < TL_FSTAT_N)
-		__sync_fetch_and_add(&tl_file_stats[i], 1);
+	tl_stat_inc(tl_file_stats, TL_FSTAT_N, i);
 }
 
 static __always_inline __u64 mix(__u64 h, __u64 v)
@@ -315,7 +306,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	__u32 zero = 0, size;
 	long r;
 
-	m = bpf_task_storage_get(&tl_marks, (struct task_struct *)task, 0, 0);
+	m = tl_task_mark((struct task_struct *)task);
 	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
 	if (!m || !s)
 		return 0;
@@ -379,39 +370,12 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	return 0;
 }
 
-/* Argument i (0..5) of the syscall: x86_64 di si dx r10 r8 r9, ia32 bx cx dx si di bp. */
+/* Argument i (0..5) of the syscall; ia32 arguments are 32 bits wide. */
 static __always_inline __u64 arg(struct pt_regs *regs, __u32 abi, int i)
 {
-	if (abi == TL_EV_ABI_X86) {
-		switch (i) {
-		case 0:
-			return (__u32)regs->bx;
-		case 1:
-			return (__u32)regs->cx;
-		case 2:
-			return (__u32)regs->dx;
-		case 3:
-			return (__u32)regs->si;
-		case 4:
-			return (__u32)regs->di;
-		default:
-			return (__u32)regs->bp;
-		}
-	}
-	switch (i) {
-	case 0:
-		return regs->di;
-	case 1:
-		return regs->si;
-	case 2:
-		return regs->dx;
-	case 3:
-		return regs->r10;
-	case 4:
-		return regs->r8;
-	default:
-		return regs->r9;
-	}
+	__u64 v = tl_syscall_arg(regs, abi, (__u32)i);
+
+	return abi == TL_EV_ABI_X86 ? (__u32)v : v;
 }
 
 /* Hand (dentry, vfsmount) to tl_file_record through the scratch value. */

@@ -8,21 +8,12 @@
  * Only exec records and call stacks (first call of a syscall, new argument
  * value) go through the ring buffer, whose failed reservations are counted.
  */
-#include "vmlinux_min.h"
-#include <bpf/bpf_helpers.h>
+#include "common.bpf.h"
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "tailor/events.h"
 
 /* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
 char LICENSE[] SEC("license") = "GPL";
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct tl_mark);
-} tl_marks SEC(".maps");
 
 /* (target, abi, nr) -> counts; user space sizes it to ntargets blocks. */
 struct {
@@ -147,8 +138,7 @@ const volatile bool tl_cfg_after_seccomp = false;  /* record --after-seccomp */
 
 static __always_inline void stat_inc(int i)
 {
-	if (i >= 0 && i < TL_STAT_N)
-		__sync_fetch_and_add(&tl_stats[i], 1);
+	tl_stat_inc(tl_stats, TL_STAT_N, i);
 }
 
 /* Find-or-create a hash entry; NULL when the hash is full (counted in stat). */
@@ -165,41 +155,6 @@ static __always_inline void *hash_get(void *map, const void *key, const void *ze
 		return 0;
 	}
 	return bpf_map_lookup_elem(map, key);
-}
-
-/* Argument i (0..5) of the syscall in flight. */
-static __always_inline __u64 syscall_arg(struct pt_regs *regs, __u32 abi, __u32 i)
-{
-	if (abi == TL_EV_ABI_X86) {
-		switch (i) {
-		case 0:
-			return regs->bx;
-		case 1:
-			return regs->cx;
-		case 2:
-			return regs->dx;
-		case 3:
-			return regs->si;
-		case 4:
-			return regs->di;
-		default:
-			return regs->bp;
-		}
-	}
-	switch (i) {
-	case 0:
-		return regs->di;
-	case 1:
-		return regs->si;
-	case 2:
-		return regs->dx;
-	case 3:
-		return regs->r10;
-	case 4:
-		return regs->r8;
-	default:
-		return regs->r9;
-	}
 }
 
 /*
@@ -227,7 +182,7 @@ static __always_inline __u32 record_args(struct pt_regs *regs, const struct tl_m
 		key.abi = abi;
 		key.nr = nr;
 		key.index = spec->index[k];
-		key.value = syscall_arg(regs, abi, key.index) & spec->mask[k];
+		key.value = tl_syscall_arg(regs, abi, key.index) & spec->mask[k];
 		values[k] = key.value;
 		if (bpf_map_lookup_elem(&tl_argseen, &key))
 			continue; /* seen: the common case */
@@ -505,8 +460,8 @@ static __always_inline void filter_loaded(struct task_struct *task, struct tl_ma
 	m->cur = 0;
 	if (ret < 0)
 		return;
-	a0 = syscall_arg(regs, abi, 0);
-	a1 = syscall_arg(regs, abi, 1);
+	a0 = tl_syscall_arg(regs, abi, 0);
+	a1 = tl_syscall_arg(regs, abi, 1);
 	if ((abi == TL_EV_ABI_X86_64 && nr == 317) || (abi == TL_EV_ABI_X86 && nr == 354)) {
 		/* seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) */
 		if ((__u32)a0 != 1)
@@ -553,9 +508,7 @@ int tl_sys_enter(__u64 *ctx)
 	 * Hot path: every syscall on the host ends here for non-targets.  Most
 	 * tasks have no task storage at all: one load and compare, no helper.
 	 */
-	if (!task->bpf_storage)
-		return 0;
-	m = bpf_task_storage_get(&tl_marks, task, 0, 0);
+	m = tl_task_mark(task);
 	if (!m)
 		return 0;
 	regs = (struct pt_regs *)ctx[0];
@@ -634,9 +587,9 @@ static __always_inline void record_net(struct pt_regs *regs, const struct tl_mar
 		k.type = (__s32)a[1];
 		k.protocol = (__s32)a[2];
 	} else {
-		k.family = (__s32)syscall_arg(regs, abi, 0);
-		k.type = (__s32)syscall_arg(regs, abi, 1);
-		k.protocol = (__s32)syscall_arg(regs, abi, 2);
+		k.family = (__s32)tl_syscall_arg(regs, abi, 0);
+		k.type = (__s32)tl_syscall_arg(regs, abi, 1);
+		k.protocol = (__s32)tl_syscall_arg(regs, abi, 2);
 	}
 	k.type &= ~(0x800 /* SOCK_NONBLOCK */ | 0x80000 /* SOCK_CLOEXEC */);
 	v = hash_get(&tl_net, &k, &zero, TL_STAT_NET_DROPS);
@@ -654,9 +607,7 @@ int tl_sys_exit(__u64 *ctx)
 	__u32 idx;
 	long ret;
 
-	if (!task->bpf_storage)
-		return 0;
-	m = bpf_task_storage_get(&tl_marks, task, 0, 0);
+	m = tl_task_mark(task);
 	if (!m || !m->cur)
 		return 0;
 	if (m->state != TL_MARK_ACTIVE) {
@@ -814,9 +765,7 @@ int BPF_PROG(tl_cap, const struct cred *cred, struct user_namespace *target_ns,
 	__u64 ks[TL_KSTACK_MAX];
 	long n;
 
-	if (!task->bpf_storage)
-		return 0;
-	m = bpf_task_storage_get(&tl_marks, task, 0, 0);
+	m = tl_task_mark(task);
 	if (!m || m->state != TL_MARK_ACTIVE)
 		return 0;
 	/* A NOAUDIT probe (see events.h) is not a capability the program needs. */

@@ -77,57 +77,12 @@ static const struct {
     {SCMP_ARCH_RISCV64, "riscv64", "riscv64"},
 };
 
-/* Capability names by number (linux/capability.h), for includes/excludes. */
-static const char *const cap_names[] = {
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
 /* The runtime a profile's includes/excludes are evaluated against. */
 struct runtime {
 	uint32_t native;
 	const char *go_arch;
 	const char *const *caps;
-	const char *cap_buf[TL_ARRAY_SIZE(cap_names) + 1];
+	const char *cap_buf[TL_CAP_COUNT + 1];
 	unsigned kmaj, kmin;
 	uint32_t arches[MAX_ARCHES];
 	size_t narches;
@@ -149,8 +104,7 @@ static const char *go_arch(uint32_t arch)
 	return "";
 }
 
-/* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64 via libseccomp ("x86_64"); 0 if unknown. */
-static uint32_t arch_token(const char *tok)
+uint32_t tl_loader_arch_token(const char *tok, uint32_t native)
 {
 	char low[32];
 	size_t i;
@@ -162,8 +116,14 @@ static uint32_t arch_token(const char *tok)
 		                                                         : tok[10 + i]);
 	low[i] = '\0';
 	if (!strcmp(low, "native"))
-		return seccomp_arch_native();
+		return native;
 	return seccomp_arch_resolve_name(low);
+}
+
+/* The runtime's view: SCMP_ARCH_NATIVE is this machine's arch. */
+static uint32_t arch_token(const char *tok)
+{
+	return tl_loader_arch_token(tok, seccomp_arch_native());
 }
 
 static bool strv_has(const char *const *v, const char *s)
@@ -201,9 +161,9 @@ static int current_caps(struct runtime *rt)
 	if (syscall(SYS_capget, &h, d) < 0)
 		return tl_err(errno, "reading the capabilities of this process: %s",
 		              strerror(errno));
-	for (size_t i = 0; i < TL_ARRAY_SIZE(cap_names); i++)
+	for (int i = 0; i < TL_CAP_COUNT; i++)
 		if (d[i / 32].effective & (1u << (i % 32)))
-			rt->cap_buf[n++] = cap_names[i];
+			rt->cap_buf[n++] = tl_cap_name(i);
 	rt->cap_buf[n] = NULL;
 	rt->caps = rt->cap_buf;
 	return 0;
@@ -865,12 +825,12 @@ int tl_loader_parse_caps(const char *list, char ***out)
 	int r = 0;
 
 	*out = NULL;
-	v = calloc(TL_ARRAY_SIZE(cap_names) + 1, sizeof(*v));
+	v = calloc(TL_CAP_COUNT + 1, sizeof(*v));
 	if (!v)
 		return tl_err(ENOMEM, "out of memory");
 	if (!strcasecmp(list, "all")) {
-		for (n = 0; n < TL_ARRAY_SIZE(cap_names); n++)
-			if (!(v[n] = strdup(cap_names[n])))
+		for (n = 0; n < TL_CAP_COUNT; n++)
+			if (!(v[n] = strdup(tl_cap_name((int)n))))
 				goto oom;
 		goto done;
 	}
@@ -881,18 +841,18 @@ int tl_loader_parse_caps(const char *list, char ***out)
 		goto oom;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		const char *c = !strncasecmp(tok, "CAP_", 4) ? tok + 4 : tok;
-		size_t i;
+		int i;
 
-		for (i = 0; i < TL_ARRAY_SIZE(cap_names); i++)
-			if (!strcasecmp(cap_names[i] + 4, c))
+		for (i = 0; i < TL_CAP_COUNT; i++)
+			if (!strcasecmp(tl_cap_name(i) + 4, c))
 				break;
-		if (i == TL_ARRAY_SIZE(cap_names)) {
+		if (i == TL_CAP_COUNT) {
 			r = tl_err(EINVAL, "unknown capability \"%s\"", tok);
 			goto fail;
 		}
-		if (strv_has((const char *const *)v, cap_names[i]))
+		if (strv_has((const char *const *)v, tl_cap_name(i)))
 			continue;
-		if (!(v[n++] = strdup(cap_names[i])))
+		if (!(v[n++] = strdup(tl_cap_name(i))))
 			goto oom;
 	}
 done:

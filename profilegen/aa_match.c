@@ -452,33 +452,12 @@ static bool class_has(const char *p, const char **next, unsigned char c)
 	return in != neg;
 }
 
-/* The '}' closing the group at p ('{'). */
-static const char *group_end(const char *p)
-{
-	int depth = 0;
-	bool in_class = false;
-
-	for (; *p; p++) {
-		if (*p == '\\') {
-			p += esc_len(p) - 1;
-			continue;
-		}
-		if (in_class) {
-			in_class = *p != ']';
-			continue;
-		}
-		if (*p == '[')
-			in_class = true;
-		else if (*p == '{')
-			depth++;
-		else if (*p == '}' && --depth == 0)
-			return p;
-	}
-	return NULL; /* validate() rules this out */
-}
-
-/* The ',' or '}' ending the alternative that starts at p, inside a group. */
-static const char *alt_end(const char *p)
+/*
+ * Scan a group's body from p (just after its '{' or a ','): the '}' closing
+ * the group, or with commas also the ',' ending this alternative; the end of
+ * the string when there is none.
+ */
+static const char *group_scan(const char *p, bool commas)
 {
 	int depth = 0;
 	bool in_class = false;
@@ -498,10 +477,24 @@ static const char *alt_end(const char *p)
 			depth++;
 		else if (*p == '}' && depth-- == 0)
 			return p;
-		else if (*p == ',' && !depth)
+		else if (commas && *p == ',' && !depth)
 			return p;
 	}
 	return p;
+}
+
+/* The '}' closing the group at p ('{'). */
+static const char *group_end(const char *p)
+{
+	const char *q = group_scan(p + 1, false);
+
+	return *q ? q : NULL; /* validate() rules NULL out */
+}
+
+/* The ',' or '}' ending the alternative that starts at p, inside a group. */
+static const char *alt_end(const char *p)
+{
+	return group_scan(p, true);
 }
 
 static int m(struct mctx *c, const char *p, const char *end, const unsigned char *s,

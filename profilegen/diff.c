@@ -275,18 +275,8 @@ static void npol_free(struct npol *p)
 /* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; 0 if libseccomp does not know it. */
 static uint32_t arch_token(const char *tok)
 {
-	char low[32];
-	size_t i;
-
-	if (strncmp(tok, "SCMP_ARCH_", 10) || strlen(tok + 10) >= sizeof(low))
-		return 0;
-	for (i = 0; tok[10 + i]; i++)
-		low[i] = (char)(tok[10 + i] >= 'A' && tok[10 + i] <= 'Z' ? tok[10 + i] - 'A' + 'a'
-		                                                         : tok[10 + i]);
-	low[i] = '\0';
-	if (!strcmp(low, "native"))
-		return NATIVE; /* the native arch tailor normalises for, not this machine's */
-	return seccomp_arch_resolve_name(low);
+	/* native: the arch tailor normalises for, not this machine's */
+	return tl_loader_arch_token(tok, NATIVE);
 }
 
 static int add_arch(struct npol *p, const char *who, const char *where, const char *tok)

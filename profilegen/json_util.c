@@ -268,3 +268,163 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 	}
 	return tl_err(EINVAL, "%s: not JSON (line %zu, column %zu: %s)", name, line, col, why);
 }
+
+/* ---- building ------------------------------------------------------------------- */
+
+void tl_json_put(struct json_object *o, const char *key, struct json_object *v, bool *oom)
+{
+	if (!v || json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		*oom = true;
+	}
+}
+
+void tl_json_append(struct json_object *a, struct json_object *v, bool *oom)
+{
+	if (!a || !v || json_object_array_add(a, v)) {
+		json_object_put(v);
+		*oom = true;
+	}
+}
+
+/* ---- reading with places -------------------------------------------------------- */
+
+int tl_json_verr(const char *file, const char *place, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!place || !place[0])
+		return tl_err(EINVAL, "%s: %s", file, msg);
+	return tl_err(EINVAL, "%s: %s: %s", file, place, msg);
+}
+
+int tl_json_rd_err(const struct tl_json_rd *rd, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tl_json_verr(rd->file, rd->path, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+size_t tl_json_rd_push(struct tl_json_rd *rd, const char *fmt, ...)
+{
+	size_t old = strlen(rd->path);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rd->path + old, sizeof(rd->path) - old, fmt, ap);
+	va_end(ap);
+	return old;
+}
+
+size_t tl_json_rd_key(struct tl_json_rd *rd, const char *key)
+{
+	return tl_json_rd_push(rd, "%s%s", rd->path[0] ? "." : "", key);
+}
+
+void tl_json_rd_pop(struct tl_json_rd *rd, size_t old)
+{
+	rd->path[old] = '\0';
+}
+
+const char *tl_json_type_name(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a number with a fraction or exponent";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "?";
+}
+
+/* Push key (if any) for the check's message; the caller's path is restored on return. */
+static size_t key_push(struct tl_json_rd *rd, const char *key)
+{
+	return key ? tl_json_rd_key(rd, key) : strlen(rd->path);
+}
+
+int tl_json_get_type(struct tl_json_rd *rd, struct json_object *v, const char *key,
+                     enum json_type type, const char *what)
+{
+	size_t old;
+	int r;
+
+	if (json_object_is_type(v, type))
+		return 0;
+	old = key_push(rd, key);
+	r = tl_json_rd_err(rd, "expected %s, got %s", what, tl_json_type_name(v));
+	tl_json_rd_pop(rd, old);
+	return r;
+}
+
+int tl_json_get_u64(struct tl_json_rd *rd, struct json_object *v, const char *key, uint64_t *out)
+{
+	size_t old = key_push(rd, key);
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+		r = tl_json_rd_err(rd, "expected a non-negative integer");
+	else
+		*out = json_object_get_uint64(v);
+	tl_json_rd_pop(rd, old);
+	return r;
+}
+
+int tl_json_get_int(struct tl_json_rd *rd, struct json_object *v, const char *key, int64_t min,
+                    int64_t max, int64_t *out)
+{
+	size_t old = key_push(rd, key);
+	int64_t x;
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_int)) {
+		r = tl_json_rd_err(rd, "expected an integer, got %s", tl_json_type_name(v));
+	} else {
+		x = json_object_get_int64(v);
+		/* json-c clamps to INT64_MAX; values beyond that are out of range too. */
+		if (x < min || x > max || x == INT64_MAX)
+			r = tl_json_rd_err(rd, "%s is out of range", json_object_get_string(v));
+		else
+			*out = x;
+	}
+	tl_json_rd_pop(rd, old);
+	return r;
+}
+
+int tl_json_get_str(struct tl_json_rd *rd, struct json_object *v, const char *key, const char **out)
+{
+	size_t old = key_push(rd, key);
+	int r = 0;
+
+	if (!json_object_is_type(v, json_type_string))
+		r = tl_json_rd_err(rd, "expected a string, got %s", tl_json_type_name(v));
+	else if ((size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)))
+		r = tl_json_rd_err(rd, "contains a NUL character");
+	else
+		*out = json_object_get_string(v);
+	tl_json_rd_pop(rd, old);
+	return r;
+}
+
+int tl_json_need(struct tl_json_rd *rd, struct json_object *o, const char *key,
+                 struct json_object **v)
+{
+	if (!json_object_object_get_ex(o, key, v))
+		return tl_json_rd_err(rd, "missing key \"%s\"", key);
+	return 0;
+}

@@ -38,15 +38,13 @@ static int perr(const struct pctx *c, const char *place, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int perr(const struct pctx *c, const char *place, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = tl_json_verr(c->name, place, fmt, ap);
 	va_end(ap);
-	if (!place || !place[0])
-		return tl_err(EINVAL, "%s: %s", c->name, msg);
-	return tl_err(EINVAL, "%s: %s: %s", c->name, place, msg);
+	return r;
 }
 
 /* Build a JSON place ("syscalls[3].args[0]"); long places are cut, never overflow. */
@@ -61,25 +59,12 @@ static void mkplace(char *buf, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* tl_json_type_name, but this reader's messages (tested, documented) say "a fractional number". */
 static const char *type_name(struct json_object *o)
 {
-	switch (json_object_get_type(o)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
+	if (json_object_get_type(o) == json_type_double)
 		return "a fractional number";
-	case json_type_int:
-		return "an integer";
-	case json_type_string:
-		return "a string";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	}
-	return "?";
+	return tl_json_type_name(o);
 }
 
 static int oom(const struct pctx *c)
@@ -97,9 +82,12 @@ static struct json_object *get(struct json_object *obj, const char *key)
 	return json_object_get_type(v) == json_type_null ? NULL : v;
 }
 
-static int check_keys(const struct pctx *c, const char *place, struct json_object *obj,
-                      const char *const *known)
+/* An object with no key but the known ones (strict: see the top of this file). */
+static int check_object(const struct pctx *c, const char *place, struct json_object *obj,
+                        const char *const *known)
 {
+	if (json_object_get_type(obj) != json_type_object)
+		return perr(c, place, "expected an object, got %s", type_name(obj));
 	json_object_object_foreach(obj, key, val)
 	{
 		size_t i;
@@ -228,6 +216,23 @@ static int get_action(const struct pctx *c, const char *place, struct json_objec
 }
 
 /* moby accepts "MAJOR.MINOR" (anything after is ignored by its parser). */
+/* errnoRet / defaultErrnoRet: a 16-bit errno, only with an action that returns one. */
+static int get_errno_ret(const struct pctx *c, const char *place, struct json_object *v,
+                         enum tl_action action, uint32_t *out)
+{
+	uint64_t u;
+	int r = get_uint(c, place, v, MAX_ERRNO_RET, &u);
+
+	if (r)
+		return r;
+	/* runc refuses it elsewhere: it would be silently meaningless. */
+	if (action != TL_ACT_ERRNO && action != TL_ACT_TRACE)
+		return perr(c, place, "only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
+		            tl_action_name(action));
+	*out = (uint32_t)u;
+	return 0;
+}
+
 static int get_kernel(const struct pctx *c, const char *place, struct json_object *v, char **out)
 {
 	unsigned maj, min;
@@ -254,9 +259,7 @@ static int parse_cond(const struct pctx *c, const char *place, struct json_objec
 	struct json_object *k;
 	int r;
 
-	if (json_object_get_type(v) != json_type_object)
-		return perr(c, place, "expected an object, got %s", type_name(v));
-	r = check_keys(c, place, v, keys);
+	r = check_object(c, place, v, keys);
 	if (r)
 		return r;
 	/* Arches here are Go/Docker names ("amd64", "x32"): free-form by design. */
@@ -282,9 +285,7 @@ static int parse_arg(const struct pctx *c, const char *place, struct json_object
 	uint64_t u;
 	int r, op;
 
-	if (json_object_get_type(v) != json_type_object)
-		return perr(c, place, "expected an object, got %s", type_name(v));
-	r = check_keys(c, place, v, keys);
+	r = check_object(c, place, v, keys);
 	if (r)
 		return r;
 	memset(arg, 0, sizeof(*arg));
@@ -321,12 +322,9 @@ static int parse_rule(const struct pctx *c, const char *place, struct json_objec
 	                                   "comment", "includes", "excludes", NULL};
 	struct json_object *f, *names;
 	char where[256];
-	uint64_t u;
 	int r;
 
-	if (json_object_get_type(v) != json_type_object)
-		return perr(c, place, "expected an object, got %s", type_name(v));
-	r = check_keys(c, place, v, keys);
+	r = check_object(c, place, v, keys);
 	if (r)
 		return r;
 
@@ -362,16 +360,10 @@ static int parse_rule(const struct pctx *c, const char *place, struct json_objec
 
 	if ((f = get(v, "errnoRet"))) {
 		mkplace(where, sizeof(where), "%s.errnoRet", place);
-		r = get_uint(c, where, f, MAX_ERRNO_RET, &u);
+		r = get_errno_ret(c, where, f, rule->action, &rule->errno_ret);
 		if (r)
 			return r;
-		/* runc refuses it elsewhere: it would be silently meaningless. */
-		if (rule->action != TL_ACT_ERRNO && rule->action != TL_ACT_TRACE)
-			return perr(c, where,
-			            "only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
-			            tl_action_name(rule->action));
 		rule->has_errno_ret = true;
-		rule->errno_ret = (uint32_t)u;
 	}
 
 	if ((f = get(v, "args"))) {
@@ -439,9 +431,7 @@ static int parse_archmap(const struct pctx *c, const char *place, struct json_ob
 
 		p->narchmap++;
 		mkplace(at, sizeof(at), "%s[%zu]", place, i);
-		if (json_object_get_type(e) != json_type_object)
-			return perr(c, at, "expected an object, got %s", type_name(e));
-		r = check_keys(c, at, e, keys);
+		r = check_object(c, at, e, keys);
 		if (r)
 			return r;
 		if (!(f = get(e, "architecture")))
@@ -465,7 +455,6 @@ static int parse_profile(const struct pctx *c, const char *pre, struct json_obje
 {
 	struct json_object *f;
 	char where[256];
-	uint64_t u;
 	int r;
 
 #define AT(key) (mkplace(where, sizeof(where), "%s%s", pre, key), where)
@@ -477,15 +466,11 @@ static int parse_profile(const struct pctx *c, const char *pre, struct json_obje
 	if (r)
 		return r;
 	if ((f = get(root, "defaultErrnoRet"))) {
-		r = get_uint(c, AT("defaultErrnoRet"), f, MAX_ERRNO_RET, &u);
+		r = get_errno_ret(c, AT("defaultErrnoRet"), f, p->default_action,
+		                  &p->default_errno);
 		if (r)
 			return r;
-		if (p->default_action != TL_ACT_ERRNO && p->default_action != TL_ACT_TRACE)
-			return perr(c, where,
-			            "only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
-			            tl_action_name(p->default_action));
 		p->has_default_errno = true;
-		p->default_errno = (uint32_t)u;
 	}
 	r = get_strv(c, AT("architectures"), get(root, "architectures"), &p->architectures,
 	             bad_arch);

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,26 +219,15 @@ void tl_trace_free(struct tl_trace *t)
 	tl_trace_init(t);
 }
 
+static int sys_cmp(const void *elem, const void *name)
+{
+	return strcmp(((const struct tl_syscall *)elem)->name, name);
+}
+
 /* Binary search by name; returns the index, or the insertion point with *found false. */
 static size_t sys_search(const struct tl_abi_trace *at, const char *name, bool *found)
 {
-	size_t lo = 0, hi = at->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(at->sys[mid].name, name);
-
-		if (!c) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	return tl_sorted_find(at->sys, at->n, sizeof(*at->sys), name, sys_cmp, found);
 }
 
 struct tl_syscall *tl_trace_syscall(struct tl_trace *t, enum tl_abi abi, const char *name,
@@ -270,14 +258,12 @@ struct tl_syscall *tl_trace_syscall(struct tl_trace *t, enum tl_abi abi, const c
 	}
 	if (!owned && !(owned = strdup(name)))
 		return NULL;
-	sys = realloc(at->sys, (at->n + 1) * sizeof(*sys));
+	sys = tl_sorted_insert(at->sys, at->n, sizeof(*sys), pos);
 	if (!sys) {
 		free(owned);
 		return NULL;
 	}
 	at->sys = sys;
-	memmove(&sys[pos + 1], &sys[pos], (at->n - pos) * sizeof(*sys));
-	memset(&sys[pos], 0, sizeof(*sys));
 	sys[pos].name = owned;
 	sys[pos].nr = nr;
 	at->n++;
@@ -319,47 +305,40 @@ int tl_syscall_add_errno(struct tl_syscall *s, int32_t err, uint64_t count)
 	return 0;
 }
 
-static int exec_cmp(const char *p1, const char *q1, const char *p2, const char *q2)
+static int exec_cmp(const void *elem, const void *key)
 {
-	int c = strcmp(p1, p2);
+	const struct tl_exec *e = elem, *k = key;
+	int c = strcmp(e->path, k->path);
 
-	return c ? c : strcmp(q1, q2);
+	return c ? c : strcmp(e->parent, k->parent);
 }
 
 int tl_trace_add_exec(struct tl_trace *t, const char *path, const char *parent, uint64_t count)
 {
-	struct tl_exec *e;
-	size_t lo = 0, hi = t->nexecs;
+	struct tl_exec *e, key;
+	size_t pos;
+	bool found;
 	char *p, *q;
 
 	if (!path)
 		return tl_err(EINVAL, "exec record without a path");
-	if (!parent)
-		parent = "";
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = exec_cmp(t->execs[mid].path, t->execs[mid].parent, path, parent);
-
-		if (!c) {
-			t->execs[mid].count = sat_add(t->execs[mid].count, count);
-			return 0;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	key.path = (char *)path;
+	key.parent = (char *)(parent ? parent : "");
+	pos = tl_sorted_find(t->execs, t->nexecs, sizeof(*t->execs), &key, exec_cmp, &found);
+	if (found) {
+		t->execs[pos].count = sat_add(t->execs[pos].count, count);
+		return 0;
 	}
 	p = strdup(path);
-	q = strdup(parent);
-	e = p && q ? realloc(t->execs, (t->nexecs + 1) * sizeof(*e)) : NULL;
+	q = strdup(key.parent);
+	e = p && q ? tl_sorted_insert(t->execs, t->nexecs, sizeof(*e), pos) : NULL;
 	if (!e) {
 		free(p);
 		free(q);
 		return tl_err(ENOMEM, "out of memory");
 	}
 	t->execs = e;
-	memmove(&e[lo + 1], &e[lo], (t->nexecs - lo) * sizeof(*e));
-	e[lo] = (struct tl_exec){.path = p, .parent = q, .count = count};
+	e[pos] = (struct tl_exec){.path = p, .parent = q, .count = count};
 	t->nexecs++;
 	return 0;
 }
@@ -493,15 +472,6 @@ int tl_trace_merge(struct tl_trace *dst, const struct tl_trace *src)
 
 /* ---- JSON writer ------------------------------------------------------------- */
 
-/* json_object_object_add with NULL-value checks folded in: sets *oom on failure. */
-static void put(struct json_object *o, const char *key, struct json_object *v, bool *oom)
-{
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		*oom = true;
-	}
-}
-
 static struct json_object *str_or_null(const char *s)
 {
 	return json_object_new_string(s);
@@ -515,40 +485,34 @@ static struct json_object *run_to_json(const struct tl_run *r, bool *oom)
 		*oom = true;
 		return NULL;
 	}
-	put(o, "kind", str_or_null(r->kind ? r->kind : ""), oom);
+	tl_json_put(o, "kind", str_or_null(r->kind ? r->kind : ""), oom);
 	if (r->argv) {
 		struct json_object *a = json_object_new_array();
 
-		for (size_t i = 0; a && r->argv[i]; i++) {
-			struct json_object *s = json_object_new_string(r->argv[i]);
-
-			if (!s || json_object_array_add(a, s)) {
-				json_object_put(s);
-				*oom = true;
-			}
-		}
-		put(o, "command", a, oom);
+		for (size_t i = 0; a && r->argv[i]; i++)
+			tl_json_append(a, json_object_new_string(r->argv[i]), oom);
+		tl_json_put(o, "command", a, oom);
 	}
-	put(o, "pid", json_object_new_int64(r->pid), oom);
+	tl_json_put(o, "pid", json_object_new_int64(r->pid), oom);
 	if (r->target)
-		put(o, "target", str_or_null(r->target), oom);
+		tl_json_put(o, "target", str_or_null(r->target), oom);
 	if (r->start)
-		put(o, "start", str_or_null(r->start), oom);
-	put(o, "duration_ms", json_object_new_uint64(r->duration_ms), oom);
-	put(o, "complete", json_object_new_boolean(r->complete), oom);
+		tl_json_put(o, "start", str_or_null(r->start), oom);
+	tl_json_put(o, "duration_ms", json_object_new_uint64(r->duration_ms), oom);
+	tl_json_put(o, "complete", json_object_new_boolean(r->complete), oom);
 	if (r->has_exit_status)
-		put(o, "exit_status", json_object_new_int(r->exit_status), oom);
+		tl_json_put(o, "exit_status", json_object_new_int(r->exit_status), oom);
 	if (r->kernel)
-		put(o, "kernel", str_or_null(r->kernel), oom);
+		tl_json_put(o, "kernel", str_or_null(r->kernel), oom);
 	if (r->machine)
-		put(o, "machine", str_or_null(r->machine), oom);
+		tl_json_put(o, "machine", str_or_null(r->machine), oom);
 	if (r->tool)
-		put(o, "tool", str_or_null(r->tool), oom);
+		tl_json_put(o, "tool", str_or_null(r->tool), oom);
 	tl_run_features_to_json(o, r, oom);
 	lost = json_object_new_object();
 	for (size_t i = 0; lost && i < r->nlost; i++)
-		put(lost, r->lost[i].name, json_object_new_uint64(r->lost[i].value), oom);
-	put(o, "lost", lost, oom);
+		tl_json_put(lost, r->lost[i].name, json_object_new_uint64(r->lost[i].value), oom);
+	tl_json_put(o, "lost", lost, oom);
 	return o;
 }
 
@@ -563,14 +527,14 @@ static struct json_object *syscall_to_json(enum tl_abi abi, const struct tl_sysc
 		return NULL;
 	}
 	if (s->nr >= 0) /* negative: no number on this ABI (hand-written trace) */
-		put(o, "nr", json_object_new_int(s->nr), oom);
-	put(o, "calls", json_object_new_uint64(s->calls), oom);
-	put(o, "ok", json_object_new_uint64(s->ok), oom);
+		tl_json_put(o, "nr", json_object_new_int(s->nr), oom);
+	tl_json_put(o, "calls", json_object_new_uint64(s->calls), oom);
+	tl_json_put(o, "ok", json_object_new_uint64(s->ok), oom);
 	errs = json_object_new_object();
 	for (size_t i = 0; errs && i < s->nerrs; i++)
-		put(errs, tl_errno_name(s->errs[i].err, buf),
-		    json_object_new_uint64(s->errs[i].count), oom);
-	put(o, "errors", errs, oom);
+		tl_json_put(errs, tl_errno_name(s->errs[i].err, buf),
+		            json_object_new_uint64(s->errs[i].count), oom);
+	tl_json_put(o, "errors", errs, oom);
 	tl_syscall_args_to_json(o, s, oom);
 	return o;
 }
@@ -583,17 +547,11 @@ int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len)
 
 	if (oom)
 		return tl_err(ENOMEM, "out of memory");
-	put(root, "tailor_trace", json_object_new_int(TL_TRACE_VERSION), &oom);
+	tl_json_put(root, "tailor_trace", json_object_new_int(TL_TRACE_VERSION), &oom);
 	runs = json_object_new_array();
-	for (size_t i = 0; runs && i < t->nruns; i++) {
-		struct json_object *ro = run_to_json(&t->runs[i], &oom);
-
-		if (!ro || json_object_array_add(runs, ro)) {
-			json_object_put(ro);
-			oom = true;
-		}
-	}
-	put(root, "runs", runs, &oom);
+	for (size_t i = 0; runs && i < t->nruns; i++)
+		tl_json_append(runs, run_to_json(&t->runs[i], &oom), &oom);
+	tl_json_put(root, "runs", runs, &oom);
 	as = json_object_new_object();
 	for (int a = 0; as && a < TL_ABI_COUNT; a++) {
 		struct json_object *ao;
@@ -602,26 +560,23 @@ int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len)
 			continue; /* an ABI that saw nothing is omitted */
 		ao = json_object_new_object();
 		for (size_t i = 0; ao && i < t->abi[a].n; i++)
-			put(ao, t->abi[a].sys[i].name,
-			    syscall_to_json((enum tl_abi)a, &t->abi[a].sys[i], &oom), &oom);
-		put(as, abis[a].name, ao, &oom);
+			tl_json_put(ao, t->abi[a].sys[i].name,
+			            syscall_to_json((enum tl_abi)a, &t->abi[a].sys[i], &oom), &oom);
+		tl_json_put(as, abis[a].name, ao, &oom);
 	}
-	put(root, "abis", as, &oom);
+	tl_json_put(root, "abis", as, &oom);
 	execs = json_object_new_array();
 	for (size_t i = 0; execs && i < t->nexecs; i++) {
 		struct json_object *eo = json_object_new_object();
 
 		if (eo) {
-			put(eo, "path", json_object_new_string(t->execs[i].path), &oom);
-			put(eo, "parent", json_object_new_string(t->execs[i].parent), &oom);
-			put(eo, "count", json_object_new_uint64(t->execs[i].count), &oom);
+			tl_json_put(eo, "path", json_object_new_string(t->execs[i].path), &oom);
+			tl_json_put(eo, "parent", json_object_new_string(t->execs[i].parent), &oom);
+			tl_json_put(eo, "count", json_object_new_uint64(t->execs[i].count), &oom);
 		}
-		if (!eo || json_object_array_add(execs, eo)) {
-			json_object_put(eo);
-			oom = true;
-		}
+		tl_json_append(execs, eo, &oom);
 	}
-	put(root, "execs", execs, &oom);
+	tl_json_put(root, "execs", execs, &oom);
 	tl_trace_ext_to_json(root, t, &oom);
 	r = oom ? tl_err(ENOMEM, "out of memory building the trace JSON")
 	        : tl_json_dump(root, out, len);
@@ -631,155 +586,40 @@ int tl_trace_to_json(const struct tl_trace *t, char **out, size_t *len)
 
 /* ---- JSON reader ------------------------------------------------------------- */
 
-/* Where the reader is: "abis.x86_64.read.calls", for error messages. */
-struct rd {
-	const char *file;
-	char path[512];
-};
-
-static int rd_err(const struct rd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int rd_err(const struct rd *rd, const char *fmt, ...)
+/*
+ * The reader's place ("abis.x86_64.read.calls") is a struct tl_json_rd; the
+ * field accessors push the key onto it only for the error message.
+ */
+static int get_str(struct tl_json_rd *rd, struct json_object *v, const char *key, char **out)
 {
-	char msg[512];
-	va_list ap;
+	const char *s;
+	int r = tl_json_get_str(rd, v, key, &s);
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (rd->path[0])
-		return tl_err(EINVAL, "%s: %s: %s", rd->file, rd->path, msg);
-	return tl_err(EINVAL, "%s: %s", rd->file, msg);
-}
-
-/* Push a path component; returns the old length for rd_pop. */
-static size_t rd_push(struct rd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static size_t rd_push(struct rd *rd, const char *fmt, ...)
-{
-	size_t old = strlen(rd->path);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rd->path + old, sizeof(rd->path) - old, fmt, ap);
-	va_end(ap);
-	return old;
-}
-
-static void rd_pop(struct rd *rd, size_t old)
-{
-	rd->path[old] = '\0';
-}
-
-static const char *type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-		return "a number with a fraction or exponent";
-	case json_type_int:
-		return "an integer";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "?";
-}
-
-/* Field accessors: the key is pushed onto the path only for the error message. */
-static int get_u64(struct rd *rd, struct json_object *v, const char *key, uint64_t *out)
-{
-	size_t old = key ? rd_push(rd, "%s%s", rd->path[0] ? "." : "", key) : strlen(rd->path);
-	int r = 0;
-
-	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-		r = rd_err(rd, "expected a non-negative integer");
-	else
-		*out = json_object_get_uint64(v);
-	rd_pop(rd, old);
-	return r;
-}
-
-static int get_i64(struct rd *rd, struct json_object *v, const char *key, int64_t min, int64_t max,
-                   int64_t *out)
-{
-	size_t old = rd_push(rd, "%s%s", rd->path[0] ? "." : "", key);
-	int64_t x;
-	int r = 0;
-
-	if (!json_object_is_type(v, json_type_int)) {
-		r = rd_err(rd, "expected an integer, got %s", type_name(v));
-	} else {
-		x = json_object_get_int64(v);
-		/* json-c clamps to INT64_MAX; values beyond that are out of range too. */
-		if (x < min || x > max || x == INT64_MAX)
-			r = rd_err(rd, "%s is out of range", json_object_get_string(v));
-		else
-			*out = x;
-	}
-	rd_pop(rd, old);
-	return r;
-}
-
-static int get_str(struct rd *rd, struct json_object *v, const char *key, char **out)
-{
-	size_t old = rd_push(rd, "%s%s", rd->path[0] ? "." : "", key);
-	int r = 0;
-
-	if (!json_object_is_type(v, json_type_string))
-		r = rd_err(rd, "expected a string, got %s", type_name(v));
-	else if ((size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)))
-		r = rd_err(rd, "contains a NUL character");
-	else if (!(*out = strdup(json_object_get_string(v))))
+	if (!r && !(*out = strdup(s)))
 		r = tl_err(ENOMEM, "out of memory");
-	rd_pop(rd, old);
 	return r;
 }
 
-static int req_key(struct rd *rd, struct json_object *o, const char *key, struct json_object **v)
-{
-	if (!json_object_object_get_ex(o, key, v))
-		return rd_err(rd, "missing key \"%s\"", key);
-	return 0;
-}
-
-static int expect_type(struct rd *rd, struct json_object *v, enum json_type type, const char *key,
-                       const char *what)
-{
-	size_t old;
-	int r = 0;
-
-	if (json_object_is_type(v, type))
-		return 0;
-	old = key ? rd_push(rd, "%s%s", rd->path[0] ? "." : "", key) : strlen(rd->path);
-	r = rd_err(rd, "expected %s, got %s", what, type_name(v));
-	rd_pop(rd, old);
-	return r;
-}
-
-static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
+static int read_run(struct tl_json_rd *rd, struct json_object *o, struct tl_run *run)
 {
 	struct json_object *v;
 	int64_t x;
 	int r;
 
-	if ((r = expect_type(rd, o, json_type_object, NULL, "an object")))
+	if ((r = tl_json_get_type(rd, o, NULL, json_type_object, "an object")))
 		return r;
-	if ((r = req_key(rd, o, "kind", &v)) || (r = get_str(rd, v, "kind", &run->kind)))
+	if ((r = tl_json_need(rd, o, "kind", &v)) || (r = get_str(rd, v, "kind", &run->kind)))
 		return r;
-	if ((r = req_key(rd, o, "complete", &v)) ||
-	    (r = expect_type(rd, v, json_type_boolean, "complete", "a boolean")))
+	if ((r = tl_json_need(rd, o, "complete", &v)) ||
+	    (r = tl_json_get_type(rd, v, "complete", json_type_boolean, "a boolean")))
 		return r;
 	run->complete = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "command", &v) &&
 	    !json_object_is_type(v, json_type_null)) {
 		size_t n;
 
-		if ((r = expect_type(rd, v, json_type_array, "command", "an array of strings")))
+		if ((r = tl_json_get_type(rd, v, "command", json_type_array,
+		                          "an array of strings")))
 			return r;
 		n = json_object_array_length(v);
 		run->argv = calloc(n + 1, sizeof(*run->argv));
@@ -795,7 +635,7 @@ static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
 		}
 	}
 	if (json_object_object_get_ex(o, "pid", &v)) {
-		if ((r = get_i64(rd, v, "pid", 0, INT64_MAX, &x)))
+		if ((r = tl_json_get_int(rd, v, "pid", 0, INT64_MAX, &x)))
 			return r;
 		run->pid = x;
 	}
@@ -805,11 +645,11 @@ static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
 	if (json_object_object_get_ex(o, "start", &v) && (r = get_str(rd, v, "start", &run->start)))
 		return r;
 	if (json_object_object_get_ex(o, "duration_ms", &v) &&
-	    (r = get_u64(rd, v, "duration_ms", &run->duration_ms)))
+	    (r = tl_json_get_u64(rd, v, "duration_ms", &run->duration_ms)))
 		return r;
 	if (json_object_object_get_ex(o, "exit_status", &v) &&
 	    !json_object_is_type(v, json_type_null)) {
-		if ((r = get_i64(rd, v, "exit_status", INT32_MIN, INT32_MAX, &x)))
+		if ((r = tl_json_get_int(rd, v, "exit_status", INT32_MIN, INT32_MAX, &x)))
 			return r;
 		run->has_exit_status = true;
 		run->exit_status = (int32_t)x;
@@ -825,23 +665,24 @@ static int read_run(struct rd *rd, struct json_object *o, struct tl_run *run)
 	if (json_object_object_get_ex(o, "lost", &v)) {
 		size_t old;
 
-		if ((r = expect_type(rd, v, json_type_object, "lost", "an object")))
+		if ((r = tl_json_get_type(rd, v, "lost", json_type_object, "an object")))
 			return r;
-		old = rd_push(rd, ".lost");
+		old = tl_json_rd_push(rd, ".lost");
 		json_object_object_foreach(v, name, cnt)
 		{
 			uint64_t n;
 
-			if ((r = get_u64(rd, cnt, name, &n)) || (r = tl_run_add_lost(run, name, n)))
+			if ((r = tl_json_get_u64(rd, cnt, name, &n)) ||
+			    (r = tl_run_add_lost(run, name, n)))
 				return r;
 		}
-		rd_pop(rd, old);
+		tl_json_rd_pop(rd, old);
 	}
 	return tl_run_features_from_json(rd->file, rd->path, o, run);
 }
 
-static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, const char *name,
-                        struct json_object *o)
+static int read_syscall(struct tl_json_rd *rd, struct tl_trace *t, enum tl_abi abi,
+                        const char *name, struct json_object *o)
 {
 	struct json_object *v;
 	struct tl_syscall *s;
@@ -849,7 +690,7 @@ static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, cons
 	int64_t nr = -1;
 	int r;
 
-	if ((r = expect_type(rd, o, json_type_object, NULL, "an object")))
+	if ((r = tl_json_get_type(rd, o, NULL, json_type_object, "an object")))
 		return r;
 	if (!strncmp(name, "__nr_", 5)) {
 		/* A number the recording libseccomp could not name: keep it as it is. */
@@ -859,34 +700,35 @@ static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, cons
 		errno = 0;
 		n = strtol(name + 5, &end, 10);
 		if (errno || *end || n < 0 || n > INT32_MAX || end == name + 5)
-			return rd_err(rd, "not a syscall name");
+			return tl_json_rd_err(rd, "not a syscall name");
 		nr = n;
 	} else if (!tl_syscall_known(abi, name)) {
 		const struct scmp_version *ver = seccomp_version();
 
-		return rd_err(rd, "unknown syscall for %s (libseccomp %u.%u.%u)", tl_abi_name(abi),
-		              ver->major, ver->minor, ver->micro);
+		return tl_json_rd_err(rd, "unknown syscall for %s (libseccomp %u.%u.%u)",
+		                      tl_abi_name(abi), ver->major, ver->minor, ver->micro);
 	}
 	if (json_object_object_get_ex(o, "nr", &v)) {
 		char *known;
 		int64_t x;
 
-		if ((r = get_i64(rd, v, "nr", 0, INT32_MAX, &x)))
+		if ((r = tl_json_get_int(rd, v, "nr", 0, INT32_MAX, &x)))
 			return r;
 		known = tl_syscall_name(abi, (int)x);
 		/* The number is checked against libseccomp's name; an unnamed number keeps its
 		 * name. */
 		if ((nr >= 0 && x != nr) || (nr < 0 && (!known || strcmp(known, name)))) {
 			free(known);
-			rd_push(rd, ".nr");
-			return rd_err(rd, "%" PRId64 " is not the number of %s on %s", x, name,
-			              tl_abi_name(abi));
+			tl_json_rd_push(rd, ".nr");
+			return tl_json_rd_err(rd, "%" PRId64 " is not the number of %s on %s", x,
+			                      name, tl_abi_name(abi));
 		}
 		free(known);
 		nr = x;
 	}
-	if ((r = req_key(rd, o, "calls", &v)) || (r = get_u64(rd, v, "calls", &calls)) ||
-	    (r = req_key(rd, o, "ok", &v)) || (r = get_u64(rd, v, "ok", &ok)))
+	if ((r = tl_json_need(rd, o, "calls", &v)) ||
+	    (r = tl_json_get_u64(rd, v, "calls", &calls)) || (r = tl_json_need(rd, o, "ok", &v)) ||
+	    (r = tl_json_get_u64(rd, v, "ok", &ok)))
 		return r;
 	s = tl_trace_syscall(t, abi, name, (int32_t)nr);
 	if (!s)
@@ -896,45 +738,45 @@ static int read_syscall(struct rd *rd, struct tl_trace *t, enum tl_abi abi, cons
 	if (json_object_object_get_ex(o, "errors", &v)) {
 		size_t old;
 
-		if ((r = expect_type(rd, v, json_type_object, "errors", "an object")))
+		if ((r = tl_json_get_type(rd, v, "errors", json_type_object, "an object")))
 			return r;
-		old = rd_push(rd, ".errors");
+		old = tl_json_rd_push(rd, ".errors");
 		json_object_object_foreach(v, ename, cnt)
 		{
 			int err = tl_errno_from_name(ename);
 			uint64_t n;
 
 			if (err < 0) {
-				rd_push(rd, ".%s", ename);
-				return rd_err(rd, "unknown errno name");
+				tl_json_rd_push(rd, ".%s", ename);
+				return tl_json_rd_err(rd, "unknown errno name");
 			}
-			if ((r = get_u64(rd, cnt, ename, &n)))
+			if ((r = tl_json_get_u64(rd, cnt, ename, &n)))
 				return r;
 			for (size_t i = 0; i < s->nerrs; i++)
 				if (s->errs[i].err == err) {
-					rd_push(rd, ".%s", ename);
-					return rd_err(rd, "errno %d listed twice", err);
+					tl_json_rd_push(rd, ".%s", ename);
+					return tl_json_rd_err(rd, "errno %d listed twice", err);
 				}
 			if ((r = tl_syscall_add_errno(s, err, n)))
 				return r;
 		}
-		rd_pop(rd, old);
+		tl_json_rd_pop(rd, old);
 	}
 	return tl_syscall_args_from_json(rd->file, rd->path, o, s);
 }
 
-static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *t)
+static int read_trace(struct tl_json_rd *rd, struct json_object *root, struct tl_trace *t)
 {
 	struct json_object *v;
 	int64_t ver;
 	int r;
 
 	if (!json_object_is_type(root, json_type_object))
-		return rd_err(rd, "not a tailor trace (the document is %s, not an object)",
-		              type_name(root));
+		return tl_json_rd_err(rd, "not a tailor trace (the document is %s, not an object)",
+		                      tl_json_type_name(root));
 	if (!json_object_object_get_ex(root, "tailor_trace", &v))
-		return rd_err(rd, "not a tailor trace (no \"tailor_trace\" key)");
-	if ((r = get_i64(rd, v, "tailor_trace", INT64_MIN + 1, INT64_MAX, &ver)))
+		return tl_json_rd_err(rd, "not a tailor trace (no \"tailor_trace\" key)");
+	if ((r = tl_json_get_int(rd, v, "tailor_trace", INT64_MIN + 1, INT64_MAX, &ver)))
 		return r;
 	if (ver != TL_TRACE_VERSION) {
 		tl_err(EPROTONOSUPPORT,
@@ -944,12 +786,12 @@ static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *
 		return -EPROTONOSUPPORT;
 	}
 
-	if ((r = req_key(rd, root, "runs", &v)) ||
-	    (r = expect_type(rd, v, json_type_array, "runs", "an array")))
+	if ((r = tl_json_need(rd, root, "runs", &v)) ||
+	    (r = tl_json_get_type(rd, v, "runs", json_type_array, "an array")))
 		return r;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		struct tl_run run = {0};
-		size_t old = rd_push(rd, "runs[%zu]", i);
+		size_t old = tl_json_rd_push(rd, "runs[%zu]", i);
 
 		r = read_run(rd, json_object_array_get_idx(v, i), &run);
 		if (!r)
@@ -957,51 +799,52 @@ static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *
 		tl_run_free(&run);
 		if (r)
 			return r;
-		rd_pop(rd, old);
+		tl_json_rd_pop(rd, old);
 	}
 
-	if ((r = req_key(rd, root, "abis", &v)) ||
-	    (r = expect_type(rd, v, json_type_object, "abis", "an object")))
+	if ((r = tl_json_need(rd, root, "abis", &v)) ||
+	    (r = tl_json_get_type(rd, v, "abis", json_type_object, "an object")))
 		return r;
 	json_object_object_foreach(v, aname, ao)
 	{
 		int abi = tl_abi_from_name(aname);
-		size_t old = rd_push(rd, "abis.%s", aname);
+		size_t old = tl_json_rd_push(rd, "abis.%s", aname);
 
 		if (abi < 0)
-			return rd_err(rd, "unknown ABI (expected x86_64, x86 or x32)");
-		if ((r = expect_type(rd, ao, json_type_object, NULL, "an object")))
+			return tl_json_rd_err(rd, "unknown ABI (expected x86_64, x86 or x32)");
+		if ((r = tl_json_get_type(rd, ao, NULL, json_type_object, "an object")))
 			return r;
 		json_object_object_foreach(ao, sname, so)
 		{
-			size_t old2 = rd_push(rd, ".%s", sname);
+			size_t old2 = tl_json_rd_push(rd, ".%s", sname);
 
 			if ((r = read_syscall(rd, t, (enum tl_abi)abi, sname, so)))
 				return r;
-			rd_pop(rd, old2);
+			tl_json_rd_pop(rd, old2);
 		}
-		rd_pop(rd, old);
+		tl_json_rd_pop(rd, old);
 	}
 
-	if ((r = req_key(rd, root, "execs", &v)) ||
-	    (r = expect_type(rd, v, json_type_array, "execs", "an array")))
+	if ((r = tl_json_need(rd, root, "execs", &v)) ||
+	    (r = tl_json_get_type(rd, v, "execs", json_type_array, "an array")))
 		return r;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		struct json_object *eo = json_object_array_get_idx(v, i), *f;
 		_cleanup_free_ char *path = NULL, *parent = NULL;
 		uint64_t count;
-		size_t old = rd_push(rd, "execs[%zu]", i);
+		size_t old = tl_json_rd_push(rd, "execs[%zu]", i);
 
-		if ((r = expect_type(rd, eo, json_type_object, NULL, "an object")) ||
-		    (r = req_key(rd, eo, "path", &f)) || (r = get_str(rd, f, "path", &path)) ||
-		    (r = req_key(rd, eo, "count", &f)) || (r = get_u64(rd, f, "count", &count)))
+		if ((r = tl_json_get_type(rd, eo, NULL, json_type_object, "an object")) ||
+		    (r = tl_json_need(rd, eo, "path", &f)) || (r = get_str(rd, f, "path", &path)) ||
+		    (r = tl_json_need(rd, eo, "count", &f)) ||
+		    (r = tl_json_get_u64(rd, f, "count", &count)))
 			return r;
 		if (json_object_object_get_ex(eo, "parent", &f) &&
 		    (r = get_str(rd, f, "parent", &parent)))
 			return r;
 		if ((r = tl_trace_add_exec(t, path, parent, count)))
 			return r;
-		rd_pop(rd, old);
+		tl_json_rd_pop(rd, old);
 	}
 	/* files, capabilities, network, callsites (trace_ext.c). */
 	if ((r = tl_trace_ext_from_json(rd->file, root, t)))
@@ -1012,7 +855,7 @@ static int read_trace(struct rd *rd, struct json_object *root, struct tl_trace *
 
 int tl_trace_from_json(const char *text, size_t len, const char *name, struct tl_trace *t)
 {
-	struct rd rd = {.file = name ? name : "trace"};
+	struct tl_json_rd rd = {.file = name ? name : "trace"};
 	struct json_object *root = NULL;
 	int r;
 

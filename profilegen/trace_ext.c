@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "tailor/common.h"
+#include "tailor/json_util.h"
 #include "tailor/trace.h"
 #include "trace_ext.h"
 
@@ -47,7 +47,7 @@ int tl_access_from_name(const char *name)
 }
 
 /* Linux 6.x, include/uapi/linux/capability.h (CAP_LAST_CAP = 40). */
-static const char *const cap_names[] = {
+static const char *const cap_names[TL_CAP_COUNT] = {
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
     "CAP_DAC_READ_SEARCH",
@@ -90,6 +90,8 @@ static const char *const cap_names[] = {
     "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE", /* 40 */
 };
+_Static_assert(TL_ARRAY_SIZE(cap_names) == TL_CAP_COUNT && TL_CAP_COUNT == 41,
+               "every capability up to CAP_CHECKPOINT_RESTORE has a name");
 
 /* AppArmor's network family names (parser/af_names.h: the kernel's AF_* lowercased). */
 static const char *const family_names[] = {
@@ -303,9 +305,8 @@ int tl_syscall_merge_args(struct tl_syscall *dst, const struct tl_syscall *src)
 
 /* ---- sorted arrays of records ------------------------------------------------ */
 
-/* Binary search: index of the match, or the insertion point with *found false. */
-static size_t lower_bound(const void *base, size_t n, size_t size, const void *key,
-                          int (*cmp)(const void *elem, const void *key), bool *found)
+size_t tl_sorted_find(const void *base, size_t n, size_t size, const void *key,
+                      int (*cmp)(const void *elem, const void *key), bool *found)
 {
 	size_t lo = 0, hi = n;
 
@@ -326,8 +327,7 @@ static size_t lower_bound(const void *base, size_t n, size_t size, const void *k
 	return lo;
 }
 
-/* Make room at pos in a realloc'd array of n elements; returns the new base or NULL. */
-static void *insert_at(void *base, size_t n, size_t size, size_t pos)
+void *tl_sorted_insert(void *base, size_t n, size_t size, size_t pos)
 {
 	char *p = realloc(base, (n + 1) * size);
 
@@ -364,7 +364,7 @@ int tl_trace_add_file(struct tl_trace *t, const char *path, const char *program,
 		return tl_err(EINVAL, "file record without a path");
 	if (access >> TL_ACC_COUNT_BITS)
 		return tl_err(EINVAL, "%s: invalid access bits 0x%" PRIx32, path, access);
-	pos = lower_bound(t->files, t->nfiles, sizeof(*t->files), &key, file_cmp, &found);
+	pos = tl_sorted_find(t->files, t->nfiles, sizeof(*t->files), &key, file_cmp, &found);
 	if (found) {
 		t->files[pos].access |= access;
 		t->files[pos].count = sat_add(t->files[pos].count, count);
@@ -372,7 +372,7 @@ int tl_trace_add_file(struct tl_trace *t, const char *path, const char *program,
 	}
 	p = strdup(path);
 	q = strdup(key.program);
-	f = p && q ? insert_at(t->files, t->nfiles, sizeof(*f), pos) : NULL;
+	f = p && q ? tl_sorted_insert(t->files, t->nfiles, sizeof(*f), pos) : NULL;
 	if (!f) {
 		free(p);
 		free(q);
@@ -403,14 +403,14 @@ int tl_trace_add_cap(struct tl_trace *t, int32_t cap, const char *program, uint6
 
 	if (cap < 0)
 		return tl_err(EINVAL, "invalid capability number %" PRId32, cap);
-	pos = lower_bound(t->caps, t->ncaps, sizeof(*t->caps), &key, cap_cmp, &found);
+	pos = tl_sorted_find(t->caps, t->ncaps, sizeof(*t->caps), &key, cap_cmp, &found);
 	if (found) {
 		t->caps[pos].granted = sat_add(t->caps[pos].granted, granted);
 		t->caps[pos].denied = sat_add(t->caps[pos].denied, denied);
 		return 0;
 	}
 	q = strdup(key.program);
-	c = q ? insert_at(t->caps, t->ncaps, sizeof(*c), pos) : NULL;
+	c = q ? tl_sorted_insert(t->caps, t->ncaps, sizeof(*c), pos) : NULL;
 	if (!c) {
 		free(q);
 		return tl_err(ENOMEM, "out of memory");
@@ -445,13 +445,13 @@ int tl_trace_add_net(struct tl_trace *t, int32_t family, int32_t type, int32_t p
 	bool found;
 	char *q;
 
-	pos = lower_bound(t->net, t->nnet, sizeof(*t->net), &key, net_cmp, &found);
+	pos = tl_sorted_find(t->net, t->nnet, sizeof(*t->net), &key, net_cmp, &found);
 	if (found) {
 		t->net[pos].count = sat_add(t->net[pos].count, count);
 		return 0;
 	}
 	q = strdup(key.program);
-	n = q ? insert_at(t->net, t->nnet, sizeof(*n), pos) : NULL;
+	n = q ? tl_sorted_insert(t->net, t->nnet, sizeof(*n), pos) : NULL;
 	if (!n) {
 		free(q);
 		return tl_err(ENOMEM, "out of memory");
@@ -542,13 +542,13 @@ int tl_trace_add_callsite(struct tl_trace *t, const struct tl_callsite *c)
 	key = *c;
 	if (!key.program)
 		key.program = "";
-	pos = lower_bound(t->callsites, t->ncallsites, sizeof(*t->callsites), &key, callsite_cmp,
-	                  &found);
+	pos = tl_sorted_find(t->callsites, t->ncallsites, sizeof(*t->callsites), &key, callsite_cmp,
+	                     &found);
 	if (found)
 		return 0; /* the first one is kept */
 	if ((r = callsite_copy(&key, c)))
 		return r;
-	cs = insert_at(t->callsites, t->ncallsites, sizeof(*cs), pos);
+	cs = tl_sorted_insert(t->callsites, t->ncallsites, sizeof(*cs), pos);
 	if (!cs) {
 		tl_callsite_free(&key);
 		return tl_err(ENOMEM, "out of memory");
@@ -613,22 +613,6 @@ int tl_trace_ext_merge(struct tl_trace *dst, const struct tl_trace *src)
 
 /* ---- JSON writer ------------------------------------------------------------- */
 
-static void put(struct json_object *o, const char *key, struct json_object *v, bool *oom)
-{
-	if (!v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		*oom = true;
-	}
-}
-
-static void append(struct json_object *a, struct json_object *v, bool *oom)
-{
-	if (!a || !v || json_object_array_add(a, v)) {
-		json_object_put(v);
-		*oom = true;
-	}
-}
-
 static struct json_object *new_object(bool *oom)
 {
 	struct json_object *o = json_object_new_object();
@@ -651,17 +635,17 @@ void tl_syscall_args_to_json(struct json_object *o, const struct tl_syscall *s, 
 		char key[16];
 
 		for (size_t j = 0; vals && j < a->n; j++)
-			append(vals, json_object_new_uint64(a->values[j]), oom);
+			tl_json_append(vals, json_object_new_uint64(a->values[j]), oom);
 		if (ao) {
-			put(ao, "values", vals, oom);
-			put(ao, "overflow", json_object_new_boolean(a->overflow), oom);
+			tl_json_put(ao, "values", vals, oom);
+			tl_json_put(ao, "overflow", json_object_new_boolean(a->overflow), oom);
 		} else {
 			json_object_put(vals);
 		}
 		snprintf(key, sizeof(key), "%" PRIu32, a->index);
-		put(args, key, ao, oom);
+		tl_json_put(args, key, ao, oom);
 	}
-	put(o, "args", args, oom);
+	tl_json_put(o, "args", args, oom);
 }
 
 static int cmp_strp(const void *a, const void *b)
@@ -689,9 +673,9 @@ void tl_run_features_to_json(struct json_object *o, const struct tl_run *r, bool
 	qsort(v, n, sizeof(*v), cmp_strp);
 	for (size_t i = 0; i < n; i++)
 		if (!i || strcmp(v[i - 1], v[i]))
-			append(a, json_object_new_string(v[i]), oom);
+			tl_json_append(a, json_object_new_string(v[i]), oom);
 	free(v);
-	put(o, "features", a, oom);
+	tl_json_put(o, "features", a, oom);
 }
 
 static struct json_object *access_to_json(uint32_t access, bool *oom)
@@ -702,7 +686,7 @@ static struct json_object *access_to_json(uint32_t access, bool *oom)
 		*oom = true;
 	for (unsigned b = 0; a && b < TL_ACC_COUNT_BITS; b++)
 		if (access & (1u << b))
-			append(a, json_object_new_string(access_names[b]), oom);
+			tl_json_append(a, json_object_new_string(access_names[b]), oom);
 	return a;
 }
 
@@ -729,13 +713,13 @@ static struct json_object *frame_to_json(const struct tl_frame *f, bool *oom)
 	if (!o)
 		return NULL;
 	if (f->file)
-		put(o, "file", json_object_new_string(f->file), oom);
+		tl_json_put(o, "file", json_object_new_string(f->file), oom);
 	if (f->build_id)
-		put(o, "build_id", json_object_new_string(f->build_id), oom);
-	put(o, "offset", json_object_new_uint64(f->offset), oom);
+		tl_json_put(o, "build_id", json_object_new_string(f->build_id), oom);
+	tl_json_put(o, "offset", json_object_new_uint64(f->offset), oom);
 	if (f->symbol)
-		put(o, "symbol", json_object_new_string(f->symbol), oom);
-	put(o, "symoff", json_object_new_uint64(f->symoff), oom);
+		tl_json_put(o, "symbol", json_object_new_string(f->symbol), oom);
+	tl_json_put(o, "symoff", json_object_new_uint64(f->symoff), oom);
 	return o;
 }
 
@@ -745,15 +729,15 @@ static struct json_object *callsite_to_json(const struct tl_callsite *c, bool *o
 
 	if (!o)
 		return NULL;
-	put(o, "abi", json_object_new_string(tl_abi_name((enum tl_abi)c->abi)), oom);
-	put(o, "syscall", json_object_new_string(c->syscall), oom);
+	tl_json_put(o, "abi", json_object_new_string(tl_abi_name((enum tl_abi)c->abi)), oom);
+	tl_json_put(o, "syscall", json_object_new_string(c->syscall), oom);
 	if (c->detail)
-		put(o, "detail", json_object_new_string(c->detail), oom);
-	put(o, "program", json_object_new_string(c->program ? c->program : ""), oom);
+		tl_json_put(o, "detail", json_object_new_string(c->detail), oom);
+	tl_json_put(o, "program", json_object_new_string(c->program ? c->program : ""), oom);
 	frames = json_object_new_array();
 	for (size_t i = 0; frames && i < c->nframes; i++)
-		append(frames, frame_to_json(&c->frames[i], oom), oom);
-	put(o, "frames", frames, oom);
+		tl_json_append(frames, frame_to_json(&c->frames[i], oom), oom);
+	tl_json_put(o, "frames", frames, oom);
 	return o;
 }
 
@@ -768,14 +752,14 @@ void tl_trace_ext_to_json(struct json_object *root, const struct tl_trace *t, bo
 			struct json_object *o = new_object(oom);
 
 			if (o) {
-				put(o, "path", json_object_new_string(f->path), oom);
-				put(o, "program", json_object_new_string(f->program), oom);
-				put(o, "access", access_to_json(f->access, oom), oom);
-				put(o, "count", json_object_new_uint64(f->count), oom);
+				tl_json_put(o, "path", json_object_new_string(f->path), oom);
+				tl_json_put(o, "program", json_object_new_string(f->program), oom);
+				tl_json_put(o, "access", access_to_json(f->access, oom), oom);
+				tl_json_put(o, "count", json_object_new_uint64(f->count), oom);
 			}
-			append(a, o, oom);
+			tl_json_append(a, o, oom);
 		}
-		put(root, "files", a, oom);
+		tl_json_put(root, "files", a, oom);
 	}
 	if (t->ncaps) {
 		a = json_object_new_array();
@@ -784,14 +768,15 @@ void tl_trace_ext_to_json(struct json_object *root, const struct tl_trace *t, bo
 			struct json_object *o = new_object(oom);
 
 			if (o) {
-				put(o, "cap", name_or_int(tl_cap_name(c->cap), c->cap), oom);
-				put(o, "program", json_object_new_string(c->program), oom);
-				put(o, "granted", json_object_new_uint64(c->granted), oom);
-				put(o, "denied", json_object_new_uint64(c->denied), oom);
+				tl_json_put(o, "cap", name_or_int(tl_cap_name(c->cap), c->cap),
+				            oom);
+				tl_json_put(o, "program", json_object_new_string(c->program), oom);
+				tl_json_put(o, "granted", json_object_new_uint64(c->granted), oom);
+				tl_json_put(o, "denied", json_object_new_uint64(c->denied), oom);
 			}
-			append(a, o, oom);
+			tl_json_append(a, o, oom);
 		}
-		put(root, "capabilities", a, oom);
+		tl_json_put(root, "capabilities", a, oom);
 	}
 	if (t->nnet) {
 		a = json_object_new_array();
@@ -800,184 +785,88 @@ void tl_trace_ext_to_json(struct json_object *root, const struct tl_trace *t, bo
 			struct json_object *o = new_object(oom);
 
 			if (o) {
-				put(o, "family", family_to_json(n->family), oom);
-				put(o, "type", name_or_int(tl_socktype_name(n->type), n->type),
-				    oom);
-				put(o, "protocol", json_object_new_int(n->protocol), oom);
-				put(o, "program", json_object_new_string(n->program), oom);
-				put(o, "count", json_object_new_uint64(n->count), oom);
+				tl_json_put(o, "family", family_to_json(n->family), oom);
+				tl_json_put(o, "type",
+				            name_or_int(tl_socktype_name(n->type), n->type), oom);
+				tl_json_put(o, "protocol", json_object_new_int(n->protocol), oom);
+				tl_json_put(o, "program", json_object_new_string(n->program), oom);
+				tl_json_put(o, "count", json_object_new_uint64(n->count), oom);
 			}
-			append(a, o, oom);
+			tl_json_append(a, o, oom);
 		}
-		put(root, "network", a, oom);
+		tl_json_put(root, "network", a, oom);
 	}
 	if (t->ncallsites) {
 		a = json_object_new_array();
 		for (size_t i = 0; a && i < t->ncallsites; i++)
-			append(a, callsite_to_json(&t->callsites[i], oom), oom);
-		put(root, "callsites", a, oom);
+			tl_json_append(a, callsite_to_json(&t->callsites[i], oom), oom);
+		tl_json_put(root, "callsites", a, oom);
 	}
 }
 
 /* ---- JSON reader ------------------------------------------------------------- */
 
-/* Where the reader is, for error messages: "FILE: files[2].access[0]: why". */
-struct xrd {
-	const char *file;
-	char path[512];
-};
-
-static void xrd_init(struct xrd *rd, const char *file, const char *path)
+/* The reader's place, for error messages: "FILE: files[2].access[0]: why". */
+static void xrd_init(struct tl_json_rd *rd, const char *file, const char *path)
 {
 	rd->file = file ? file : "trace";
 	snprintf(rd->path, sizeof(rd->path), "%s", path ? path : "");
 }
 
-static int xerr(const struct xrd *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int xerr(const struct xrd *rd, const char *fmt, ...)
+static size_t push_idx(struct tl_json_rd *rd, size_t i)
 {
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (rd->path[0])
-		return tl_err(EINVAL, "%s: %s: %s", rd->file, rd->path, msg);
-	return tl_err(EINVAL, "%s: %s", rd->file, msg);
-}
-
-/* Push ".key" (no dot at the start); returns the old length for pop. */
-static size_t push_key(struct xrd *rd, const char *key)
-{
-	size_t old = strlen(rd->path);
-
-	snprintf(rd->path + old, sizeof(rd->path) - old, "%s%s", old ? "." : "", key);
-	return old;
-}
-
-static size_t push_idx(struct xrd *rd, size_t i)
-{
-	size_t old = strlen(rd->path);
-
-	snprintf(rd->path + old, sizeof(rd->path) - old, "[%zu]", i);
-	return old;
-}
-
-static void pop(struct xrd *rd, size_t old)
-{
-	rd->path[old] = '\0';
-}
-
-static const char *type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-		return "a number with a fraction or exponent";
-	case json_type_int:
-		return "an integer";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "?";
-}
-
-/* The value checkers report at the current path (the caller pushed the key). */
-static int want_type(struct xrd *rd, struct json_object *v, enum json_type type, const char *what)
-{
-	if (json_object_is_type(v, type))
-		return 0;
-	return xerr(rd, "expected %s, got %s", what, type_name(v));
-}
-
-static int want_u64(struct xrd *rd, struct json_object *v, uint64_t *out)
-{
-	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-		return xerr(rd, "expected a non-negative integer");
-	*out = json_object_get_uint64(v);
-	return 0;
-}
-
-static int want_i32(struct xrd *rd, struct json_object *v, int32_t min, int32_t *out)
-{
-	int64_t x;
-
-	if (!json_object_is_type(v, json_type_int))
-		return xerr(rd, "expected an integer, got %s", type_name(v));
-	x = json_object_get_int64(v);
-	if (x < min || x > INT32_MAX)
-		return xerr(rd, "%s is out of range", json_object_get_string(v));
-	*out = (int32_t)x;
-	return 0;
-}
-
-static int want_str(struct xrd *rd, struct json_object *v, const char **out)
-{
-	int r;
-
-	if ((r = want_type(rd, v, json_type_string, "a string")))
-		return r;
-	if ((size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)))
-		return xerr(rd, "contains a NUL character");
-	*out = json_object_get_string(v);
-	return 0;
+	return tl_json_rd_push(rd, "[%zu]", i);
 }
 
 /* Required / optional fields of an object: the key is on the path while checking. */
-static int field(struct xrd *rd, struct json_object *o, const char *key, bool required,
+static int field(struct tl_json_rd *rd, struct json_object *o, const char *key, bool required,
                  struct json_object **v)
 {
-	*v = NULL;
-	if (json_object_object_get_ex(o, key, v))
-		return 0;
-	*v = NULL;
-	return required ? xerr(rd, "missing key \"%s\"", key) : 0;
+	if (required)
+		return tl_json_need(rd, o, key, v);
+	if (!json_object_object_get_ex(o, key, v))
+		*v = NULL;
+	return 0;
 }
 
-#define WITH_KEY(rd, key, expr)                                                                    \
-	({                                                                                         \
-		size_t old_ = push_key(rd, key);                                                   \
-		int r_ = (expr);                                                                   \
-		if (!r_)                                                                           \
-			pop(rd, old_);                                                             \
-		r_;                                                                                \
-	})
+static int want_i32(struct tl_json_rd *rd, struct json_object *v, const char *key, int32_t min,
+                    int32_t *out)
+{
+	int64_t x;
+	int r = tl_json_get_int(rd, v, key, min, INT32_MAX, &x);
 
-static int req_u64(struct xrd *rd, struct json_object *o, const char *key, uint64_t *out)
+	if (!r)
+		*out = (int32_t)x;
+	return r;
+}
+
+static int req_u64(struct tl_json_rd *rd, struct json_object *o, const char *key, uint64_t *out)
 {
 	struct json_object *v;
 	int r = field(rd, o, key, true, &v);
 
-	return r ? r : WITH_KEY(rd, key, want_u64(rd, v, out));
+	return r ? r : tl_json_get_u64(rd, v, key, out);
 }
 
-static int opt_u64(struct xrd *rd, struct json_object *o, const char *key, uint64_t *out)
+static int opt_u64(struct tl_json_rd *rd, struct json_object *o, const char *key, uint64_t *out)
 {
 	struct json_object *v;
 
 	*out = 0;
 	field(rd, o, key, false, &v);
-	return v ? WITH_KEY(rd, key, want_u64(rd, v, out)) : 0;
+	return v ? tl_json_get_u64(rd, v, key, out) : 0;
 }
 
-static int req_str(struct xrd *rd, struct json_object *o, const char *key, const char **out)
+static int req_str(struct tl_json_rd *rd, struct json_object *o, const char *key, const char **out)
 {
 	struct json_object *v;
 	int r = field(rd, o, key, true, &v);
 
-	return r ? r : WITH_KEY(rd, key, want_str(rd, v, out));
+	return r ? r : tl_json_get_str(rd, v, key, out);
 }
 
 /* Optional string; null reads as absent (*out NULL). */
-static int opt_str(struct xrd *rd, struct json_object *o, const char *key, const char **out)
+static int opt_str(struct tl_json_rd *rd, struct json_object *o, const char *key, const char **out)
 {
 	struct json_object *v;
 
@@ -985,70 +874,72 @@ static int opt_str(struct xrd *rd, struct json_object *o, const char *key, const
 	field(rd, o, key, false, &v);
 	if (!v || json_object_is_type(v, json_type_null))
 		return 0;
-	return WITH_KEY(rd, key, want_str(rd, v, out));
+	return tl_json_get_str(rd, v, key, out);
 }
 
 int tl_syscall_args_from_json(const char *file, const char *path, struct json_object *o,
                               struct tl_syscall *s)
 {
 	struct json_object *args;
-	struct xrd rd;
+	struct tl_json_rd rd;
 	size_t old;
 	int r;
 
 	if (!json_object_object_get_ex(o, "args", &args))
 		return 0;
 	xrd_init(&rd, file, path);
-	old = push_key(&rd, "args");
-	if ((r = want_type(&rd, args, json_type_object, "an object")))
+	old = tl_json_rd_key(&rd, "args");
+	if ((r = tl_json_get_type(&rd, args, NULL, json_type_object, "an object")))
 		return r;
 	json_object_object_foreach(args, key, ao)
 	{
 		struct json_object *vals, *ov;
-		size_t old2 = push_key(&rd, key), old3, n;
+		size_t old2 = tl_json_rd_key(&rd, key), old3, n;
 		struct tl_argvals *a;
 		uint32_t index;
 
 		if (key[0] < '0' || key[0] > '0' + TL_ARG_INDEX_MAX || key[1])
-			return xerr(&rd, "not an argument index (0 to 5)");
+			return tl_json_rd_err(&rd, "not an argument index (0 to 5)");
 		index = (uint32_t)(key[0] - '0');
-		if ((r = want_type(&rd, ao, json_type_object, "an object")) ||
+		if ((r = tl_json_get_type(&rd, ao, NULL, json_type_object, "an object")) ||
 		    (r = field(&rd, ao, "values", true, &vals)))
 			return r;
-		old3 = push_key(&rd, "values");
-		if ((r = want_type(&rd, vals, json_type_array, "an array")))
+		old3 = tl_json_rd_key(&rd, "values");
+		if ((r = tl_json_get_type(&rd, vals, NULL, json_type_array, "an array")))
 			return r;
 		n = json_object_array_length(vals);
 		if (n > TL_ARGVALS_MAX)
-			return xerr(&rd, "%zu values, more than the %d kept per argument", n,
-			            TL_ARGVALS_MAX);
+			return tl_json_rd_err(&rd, "%zu values, more than the %d kept per argument",
+			                      n, TL_ARGVALS_MAX);
 		if (!(a = argvals_get(s, index)))
 			return tl_err(ENOMEM, "out of memory");
 		for (size_t i = 0; i < n; i++) {
 			size_t old4 = push_idx(&rd, i);
 			uint64_t v = 0;
 
-			if ((r = want_u64(&rd, json_object_array_get_idx(vals, i), &v)))
+			if ((r = tl_json_get_u64(&rd, json_object_array_get_idx(vals, i), NULL,
+			                         &v)))
 				return r;
 			for (size_t j = 0; j < a->n; j++)
 				if (a->values[j] == v)
-					return xerr(&rd, "value %" PRIu64 " listed twice", v);
+					return tl_json_rd_err(&rd, "value %" PRIu64 " listed twice",
+					                      v);
 			if ((r = tl_syscall_add_argval(s, index, v)))
 				return r;
-			pop(&rd, old4);
+			tl_json_rd_pop(&rd, old4);
 		}
-		pop(&rd, old3);
+		tl_json_rd_pop(&rd, old3);
 		if (json_object_object_get_ex(ao, "overflow", &ov)) {
-			if ((r = WITH_KEY(&rd, "overflow",
-			                  want_type(&rd, ov, json_type_boolean, "a boolean"))))
+			if ((r = tl_json_get_type(&rd, ov, "overflow", json_type_boolean,
+			                          "a boolean")))
 				return r;
 			if (json_object_get_boolean(ov) &&
 			    (r = tl_syscall_set_arg_overflow(s, index)))
 				return r;
 		}
-		pop(&rd, old2);
+		tl_json_rd_pop(&rd, old2);
 	}
-	pop(&rd, old);
+	tl_json_rd_pop(&rd, old);
 	return 0;
 }
 
@@ -1056,15 +947,15 @@ int tl_run_features_from_json(const char *file, const char *path, struct json_ob
                               struct tl_run *run)
 {
 	struct json_object *a;
-	struct xrd rd;
+	struct tl_json_rd rd;
 	size_t n;
 	int r;
 
 	if (!json_object_object_get_ex(o, "features", &a) || json_object_is_type(a, json_type_null))
 		return 0;
 	xrd_init(&rd, file, path);
-	push_key(&rd, "features");
-	if ((r = want_type(&rd, a, json_type_array, "an array of strings")))
+	tl_json_rd_key(&rd, "features");
+	if ((r = tl_json_get_type(&rd, a, NULL, json_type_array, "an array of strings")))
 		return r;
 	n = json_object_array_length(a);
 	if (!n)
@@ -1077,22 +968,23 @@ int tl_run_features_from_json(const char *file, const char *path, struct json_ob
 		size_t old = push_idx(&rd, i);
 		const char *s;
 
-		if ((r = want_str(&rd, json_object_array_get_idx(a, i), &s)))
+		if ((r = tl_json_get_str(&rd, json_object_array_get_idx(a, i), NULL, &s)))
 			return r;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(run->features[j], s))
-				return xerr(&rd, "\"%s\" listed twice", s);
+				return tl_json_rd_err(&rd, "\"%s\" listed twice", s);
 		if (!(run->features[i] = strdup(s)))
 			return tl_err(ENOMEM, "out of memory");
-		pop(&rd, old);
+		tl_json_rd_pop(&rd, old);
 	}
 	qsort(run->features, n, sizeof(*run->features), cmp_strp);
 	return 0;
 }
 
 /* A top-level array: absent is empty; each element must be an object. */
-static int read_list(struct xrd *rd, struct json_object *root, const char *key, struct tl_trace *t,
-                     int (*one)(struct xrd *, struct json_object *, struct tl_trace *))
+static int read_list(struct tl_json_rd *rd, struct json_object *root, const char *key,
+                     struct tl_trace *t,
+                     int (*one)(struct tl_json_rd *, struct json_object *, struct tl_trace *))
 {
 	struct json_object *a;
 	size_t old;
@@ -1100,22 +992,23 @@ static int read_list(struct xrd *rd, struct json_object *root, const char *key, 
 
 	if (!json_object_object_get_ex(root, key, &a))
 		return 0;
-	old = push_key(rd, key);
-	if ((r = want_type(rd, a, json_type_array, "an array")))
+	old = tl_json_rd_key(rd, key);
+	if ((r = tl_json_get_type(rd, a, NULL, json_type_array, "an array")))
 		return r;
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *o = json_object_array_get_idx(a, i);
 		size_t old2 = push_idx(rd, i);
 
-		if ((r = want_type(rd, o, json_type_object, "an object")) || (r = one(rd, o, t)))
+		if ((r = tl_json_get_type(rd, o, NULL, json_type_object, "an object")) ||
+		    (r = one(rd, o, t)))
 			return r;
-		pop(rd, old2);
+		tl_json_rd_pop(rd, old2);
 	}
-	pop(rd, old);
+	tl_json_rd_pop(rd, old);
 	return 0;
 }
 
-static int read_file_rec(struct xrd *rd, struct json_object *o, struct tl_trace *t)
+static int read_file_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_trace *t)
 {
 	struct json_object *acc;
 	const char *path, *program;
@@ -1127,32 +1020,32 @@ static int read_file_rec(struct xrd *rd, struct json_object *o, struct tl_trace 
 	if ((r = req_str(rd, o, "path", &path)) || (r = opt_str(rd, o, "program", &program)) ||
 	    (r = field(rd, o, "access", true, &acc)))
 		return r;
-	old = push_key(rd, "access");
-	if ((r = want_type(rd, acc, json_type_array, "an array of strings")))
+	old = tl_json_rd_key(rd, "access");
+	if ((r = tl_json_get_type(rd, acc, NULL, json_type_array, "an array of strings")))
 		return r;
 	for (size_t i = 0; i < json_object_array_length(acc); i++) {
 		size_t old2 = push_idx(rd, i);
 		const char *name;
 		int bit;
 
-		if ((r = want_str(rd, json_object_array_get_idx(acc, i), &name)))
+		if ((r = tl_json_get_str(rd, json_object_array_get_idx(acc, i), NULL, &name)))
 			return r;
 		if ((bit = tl_access_from_name(name)) < 0)
-			return xerr(rd, "unknown access \"%s\"", name);
+			return tl_json_rd_err(rd, "unknown access \"%s\"", name);
 		if (access & (uint32_t)bit)
-			return xerr(rd, "access \"%s\" listed twice", name);
+			return tl_json_rd_err(rd, "access \"%s\" listed twice", name);
 		access |= (uint32_t)bit;
-		pop(rd, old2);
+		tl_json_rd_pop(rd, old2);
 	}
-	pop(rd, old);
+	tl_json_rd_pop(rd, old);
 	if ((r = req_u64(rd, o, "count", &count)))
 		return r;
 	return tl_trace_add_file(t, path, program, access, count);
 }
 
 /* A name (looked up with from_name) or an integer >= min; `what` names the kind. */
-static int read_named(struct xrd *rd, struct json_object *o, const char *key, const char *what,
-                      int (*from_name)(const char *), int32_t min, int32_t *out)
+static int read_named(struct tl_json_rd *rd, struct json_object *o, const char *key,
+                      const char *what, int (*from_name)(const char *), int32_t min, int32_t *out)
 {
 	struct json_object *v;
 	const char *s;
@@ -1161,22 +1054,23 @@ static int read_named(struct xrd *rd, struct json_object *o, const char *key, co
 	if ((r = field(rd, o, key, true, &v)))
 		return r;
 	if (json_object_is_type(v, json_type_int))
-		return WITH_KEY(rd, key, want_i32(rd, v, min, out));
+		return want_i32(rd, v, key, min, out);
 	if (!json_object_is_type(v, json_type_string)) {
-		push_key(rd, key);
-		return xerr(rd, "expected a name or an integer, got %s", type_name(v));
+		tl_json_rd_key(rd, key);
+		return tl_json_rd_err(rd, "expected a name or an integer, got %s",
+		                      tl_json_type_name(v));
 	}
-	if ((r = WITH_KEY(rd, key, want_str(rd, v, &s))))
+	if ((r = tl_json_get_str(rd, v, key, &s)))
 		return r;
 	if ((r = from_name(s)) < 0) {
-		push_key(rd, key);
-		return xerr(rd, "unknown %s \"%s\"", what, s);
+		tl_json_rd_key(rd, key);
+		return tl_json_rd_err(rd, "unknown %s \"%s\"", what, s);
 	}
 	*out = r;
 	return 0;
 }
 
-static int read_cap_rec(struct xrd *rd, struct json_object *o, struct tl_trace *t)
+static int read_cap_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_trace *t)
 {
 	const char *program;
 	uint64_t granted, denied;
@@ -1190,7 +1084,7 @@ static int read_cap_rec(struct xrd *rd, struct json_object *o, struct tl_trace *
 	return tl_trace_add_cap(t, cap, program, granted, denied);
 }
 
-static int read_net_rec(struct xrd *rd, struct json_object *o, struct tl_trace *t)
+static int read_net_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_trace *t)
 {
 	struct json_object *v;
 	const char *program;
@@ -1201,7 +1095,7 @@ static int read_net_rec(struct xrd *rd, struct json_object *o, struct tl_trace *
 	if ((r = read_named(rd, o, "family", "address family", tl_family_from_name, 0, &family)) ||
 	    (r = read_named(rd, o, "type", "socket type", tl_socktype_from_name, 0, &type)) ||
 	    (r = field(rd, o, "protocol", true, &v)) ||
-	    (r = WITH_KEY(rd, "protocol", want_i32(rd, v, INT32_MIN, &protocol))) ||
+	    (r = want_i32(rd, v, "protocol", INT32_MIN, &protocol)) ||
 	    (r = opt_str(rd, o, "program", &program)) || (r = req_u64(rd, o, "count", &count)))
 		return r;
 	return tl_trace_add_net(t, family, type, protocol, program, count);
@@ -1218,19 +1112,19 @@ static bool is_hex(const char *s)
 	return true;
 }
 
-static int read_frame(struct xrd *rd, struct json_object *o, struct tl_frame *f)
+static int read_frame(struct tl_json_rd *rd, struct json_object *o, struct tl_frame *f)
 {
 	const char *file, *build_id, *symbol;
 	int r;
 
-	if ((r = want_type(rd, o, json_type_object, "an object")) ||
+	if ((r = tl_json_get_type(rd, o, NULL, json_type_object, "an object")) ||
 	    (r = opt_str(rd, o, "file", &file)) || (r = opt_str(rd, o, "build_id", &build_id)) ||
 	    (r = req_u64(rd, o, "offset", &f->offset)) || (r = opt_str(rd, o, "symbol", &symbol)) ||
 	    (r = opt_u64(rd, o, "symoff", &f->symoff)))
 		return r;
 	if (build_id && !is_hex(build_id)) {
-		push_key(rd, "build_id");
-		return xerr(rd, "expected hexadecimal digits");
+		tl_json_rd_key(rd, "build_id");
+		return tl_json_rd_err(rd, "expected hexadecimal digits");
 	}
 	if (dup_str(&f->file, file) || dup_str(&f->build_id, build_id) ||
 	    dup_str(&f->symbol, symbol))
@@ -1246,7 +1140,7 @@ static bool nr_name(const char *name)
 	       parse_i32(name + 5, &v);
 }
 
-static int read_callsite_rec(struct xrd *rd, struct json_object *o, struct tl_trace *t)
+static int read_callsite_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_trace *t)
 {
 	struct tl_callsite c = {0};
 	struct json_object *frames;
@@ -1257,20 +1151,21 @@ static int read_callsite_rec(struct xrd *rd, struct json_object *o, struct tl_tr
 	if ((r = req_str(rd, o, "abi", &abi_name)))
 		return r;
 	if ((abi = tl_abi_from_name(abi_name)) < 0) {
-		push_key(rd, "abi");
-		return xerr(rd, "unknown ABI \"%s\" (expected x86_64, x86 or x32)", abi_name);
+		tl_json_rd_key(rd, "abi");
+		return tl_json_rd_err(rd, "unknown ABI \"%s\" (expected x86_64, x86 or x32)",
+		                      abi_name);
 	}
 	if ((r = req_str(rd, o, "syscall", &sys)))
 		return r;
 	if (!nr_name(sys) && !tl_syscall_known((enum tl_abi)abi, sys)) {
-		push_key(rd, "syscall");
-		return xerr(rd, "unknown syscall \"%s\" for %s", sys, abi_name);
+		tl_json_rd_key(rd, "syscall");
+		return tl_json_rd_err(rd, "unknown syscall \"%s\" for %s", sys, abi_name);
 	}
 	if ((r = opt_str(rd, o, "detail", &detail)) || (r = opt_str(rd, o, "program", &program)) ||
 	    (r = field(rd, o, "frames", true, &frames)))
 		return r;
-	old = push_key(rd, "frames");
-	if ((r = want_type(rd, frames, json_type_array, "an array")))
+	old = tl_json_rd_key(rd, "frames");
+	if ((r = tl_json_get_type(rd, frames, NULL, json_type_array, "an array")))
 		return r;
 	c.abi = (uint32_t)abi;
 	c.syscall = (char *)sys;
@@ -1284,9 +1179,9 @@ static int read_callsite_rec(struct xrd *rd, struct json_object *o, struct tl_tr
 
 		if ((r = read_frame(rd, json_object_array_get_idx(frames, i), &c.frames[i])))
 			goto out;
-		pop(rd, old2);
+		tl_json_rd_pop(rd, old2);
 	}
-	pop(rd, old);
+	tl_json_rd_pop(rd, old);
 	r = tl_trace_add_callsite(t, &c);
 out:
 	/* The strings of c belong to json-c; only the frames were allocated here. */
@@ -1297,7 +1192,7 @@ out:
 
 int tl_trace_ext_from_json(const char *file, struct json_object *root, struct tl_trace *t)
 {
-	struct xrd rd;
+	struct tl_json_rd rd;
 	int r;
 
 	xrd_init(&rd, file, "");

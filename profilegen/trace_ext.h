@@ -8,10 +8,21 @@
 #define TAILOR_PROFILEGEN_TRACE_EXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tailor/trace.h"
 
 struct json_object;
+
+/* Sorted arrays of records (trace.c and trace_ext.c). */
+/* Binary search: index of the match, or the insertion point with *found false. */
+size_t tl_sorted_find(const void *base, size_t n, size_t size, const void *key,
+                      int (*cmp)(const void *elem, const void *key), bool *found);
+/*
+ * Make room at pos in a realloc'd array of n elements (the new one zeroed);
+ * returns the new base, or NULL with base unchanged.
+ */
+void *tl_sorted_insert(void *base, size_t n, size_t size, size_t pos);
 
 /* Model: free / merge what trace.c does not know about. */
 void tl_syscall_args_free(struct tl_syscall *s);

@@ -14,12 +14,39 @@ need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root (BPF and seccomp setup)";
 need_btf() { [ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF (/sys/kernel/btf/vmlinux)"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed${2:+ ($2)}"; }
 need_live() { need_root; need_btf; }
+# The helper programs of tests/progs: sets PROGS (TAILOR_PROGS); each NAME built.
+need_progs() { # NAME...
+	PROGS=${TAILOR_PROGS:?TAILOR_PROGS not set (run through ctest)}
+	local p
+	for p in "$@"; do
+		[ -x "$PROGS/$p" ] || skip "TAILOR_PROGS/$p not built"
+	done
+}
+
+# A python3 with the yaml module (PATH's may be a private one, e.g. pyenv,
+# without Debian's python3-yaml); prints its name, or nothing.
+yaml_python() {
+	local c
+	for c in python3 /usr/bin/python3; do
+		if "$c" -c 'import yaml' 2>/dev/null; then
+			echo "$c"
+			return
+		fi
+	done
+}
 
 # A private scratch directory removed at exit.
 scratch() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/tailor-test.XXXXXX")
 	trap 'rm -rf "$T"' EXIT
 }
+
+# q TRACE PYTHON-EXPR: evaluate an expression over the trace t; print it.
+q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# check TRACE PYTHON-BOOL MESSAGE: fail with MESSAGE unless the expression holds.
+check() { [ "$(q "$1" "bool($2)")" = True ] || fail "$3"; }
+# Lines of an error output, not counting notes about features (one line expected).
+errlines() { grep -vc '^tailor: note:' "$1" || true; }
 
 # Names of the syscalls of one ABI in a trace, one per line, sorted.
 trace_syscalls() { # TRACE [ABI]

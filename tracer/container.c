@@ -30,7 +30,6 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -766,33 +765,6 @@ static int64_t live_of(struct sess *s, uint32_t slot)
 	           : 0;
 }
 
-static char **read_cmdline(pid_t pid)
-{
-	char path[64], *buf = NULL, **v = NULL;
-	size_t len = 0, n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	if (tl_read_file(path, &buf, &len, 1 << 20) || !len)
-		goto out;
-	for (size_t i = 0; i < len; i++)
-		n += !buf[i];
-	if (buf[len - 1])
-		n++;
-	v = calloc(n + 1, sizeof(*v));
-	for (size_t i = 0, k = 0; v && i < len && k < n; k++) {
-		v[k] = strdup(buf + i);
-		if (!v[k]) {
-			tl_strv_free(v);
-			v = NULL;
-			break;
-		}
-		i += strlen(buf + i) + 1;
-	}
-out:
-	free(buf);
-	return v;
-}
-
 /* Mark every thread of a process (rescanned until stable); *n counts new marks. */
 static int mark_threads(struct sess *s, pid_t pid, uint32_t slot, uint32_t state, unsigned *n)
 {
@@ -924,28 +896,13 @@ static int write_trace(struct sess *s, struct ct *c, uint32_t slot, const char *
 {
 	struct tl_trace trace;
 	struct tl_run run = {0};
-	struct utsname u;
-	char start[32];
 	int err;
 
 	tl_trace_init(&trace);
-	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime(&c->start));
-	uname(&u);
-	run.kind = strdup("container");
-	run.target = strdup(c->id);
-	run.argv = c->argv ? tl_strv_dup(c->argv) : NULL;
-	run.pid = c->pid;
-	run.start = strdup(start);
-	run.duration_ms = now_ms() - c->t0_ms;
-	run.kernel = strdup(u.release);
-	run.machine = strdup(u.machine);
-	run.tool = strdup("tailor " TAILOR_VERSION);
-	if (!run.kind || !run.target || !run.start || !run.kernel || !run.machine || !run.tool ||
-	    (c->argv && !run.argv)) {
-		err = tl_err(ENOMEM, "out of memory");
-		goto out;
-	}
-	err = tl_tracer_collect(s->tr, slot, &trace, &run);
+	err = tl_rec_run_describe(&run, "container", c->id, c->argv, c->pid, c->start,
+	                          now_ms() - c->t0_ms);
+	if (!err)
+		err = tl_tracer_collect(s->tr, slot, &trace, &run);
 	/* Marked before its start, yet no exec seen: the runtime ran it before tailor marked it. */
 	if (!err && c->expect_exec && !c->attached && !has_exec(&trace)) {
 		fprintf(stderr,
@@ -959,10 +916,7 @@ static int write_trace(struct sess *s, struct ct *c, uint32_t slot, const char *
 		err = tl_run_add_lost(&run, "start", 1);
 	if (err)
 		goto out;
-	run.complete = !s->interrupted && !s->timed_out;
-	for (size_t i = 0; i < run.nlost; i++)
-		if (run.lost[i].value)
-			run.complete = false;
+	tl_rec_run_complete(&run, s->interrupted || s->timed_out);
 	err = tl_trace_add_run(&trace, &run);
 	if (!err)
 		err = tl_trace_save(&trace, path);
@@ -1053,21 +1007,14 @@ static int check_writable_dir(const char *dir, const char *what)
 
 static int check_output_file(const char *out)
 {
-	char *dir, *slash;
+	char *dir;
 	int err;
 
 	if (!out || !strcmp(out, "-"))
 		return 0;
-	dir = strdup(out);
+	dir = tl_rec_out_dir(out);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = 0;
-	else
-		*slash = 0;
 	err = check_writable_dir(dir, "cannot write the trace to");
 	free(dir);
 	return err;
@@ -1132,7 +1079,7 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 	c->attached = state == TL_MARK_ACTIVE;
 	c->expect_exec = state == TL_MARK_ARMED;
 	if (state == TL_MARK_ACTIVE)
-		c->argv = read_cmdline(ci.pid);
+		c->argv = tl_rec_cmdline(ci.pid);
 	initfd = pidfd_open_(ci.pid, 0);
 	if (initfd < 0) {
 		err = tl_err(errno, "container %s: process %d: %s", ci.id, ci.pid, strerror(errno));
@@ -1210,7 +1157,7 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		        "after %d ms (processes that joined its cgroup?)\n",
 		        c->id, (long long)live_of(s, 0), o->grace_ms);
 	if (!c->argv && !init_exited)
-		c->argv = read_cmdline(ci.pid);
+		c->argv = tl_rec_cmdline(ci.pid);
 	err = write_trace(s, c, 0, o->output ? o->output : "-");
 	res->interrupted = s->interrupted;
 	res->signal = s->signal;
@@ -1265,7 +1212,7 @@ static void ct_begin(struct sess *s, uint32_t slot, pid_t pid, uint32_t pidns, u
 	c->attached = attached || noslot_seen(s, pidns);
 	c->t0_ms = now_ms();
 	c->start = time(NULL);
-	c->argv = pid ? read_cmdline(pid) : NULL;
+	c->argv = pid ? tl_rec_cmdline(pid) : NULL;
 	name_container(s, c, cg2, cg1);
 	if (!s->o->quiet)
 		fprintf(stderr, "tailor record: container %s (pid %d, pid namespace %u)%s\n", c->id,

@@ -364,7 +364,7 @@ static void note_survivors(struct session *s)
 
 /* ---- the trace --------------------------------------------------------------- */
 
-static char **read_cmdline(pid_t pid)
+char **tl_rec_cmdline(pid_t pid)
 {
 	char path[64], *buf = NULL, **v = NULL;
 	size_t len = 0, n = 0;
@@ -393,30 +393,49 @@ out:
 	return v;
 }
 
+int tl_rec_run_describe(struct tl_run *run, const char *kind, const char *target, char *const *argv,
+                        int64_t pid, time_t start, uint64_t duration_ms)
+{
+	struct utsname u;
+	char when[32];
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&start));
+	uname(&u);
+	run->kind = strdup(kind);
+	run->target = target ? strdup(target) : NULL;
+	run->argv = argv ? tl_strv_dup(argv) : NULL;
+	run->pid = pid;
+	run->start = strdup(when);
+	run->duration_ms = duration_ms;
+	run->kernel = strdup(u.release);
+	run->machine = strdup(u.machine);
+	run->tool = strdup("tailor " TAILOR_VERSION);
+	if (!run->kind || (target && !run->target) || (argv && !run->argv) || !run->start ||
+	    !run->kernel || !run->machine || !run->tool)
+		return tl_err(ENOMEM, "out of memory");
+	return 0;
+}
+
+void tl_rec_run_complete(struct tl_run *run, bool cut_short)
+{
+	run->complete = !cut_short;
+	for (size_t i = 0; i < run->nlost; i++)
+		if (run->lost[i].value)
+			run->complete = false;
+}
+
 static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result *res)
 {
 	struct tl_trace trace;
 	struct tl_run run = {0};
-	struct utsname u;
-	char start[32];
 	int err;
 
 	tl_trace_init(&trace);
-	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime(&s->start));
-	uname(&u);
-	run.kind = strdup(s->o->argv ? "command" : "pid");
-	run.argv = tl_strv_dup(s->o->argv ? s->o->argv : pid_argv);
-	run.pid = s->pid;
-	run.start = strdup(start);
-	run.duration_ms = ms_since(&s->t0);
-	run.kernel = strdup(u.release);
-	run.machine = strdup(u.machine);
-	run.tool = strdup("tailor " TAILOR_VERSION);
-	if (!run.kind || !run.start || !run.kernel || !run.machine || !run.tool ||
-	    (!run.argv && (s->o->argv || pid_argv))) {
-		err = tl_err(ENOMEM, "out of memory");
+	err = tl_rec_run_describe(&run, s->o->argv ? "command" : "pid", NULL,
+	                          s->o->argv ? s->o->argv : pid_argv, s->pid, s->start,
+	                          ms_since(&s->t0));
+	if (err)
 		goto out;
-	}
 	if (s->child_done) {
 		run.has_exit_status = true;
 		run.exit_status =
@@ -425,10 +444,7 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	err = tl_tracer_collect(s->tr, TARGET_ID, &trace, &run);
 	if (err)
 		goto out;
-	run.complete = !s->interrupted;
-	for (size_t i = 0; i < run.nlost; i++)
-		if (run.lost[i].value)
-			run.complete = false;
+	tl_rec_run_complete(&run, s->interrupted);
 	err = tl_trace_add_run(&trace, &run);
 	if (err)
 		goto out;
@@ -449,10 +465,26 @@ out:
 	return err;
 }
 
+char *tl_rec_out_dir(const char *out)
+{
+	char *dir = strdup(out), *slash;
+
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	return dir;
+}
+
 /* Fail before running the command, not after, when the trace cannot be written. */
 static int check_output(const char *out)
 {
-	char *dir, *slash;
+	char *dir;
 	int err = 0;
 
 	struct stat st;
@@ -465,16 +497,9 @@ static int check_output(const char *out)
 		return access(out, W_OK)
 		           ? tl_err(errno, "cannot write the trace to %s: %s", out, strerror(errno))
 		           : 0;
-	dir = strdup(out);
+	dir = tl_rec_out_dir(out);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = 0;
-	else
-		*slash = 0;
 	if (access(dir, W_OK | X_OK))
 		err = tl_err(errno, "cannot write the trace to %s: %s: %s", out, dir,
 		             strerror(errno));
@@ -685,7 +710,7 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 			n = readlink(link, exe, sizeof(exe) - 1);
 			exe[n > 0 ? n : 0] = 0;
 		}
-		pid_argv = read_cmdline(o->pid);
+		pid_argv = tl_rec_cmdline(o->pid);
 		err = tl_tracer_set_initial_program(s.tr, exe);
 		if (err)
 			goto out;

@@ -67,55 +67,50 @@ static bool elf_ready(void)
 	return ok;
 }
 
+/* The GNU build id in the notes of d (copied to id, zero-padded): its length, 0 if none. */
+static size_t note_build_id(Elf_Data *d, uint8_t id[TL_BUILD_ID_MAX])
+{
+	GElf_Nhdr nh;
+	size_t off = 0, noff, doff;
+
+	while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp((char *)d->d_buf + noff, "GNU", 4) && nh.n_descsz > 0) {
+			size_t n = nh.n_descsz < TL_BUILD_ID_MAX ? nh.n_descsz : TL_BUILD_ID_MAX;
+
+			memset(id, 0, TL_BUILD_ID_MAX);
+			memcpy(id, (char *)d->d_buf + doff, n);
+			return n;
+		}
+	}
+	return 0;
+}
+
 /* The GNU build id note, from note sections or, without sections, PT_NOTE. */
 static size_t read_build_id(Elf *elf, uint8_t id[TL_BUILD_ID_MAX])
 {
 	Elf_Scn *scn = NULL;
-	size_t nph = 0;
+	size_t nph = 0, n;
 
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
-		d = elf_getdata(scn, NULL);
-		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-			    !memcmp((char *)d->d_buf + noff, "GNU", 4) && nh.n_descsz > 0) {
-				size_t n =
-				    nh.n_descsz < TL_BUILD_ID_MAX ? nh.n_descsz : TL_BUILD_ID_MAX;
-
-				memset(id, 0, TL_BUILD_ID_MAX);
-				memcpy(id, (char *)d->d_buf + doff, n);
-				return n;
-			}
-		}
+		if ((n = note_build_id(elf_getdata(scn, NULL), id)))
+			return n;
 	}
 	if (elf_getphdrnum(elf, &nph))
 		return 0;
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
 
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE)
 			continue;
-		d = elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
-		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-			    !memcmp((char *)d->d_buf + noff, "GNU", 4) && nh.n_descsz > 0) {
-				size_t n =
-				    nh.n_descsz < TL_BUILD_ID_MAX ? nh.n_descsz : TL_BUILD_ID_MAX;
-
-				memset(id, 0, TL_BUILD_ID_MAX);
-				memcpy(id, (char *)d->d_buf + doff, n);
-				return n;
-			}
-		}
+		n = note_build_id(elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz, ELF_T_NHDR),
+		                  id);
+		if (n)
+			return n;
 	}
 	return 0;
 }

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "tailor/events.h"
 #include "tailor/trace.h"
@@ -87,6 +89,23 @@ int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t
  * counters of tl_tracer_stats restart from here for it.
  */
 int tl_tracer_reset_target(struct tl_tracer *t, uint32_t target);
+
+/* ---- record.c, for container.c --------------------------------------------------------- */
+
+/* The command line of a process (/proc/PID/cmdline), or NULL if unreadable or empty. */
+char **tl_rec_cmdline(pid_t pid);
+/*
+ * Describe a recording in run: kind ("command", "pid", "container"), target
+ * (a container id, or NULL), argv (copied; NULL: none), pid, the wall-clock
+ * start and the duration, and this machine (uname -r, -m) and tailor's
+ * version.  0 or -ENOMEM; run is freed by tl_run_free, also after a failure.
+ */
+int tl_rec_run_describe(struct tl_run *run, const char *kind, const char *target, char *const *argv,
+                        int64_t pid, time_t start, uint64_t duration_ms);
+/* The directory an output file goes to ("." for "x", "/" for "/x"); malloc'd, NULL: ENOMEM. */
+char *tl_rec_out_dir(const char *out);
+/* A run is complete when it was not cut short (signal, timeout) and lost nothing. */
+void tl_rec_run_complete(struct tl_run *run, bool cut_short);
 
 /* ---- container.c ---------------------------------------------------------------------- */
 

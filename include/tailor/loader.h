@@ -87,6 +87,11 @@ int tl_loader_parse_caps(const char *list, char ***out);
 
 /* libseccomp's name of an SCMP_ARCH_* value ("x86_64"), "?" if unknown. */
 const char *tl_loader_arch_name(uint32_t arch);
+/*
+ * A profile's arch token ("SCMP_ARCH_X86_64", any case after the prefix) ->
+ * SCMP_ARCH_* via libseccomp; "SCMP_ARCH_NATIVE" -> native.  0 if unknown.
+ */
+uint32_t tl_loader_arch_token(const char *tok, uint32_t native);
 
 /*
  * Resolve a command like execvp would (PATH, or _CS_PATH when unset), so

@@ -175,8 +175,11 @@ struct tl_cap {
 	uint64_t granted;
 	uint64_t denied;
 };
+/* Capabilities tailor names: 0 .. CAP_LAST_CAP of Linux 6.x (CAP_CHECKPOINT_RESTORE = 40). */
+#define TL_CAP_COUNT 41
 /*
- * "CAP_SYS_ADMIN" ...; NULL when unknown.
+ * "CAP_SYS_ADMIN" ...; NULL when unknown (cap < 0 or >= TL_CAP_COUNT).
+ * The one capability table: the loader's includes/excludes use it too.
  * tl_cap_from_name ("CAP_SYS_ADMIN" or "<n>"): the number, or -EINVAL.
  */
 const char *tl_cap_name(int cap);

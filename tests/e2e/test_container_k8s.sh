@@ -3,11 +3,11 @@
 # privileges docs/kubernetes.md names (and nothing more); the Containerfile
 # builds with the project's scripts and runs the node-wide recorder.
 . "$TAILOR_SRC/tests/lib.sh"
-python3 -c 'import yaml' 2>/dev/null ||
-	skip "python3 yaml module missing (scripts/install-deps.sh installs python3-yaml)"
+py=$(yaml_python)
+[ -n "$py" ] || skip "no python3 with the yaml module (scripts/install-deps.sh installs python3-yaml)"
 k8s=$TAILOR_SRC/examples/kubernetes
 
-python3 - "$k8s/daemonset.yaml" "$k8s/profiles-cronjob.yaml" <<'PY' || fail "manifests not as documented"
+"$py" - "$k8s/daemonset.yaml" "$k8s/profiles-cronjob.yaml" <<'PY' || fail "manifests not as documented"
 import sys, yaml
 
 def docs(p):

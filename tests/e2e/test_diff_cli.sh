@@ -100,8 +100,9 @@ pass "--help"
 # The CI recipe (examples/ci/github-actions.yml) is valid YAML and does what
 # examples/ci/README.md says.
 WF="$TAILOR_SRC/examples/ci/github-actions.yml"
-if python3 -c 'import yaml' 2>/dev/null; then
-	python3 - "$WF" <<'PY' || fail "examples/ci/github-actions.yml: see above"
+py=$(yaml_python)
+if [ -n "$py" ]; then
+	"$py" - "$WF" <<'PY' || fail "examples/ci/github-actions.yml: see above"
 import sys, yaml
 wf = yaml.safe_load(open(sys.argv[1]))
 # PyYAML reads the key `on` as the boolean True (YAML 1.1).

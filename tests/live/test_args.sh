@@ -2,26 +2,14 @@
 # Live test of what `tailor record` keeps beyond syscall names: argument
 # values (against strace's raw arguments), their overflow, capability checks,
 # sockets, run features, and callsites of new values.  Needs root + BTF.
-set -u
-skip() { echo "SKIP: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-TAILOR=${TAILOR_BIN:-}
-PROGS=${TAILOR_PROGS:-}
-[ -x "$TAILOR" ] || skip "TAILOR_BIN not set or not executable"
-[ -x "$PROGS/argprobe" ] || skip "TAILOR_PROGS/argprobe not built"
-[ "$(id -u)" = 0 ] || skip "needs root (CAP_BPF+CAP_PERFMON)"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
-command -v python3 >/dev/null || skip "python3 missing (used to read traces)"
-command -v strace >/dev/null || skip "strace missing (ground truth)"
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
-check() { # check TRACE PYTHON-BOOL MESSAGE
-	[ "$(q "$1" "bool($2)")" = True ] || fail "$3"
-}
+. "$TAILOR_SRC/tests/lib.sh"
+set +e +o pipefail # each step checks its own status (lib.sh sets -euo pipefail)
+need_live
+need_progs argprobe
+need_cmd python3 "used to read traces"
+need_cmd strace "ground truth"
+TAILOR=$TAILOR_BIN
+scratch
 
 # An ASan build's programs run LeakSanitizer at exit, which uses ptrace and
 # fails under strace: run both the recording and strace without it.

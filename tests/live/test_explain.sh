@@ -3,20 +3,13 @@
 # syscall is named, also after its binary was renamed or deleted (symbols are
 # resolved while recording), and frames left unresolved in a trace are found
 # again by build id.  Needs root + BTF.
-set -u
-skip() { echo "SKIP: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-TAILOR=${TAILOR_BIN:-}
-PROGS=${TAILOR_PROGS:-}
-[ -x "$TAILOR" ] || skip "TAILOR_BIN not set or not executable"
-[ -x "$PROGS/explainme" ] || skip "TAILOR_PROGS/explainme not built"
-[ "$(id -u)" = 0 ] || skip "needs root (CAP_BPF+CAP_PERFMON)"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
-command -v python3 >/dev/null || skip "python3 missing (used to edit traces)"
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$TAILOR_SRC/tests/lib.sh"
+set +e +o pipefail # each step checks its own status (lib.sh sets -euo pipefail)
+need_live
+need_progs explainme
+need_cmd python3 "used to edit traces"
+TAILOR=$TAILOR_BIN
+scratch
 
 # ---- 1. the function that made the syscall is named -------------------------------------
 "$TAILOR" record -q -o "$T/e.json" -- "$PROGS/explainme" || fail "record explainme: $?"

@@ -7,8 +7,7 @@
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd python3
-PROGS=${TAILOR_PROGS:?TAILOR_PROGS not set}
-[ -x "$PROGS/forkstorm" ] || skip "tests/progs/forkstorm not built"
+need_progs forkstorm
 TAILOR=$TAILOR_BIN
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tailor-faults.XXXXXX")
@@ -21,11 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# q TRACE PYTHON-EXPR: the expression over the trace t.
-q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
-check() { [ "$(q "$1" "bool($2)")" = True ] || fail "$3"; }
-# Lines of an error output, not counting notes about features (one line expected).
-errlines() { grep -vc '^tailor: note:' "$1" || true; }
 # No file in DIR but those named (temp files included).
 only_files() { # DIR NAME...
 	local got want

@@ -10,12 +10,11 @@
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd python3
-[ -x "${TAILOR_PROGS:-}/fileprobe" ] || skip "TAILOR_PROGS/fileprobe not built"
+need_progs fileprobe
 scratch
 
 EXEC=/bin/true
 EXEC_REAL=$(realpath "$EXEC")
-q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # ---- 1. fileprobe: each (path, access) as expected -----------------------------------------
 probe() { # PROG NAME: record PROG in a fresh directory, compare with the expectations

@@ -1,27 +1,15 @@
 #!/bin/bash
 # Live test of `tailor record`: the trace of a known workload against strace's
 # ground truth, ABIs, errnos, exit statuses, signals, --pid.  Needs root + BTF.
-set -u
-skip() { echo "SKIP: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-TAILOR=${TAILOR_BIN:-}
-PROGS=${TAILOR_PROGS:-}
-[ -x "$TAILOR" ] || skip "TAILOR_BIN not set or not executable"
-[ -x "$PROGS/workload" ] || skip "TAILOR_PROGS/workload not built"
-[ "$(id -u)" = 0 ] || skip "needs root (CAP_BPF+CAP_PERFMON)"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF at /sys/kernel/btf/vmlinux"
-command -v python3 >/dev/null || skip "python3 missing (used to read traces)"
-command -v strace >/dev/null || skip "strace missing (ground truth)"
-
-T=$(mktemp -d)
+. "$TAILOR_SRC/tests/lib.sh"
+set +e +o pipefail # each step checks its own status (lib.sh sets -euo pipefail)
+need_live
+need_progs workload
+need_cmd python3 "used to read traces"
+need_cmd strace "ground truth"
+TAILOR=$TAILOR_BIN
+scratch
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
-
-# q TRACE PYTHON-EXPR: evaluate an expression over the trace t; print it.
-q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
-check() { # check TRACE PYTHON-BOOL MESSAGE
-	[ "$(q "$1" "bool($2)")" = True ] || fail "$3"
-}
 
 # ---- 1. the workload versus strace ---------------------------------------------
 "$TAILOR" record -q -o "$T/w.json" -- "$PROGS/workload" 2>"$T/err" || fail "record workload: $?: $(cat "$T/err")"

@@ -9,8 +9,7 @@
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd python3
-PROGS=${TAILOR_PROGS:?TAILOR_PROGS not set}
-[ -x "$PROGS/forkstorm" ] && [ -x "$PROGS/threadstorm" ] || skip "tests/progs/{fork,thread}storm not built"
+need_progs forkstorm threadstorm
 TAILOR=$TAILOR_BIN
 scratch
 

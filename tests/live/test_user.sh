@@ -8,8 +8,7 @@
 need_live
 need_cmd python3
 need_cmd setpriv "util-linux"
-PROGS=${TAILOR_PROGS:?TAILOR_PROGS not set}
-[ -x "$PROGS/forkstorm" ] || skip "tests/progs/forkstorm not built"
+need_progs forkstorm
 getent passwd nobody >/dev/null || skip "no user 'nobody'"
 TAILOR=$TAILOR_BIN
 T=$(mktemp -d "${TMPDIR:-/tmp}/tailor-user.XXXXXX")
@@ -22,10 +21,6 @@ trap cleanup EXIT
 chmod 755 "$T" # the commands below run as nobody
 unset SUDO_UID SUDO_GID SUDO_USER
 
-q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$1"; }
-check() { [ "$(q "$1" "bool($2)")" = True ] || fail "$3"; }
-# Lines of an error output, not counting notes about features (one line expected).
-errlines() { grep -vc '^tailor: note:' "$1" || true; }
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
 

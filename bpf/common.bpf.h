@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * What the recorder (recorder.bpf.c) and the file-access programs
+ * (files.bpf.c) share: the task mark map, the "is this task a target" check,
+ * syscall arguments and the stat counters.  Included once by each program.
+ */
+#ifndef TAILOR_COMMON_BPF_H
+#define TAILOR_COMMON_BPF_H
+
+#include "vmlinux_min.h"
+#include <bpf/bpf_helpers.h>
+#include "tailor/events.h"
+
+/*
+ * Targets: tasks carrying a mark in task storage.  One definition for both
+ * objects: tracer/ gives files.bpf.o the recorder's map with
+ * bpf_map__reuse_fd before load, which needs identical definitions.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tl_mark);
+} tl_marks SEC(".maps");
+
+/*
+ * The task's mark, or NULL.  Most tasks have no task storage at all: for
+ * them this is one load and compare, no helper call.
+ */
+static __always_inline struct tl_mark *tl_task_mark(struct task_struct *task)
+{
+	if (!task->bpf_storage)
+		return 0;
+	return bpf_task_storage_get(&tl_marks, task, 0, 0);
+}
+
+/*
+ * Argument i (0..5) of the syscall in flight, as the registers hold it:
+ * x86_64 di si dx r10 r8 r9, ia32 bx cx dx si di bp.
+ */
+static __always_inline __u64 tl_syscall_arg(struct pt_regs *regs, __u32 abi, __u32 i)
+{
+	if (abi == TL_EV_ABI_X86) {
+		switch (i) {
+		case 0:
+			return regs->bx;
+		case 1:
+			return regs->cx;
+		case 2:
+			return regs->dx;
+		case 3:
+			return regs->si;
+		case 4:
+			return regs->di;
+		default:
+			return regs->bp;
+		}
+	}
+	switch (i) {
+	case 0:
+		return regs->di;
+	case 1:
+		return regs->si;
+	case 2:
+		return regs->dx;
+	case 3:
+		return regs->r10;
+	case 4:
+		return regs->r8;
+	default:
+		return regs->r9;
+	}
+}
+
+/* Count in stats[i] (a global array of n counters that user space reads); other i: ignored. */
+static __always_inline void tl_stat_inc(__u64 *stats, int n, int i)
+{
+	if (i >= 0 && i < n)
+		__sync_fetch_and_add(&stats[i], 1);
+}
+
+#endif
