@@ -2,7 +2,8 @@
 /*
  * What the recorder (recorder.bpf.c) and the file-access programs
  * (files.bpf.c) share: the task mark map, the "is this task a target" check,
- * syscall arguments and the stat counters.  Included once by each program.
+ * syscall arguments and the stat counters.  Included once by each program
+ * (and by kinfo.bpf.c, which creates the mark map).
  */
 #ifndef TAILOR_COMMON_BPF_H
 #define TAILOR_COMMON_BPF_H
@@ -12,9 +13,10 @@
 #include "tailor/events.h"
 
 /*
- * Targets: tasks carrying a mark in task storage.  One definition for both
- * objects: tracer/ gives files.bpf.o the recorder's map with
- * bpf_map__reuse_fd before load, which needs identical definitions.
+ * Targets: tasks carrying a mark in task storage.  One definition for every
+ * object: tracer/ creates the map with kinfo.bpf.o and gives it to the
+ * recorder and files.bpf.o with bpf_map__reuse_fd before they load (at the
+ * same time), which needs identical definitions.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -70,6 +72,31 @@ static __always_inline __u64 tl_syscall_arg(struct pt_regs *regs, __u32 abi, __u
 	default:
 		return regs->r9;
 	}
+}
+
+/*
+ * All six arguments into args[8] (args[6], args[7]: 0), for a runtime index
+ * (args[i & 7]): one branch on the ABI, where tl_syscall_arg with a variable
+ * i branches six ways per call and the verifier walks every way.
+ */
+static __always_inline void tl_syscall_args(struct pt_regs *regs, __u32 abi, __u64 *args)
+{
+	if (abi == TL_EV_ABI_X86) {
+		args[0] = regs->bx;
+		args[1] = regs->cx;
+		args[2] = regs->dx;
+		args[3] = regs->si;
+		args[4] = regs->di;
+		args[5] = regs->bp;
+	} else {
+		args[0] = regs->di;
+		args[1] = regs->si;
+		args[2] = regs->dx;
+		args[3] = regs->r10;
+		args[4] = regs->r8;
+		args[5] = regs->r9;
+	}
+	args[6] = args[7] = 0;
 }
 
 /* Count in stats[i] (a global array of n counters that user space reads); other i: ignored. */

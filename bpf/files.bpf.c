@@ -16,11 +16,12 @@
  * Paths are resolved from kernel objects, not from the strings the program
  * passed: the file behind the returned fd (open), the mapping's file (mmap,
  * mprotect), the new mm->exe_file (execve), by walking dentries up to the
- * process's root (task->fs->root) and crossing mounts (struct mount:
- * mnt_parent, mnt_mountpoint).  So symlinks are resolved and a chroot's or
- * container's paths are its own.  Path-only syscalls (unlink, mkdir,
- * rename...) send the string and the directory it is relative to (dirfd's
- * file or the cwd, resolved the same way); user space joins them.
+ * process's root (task->fs->root) and crossing mounts (bpf/path.bpf.h, the
+ * walker the recorder's exec records use too).  So symlinks are resolved
+ * and a chroot's or container's paths are its own.  Path-only syscalls
+ * (unlink, mkdir, rename...) send the string and the directory it is
+ * relative to (dirfd's file or the cwd, resolved the same way); user space
+ * joins them.
  *
  * Deduplicated here: the hash tl_files maps (target, access, program, path
  * hash) to a count; only a new key costs a ring buffer record.  The path
@@ -29,95 +30,12 @@
  * length and the inode number; per mount crossed: the mount id); names are
  * copied only for a new key.
  */
-#include "common.bpf.h"
-#include <bpf/bpf_core_read.h>
+/* Direct loads through bpf_rdonly_cast: the walk runs at every traced open. */
+#define TL_PATH_RDONLY_CAST
+#include "path.bpf.h"
 
 /* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
 char LICENSE[] SEC("license") = "GPL";
-
-/*
- * Kernel types, "flavoured" with ___tl: CO-RE matches them to the running
- * kernel's struct dentry, struct mount... by the name before "___", so they
- * cannot clash with vmlinux_min.h, which other programs extend.
- */
-#define TL_KTYPE __attribute__((preserve_access_index))
-
-struct qstr___tl {
-	__u64 hash_len; /* hash (salted with the parent dentry) | len << 32 */
-	const unsigned char *name;
-} TL_KTYPE;
-
-struct inode___tl {
-	unsigned short i_mode;
-	unsigned long i_ino;
-} TL_KTYPE;
-
-struct dentry___tl {
-	struct dentry___tl *d_parent;
-	struct qstr___tl d_name;
-	struct inode___tl *d_inode;
-} TL_KTYPE;
-
-struct vfsmount___tl {
-	struct dentry___tl *mnt_root;
-} TL_KTYPE;
-
-struct mount___tl {
-	struct mount___tl *mnt_parent;
-	struct dentry___tl *mnt_mountpoint;
-	struct vfsmount___tl mnt;
-	int mnt_id;
-} TL_KTYPE;
-
-struct path___tl {
-	struct vfsmount___tl *mnt;
-	struct dentry___tl *dentry;
-} TL_KTYPE;
-
-struct fs_struct___tl {
-	struct path___tl root;
-	struct path___tl pwd;
-} TL_KTYPE;
-
-struct file___tl {
-	unsigned int f_mode;
-	unsigned int f_flags;
-	struct inode___tl *f_inode;
-	struct path___tl f_path;
-} TL_KTYPE;
-
-struct fdtable___tl {
-	unsigned int max_fds;
-	struct file___tl **fd;
-} TL_KTYPE;
-
-struct files_struct___tl {
-	struct fdtable___tl *fdt;
-} TL_KTYPE;
-
-struct mm_struct___tl {
-	struct file___tl *exe_file;
-} TL_KTYPE;
-
-struct vm_area_struct___tl {
-	unsigned long vm_flags;
-	struct file___tl *vm_file;
-} TL_KTYPE;
-
-struct task_struct___tl {
-	struct fs_struct___tl *fs;
-	struct files_struct___tl *files;
-	struct mm_struct___tl *mm;
-} TL_KTYPE;
-
-/*
- * A kernel address as a typed pointer that the verifier lets us load from
- * (faults read as 0).  bpf_rdonly_cast is inlined: no call at run time.
- */
-extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
-#define KCAST(type, p)                                                                             \
-	((struct type *)bpf_rdonly_cast((void *)(unsigned long)(p),                                \
-	                                bpf_core_type_id_kernel(struct type)))
 
 /* include/linux/fs.h, uapi fcntl.h, mman.h: ABI values, stable for years. */
 #define FMODE_READ     0x1
@@ -157,115 +75,57 @@ struct {
 	__uint(max_entries, 1024 * 1024);
 } tl_file_events SEC(".maps");
 
-/* The record being built: header, user string, components (8 KiB + one name). */
-#define TL_FILE_DATA (TL_FILE_NAME_MAX + TL_FILE_DIR_MAX + 256)
-struct scratch {
-	/* The arguments of tl_file_record: stored here, they read back as scalars. */
-	__u64 d, vfsmnt;
-	struct tl_ev_file ev;
-	union {
-		char data[TL_FILE_DATA];
-		__u64 words[TL_FILE_DATA / 8]; /* for hash_word */
-	};
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct scratch);
+	__type(value, struct tl_path_scratch);
 } tl_file_scratch SEC(".maps");
 
 __u64 tl_file_stats[TL_FSTAT_N];
+
+/*
+ * Files recorded before, by the kernel objects that name them, -> their path
+ * hash: a repeated access skips the walk and goes straight to its count
+ * (tl_files).  The key is what makes the path: the dentry and the mount (a
+ * hard link or a bind mount is another key), the root the walk ends at
+ * (chroot), the dentry's name hash, salted with its parent (a file renamed,
+ * or a freed dentry reused for another file, is another key), and the
+ * number of renames the targets made (a directory renamed moves everything
+ * below it: every key changes).  Not seen: a directory renamed, or a mount
+ * moved, by a process that is not a target while the recording runs; a file
+ * below it then counts under its old path until this LRU forgets it.
+ */
+struct tl_seen_key {
+	__u64 dentry, mnt, root, name_hash, image;
+	__u32 target, access, flags, renames;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct tl_seen_key);
+	__type(value, __u64); /* tl_file_key.hash */
+} tl_file_seen SEC(".maps");
+
+/* Successful renames made by targets: part of every tl_file_seen key. */
+__u32 tl_file_renames;
 
 static __always_inline void fstat_inc(int i)
 {
 	tl_stat_inc(tl_file_stats, TL_FSTAT_N, i);
 }
 
-static __always_inline __u64 mix(__u64 h, __u64 v)
-{
-	h ^= v;
-	h *= 0x9E3779B97F4A7C15ULL;
-	return h ^ (h >> 31);
-}
-
-/* struct mount of a vfsmount (container_of). */
-static __always_inline struct mount___tl *real_mount(unsigned long vfsmnt)
-{
-	return KCAST(mount___tl, vfsmnt - bpf_core_field_offset(struct mount___tl, mnt));
-}
-
-/*
- * Walk from (d, mnt) up to the root (rd, rmnt): hash the path, and with
- * copy, append each component's name to s->data at s->ev.name_len +
- * s->ev.dir_len, innermost first.  Lengths live in the map value, not in
- * registers, so the verifier sees the same state at every iteration.
- */
-static __always_inline __u64 walk(struct scratch *s, unsigned long d, unsigned long vfsmnt,
-                                  unsigned long rd, unsigned long rvfsmnt, bool copy)
-{
-	struct mount___tl *mnt = real_mount(vfsmnt), *rmnt = real_mount(rvfsmnt);
-	__u64 h = 0x7461696c6f72ULL;
-
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < TL_FILE_DEPTH; i++) {
-		struct dentry___tl *de = KCAST(dentry___tl, d), *parent;
-		struct mount___tl *up;
-
-		if (d == rd && mnt == rmnt)
-			return h;
-		if (de == mnt->mnt.mnt_root) {
-			/* The top of a mount: continue at its mountpoint in the parent. */
-			up = mnt->mnt_parent;
-			if (up == mnt) {
-				s->ev.flags |= TL_FILEF_UNREACHABLE;
-				return h;
-			}
-			h = mix(h, (__u64)up->mnt_id << 32 | 0xffffffffu);
-			d = (unsigned long)mnt->mnt_mountpoint;
-			mnt = up;
-			continue;
-		}
-		parent = de->d_parent;
-		if (parent == de) {
-			/* A root that is not the process's: another namespace, or detached. */
-			s->ev.flags |= TL_FILEF_UNREACHABLE;
-			return h;
-		}
-		h = mix(h, de->d_name.hash_len);
-		h = mix(h, de->d_inode->i_ino);
-		if (copy) {
-			__u32 pos = s->ev.name_len + s->ev.dir_len;
-			long n;
-
-			if (s->ev.dir_len > TL_FILE_DIR_MAX - 256 || pos > TL_FILE_DATA - 256) {
-				s->ev.flags |= TL_FILEF_TRUNCATED;
-				return h;
-			}
-			n = bpf_probe_read_kernel_str(&s->data[pos], 256, de->d_name.name);
-			if (n <= 0) {
-				s->data[pos] = 0;
-				n = 1;
-			}
-			s->ev.dir_len += n;
-		}
-		d = (unsigned long)parent;
-	}
-	s->ev.flags |= TL_FILEF_TRUNCATED;
-	return h;
-}
-
 struct hash_ctx {
-	struct scratch *s;
+	struct tl_path_scratch *s;
 	__u64 h;
 };
 
 /* bpf_loop body: word i of the user string (a loop body the verifier checks once). */
 static long hash_word(__u64 i, struct hash_ctx *c)
 {
-	struct scratch *s = c->s;
-	__u64 left = s->ev.name_len, w;
+	struct tl_path_scratch *s = c->s;
+	__u64 left = s->path.name_len, w;
 
 	/* i is 64-bit: the bound check and the index are the same register */
 	if (i >= TL_FILE_NAME_MAX / 8 || i * 8 >= left)
@@ -274,12 +134,12 @@ static long hash_word(__u64 i, struct hash_ctx *c)
 	left -= i * 8;
 	if (left < 8)
 		w &= (1ULL << (left * 8)) - 1; /* bytes after the NUL are stale */
-	c->h = mix(c->h, w);
+	c->h = tl_mix(c->h, w);
 	return 0;
 }
 
 /* Hash the user string s->data[0 .. name_len), 8 bytes at a time. */
-static __always_inline __u64 hash_name(struct scratch *s)
+static __always_inline __u64 hash_name(struct tl_path_scratch *s)
 {
 	struct hash_ctx c = {.s = s, .h = 0x6e616d65ULL};
 
@@ -299,7 +159,8 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	struct task_struct___tl *task = (void *)bpf_get_current_task_btf();
 	struct fs_struct___tl *fs;
 	struct tl_file_key key = {};
-	struct scratch *s;
+	struct tl_seen_key sk = {};
+	struct tl_path_scratch *s;
 	struct tl_mark *m;
 	unsigned long rd, rmnt, d, vfsmnt;
 	__u64 one = 1, *cnt, h = 0;
@@ -307,6 +168,11 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	long r;
 
 	m = tl_task_mark((struct task_struct *)task);
+	/*
+	 * Loads through a trusted task make the verifier search the kernel's
+	 * BTF by name (~1 ms each); through a read-only cast they do not.
+	 */
+	task = KCAST(task_struct___tl, bpf_get_current_task());
 	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
 	if (!m || !s)
 		return 0;
@@ -315,16 +181,17 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	fs = task->fs;
 	rd = (unsigned long)fs->root.dentry;
 	rmnt = (unsigned long)fs->root.mnt;
-	s->ev.type = TL_EV_FILE;
-	s->ev.flags = flags;
-	s->ev.name_len = 0;
-	s->ev.dir_len = 0;
-	s->ev.pad[0] = s->ev.pad[1] = s->ev.pad[2] = 0;
+	s->file.type = TL_EV_FILE;
+	s->file.pad = 0;
+	s->path.flags = flags;
+	s->path.name_len = 0;
+	s->path.dir_len = 0;
+	s->path.pad = 0;
 	if (ustr) {
 		r = bpf_probe_read_user_str(s->data, TL_FILE_NAME_MAX, (void *)ustr);
 		if (r <= 0)
 			return 0;
-		s->ev.name_len = r;
+		s->path.name_len = r;
 		h = hash_name(s);
 		if (s->data[0] == '/') {
 			d = rd; /* absolute: from the process's root */
@@ -336,7 +203,32 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	key.target = m->target;
 	key.access = access;
 	key.image = m->image;
-	key.hash = mix(walk(s, d, vfsmnt, rd, rmnt, false), h);
+	if (!ustr) {
+		__u64 *seen;
+
+		sk.dentry = d;
+		sk.mnt = vfsmnt;
+		sk.root = rd;
+		sk.name_hash = KCAST(dentry___tl, d)->d_name.hash_len;
+		sk.image = m->image;
+		sk.target = m->target;
+		sk.access = access;
+		sk.flags = flags;
+		sk.renames = tl_file_renames;
+		seen = bpf_map_lookup_elem(&tl_file_seen, &sk);
+		if (seen) {
+			key.hash = *seen;
+			cnt = bpf_map_lookup_elem(&tl_files, &key);
+			if (cnt) {
+				__sync_fetch_and_add(cnt, 1);
+				return 0;
+			}
+			/* its key was deleted (record lost): record it again */
+		}
+	}
+	key.hash = tl_mix(tl_path_walk(s, d, vfsmnt, rd, rmnt, false), h);
+	if (!ustr)
+		bpf_map_update_elem(&tl_file_seen, &sk, &key.hash, BPF_ANY);
 	cnt = bpf_map_lookup_elem(&tl_files, &key);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);
@@ -354,13 +246,13 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		return 0;
 	}
 	/* New: copy the names (flags from the first walk are set again). */
-	s->ev.flags = flags;
-	s->ev.key = key;
-	walk(s, d, vfsmnt, rd, rmnt, true);
-	size = sizeof(s->ev) + s->ev.name_len + s->ev.dir_len;
-	if (size > sizeof(s->ev) + sizeof(s->data))
-		size = sizeof(s->ev) + sizeof(s->data);
-	if (bpf_ringbuf_output(&tl_file_events, &s->ev, size, 0)) {
+	s->path.flags = flags;
+	s->file.key = key;
+	tl_path_walk(s, d, vfsmnt, rd, rmnt, true);
+	size = sizeof(s->file) + s->path.name_len + s->path.dir_len;
+	if (size > sizeof(s->file) + sizeof(s->data))
+		size = sizeof(s->file) + sizeof(s->data);
+	if (bpf_ringbuf_output(&tl_file_events, &s->file, size, 0)) {
 		/* Forget the key, so that the next access tries again. */
 		bpf_map_delete_elem(&tl_files, &key);
 		fstat_inc(TL_FSTAT_DROPS);
@@ -370,39 +262,28 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	return 0;
 }
 
-/* Argument i (0..5) of the syscall; ia32 arguments are 32 bits wide. */
-static __always_inline __u64 arg(struct pt_regs *regs, __u32 abi, int i)
+/* The syscall's arguments, args[i & 7] (common.bpf.h); ia32 arguments are 32 bits wide. */
+static __always_inline void read_args(struct pt_regs *regs, __u32 abi, __u64 *args)
 {
-	__u64 v = tl_syscall_arg(regs, abi, (__u32)i);
-
-	return abi == TL_EV_ABI_X86 ? (__u32)v : v;
+	tl_syscall_args(regs, abi, args);
+	if (abi == TL_EV_ABI_X86) {
+#pragma unroll
+		for (int i = 0; i < 6; i++)
+			args[i] = (__u32)args[i];
+	}
 }
 
 /* Hand (dentry, vfsmount) to tl_file_record through the scratch value. */
 static __always_inline int record(void *d, void *vfsmnt, __u64 ustr, __u32 access, __u32 flags)
 {
 	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
+	struct tl_path_scratch *s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
 
 	if (!s)
 		return 0;
 	s->d = (unsigned long)d;
 	s->vfsmnt = (unsigned long)vfsmnt;
 	return tl_file_record(ustr, access, flags);
-}
-
-/* The open file of fd in the current task, or NULL. */
-static __always_inline struct file___tl *fd_file(struct task_struct___tl *task, long fd)
-{
-	struct fdtable___tl *fdt = task->files->fdt;
-	unsigned long arr, f = 0;
-
-	if (fd < 0 || fd >= fdt->max_fds)
-		return 0;
-	arr = (unsigned long)fdt->fd;
-	if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(arr + fd * sizeof(void *))) || !f)
-		return 0;
-	return KCAST(file___tl, f);
 }
 
 static __always_inline int record_file(struct file___tl *f, __u32 access, __u32 flags)
@@ -413,6 +294,11 @@ static __always_inline int record_file(struct file___tl *f, __u32 access, __u32 
 		access |= TL_EV_ACC_DIR;
 	return record(f->f_path.dentry, f->f_path.mnt, 0, access, flags);
 }
+
+struct vm_area_struct___tl {
+	unsigned long vm_flags;
+	struct file___tl *vm_file;
+} TL_KTYPE;
 
 struct vma_ctx {
 	unsigned long file;
@@ -432,17 +318,17 @@ static __always_inline struct file___tl *exec_mapping(struct task_struct___tl *t
 {
 	struct vma_ctx c = {};
 
-	if (bpf_find_vma((struct task_struct *)task, addr, vma_cb, &c, 0) || !c.file ||
+	if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_cb, &c, 0) || !c.file ||
 	    !(c.flags & VM_EXEC_))
 		return 0;
 	return KCAST(file___tl, c.file);
 }
 
 /* open(2) and friends: the access the file was opened with. */
-static __always_inline int on_open(struct task_struct___tl *task, struct pt_regs *regs, __u32 abi,
+static __always_inline int on_open(struct task_struct___tl *task, const __u64 *args,
                                    const struct tl_filespec *spec, long ret)
 {
-	struct file___tl *f = fd_file(task, ret);
+	struct file___tl *f = tl_fd_file(task, ret);
 	__u64 oflags = spec->fixed_flags;
 	__u32 acc = spec->access[0], mode;
 
@@ -459,7 +345,7 @@ static __always_inline int on_open(struct task_struct___tl *task, struct pt_regs
 		acc |= TL_EV_ACC_CREATE;
 	/* O_TRUNC is cleared from f_flags after the open: read the argument. */
 	if (spec->flags_arg >= 0 && spec->flags_arg < 6) {
-		oflags = arg(regs, abi, spec->flags_arg);
+		oflags = args[spec->flags_arg & 7];
 		if (spec->opts & TL_FS_HOW) {
 			__u64 how = 0; /* struct open_how: flags first */
 
@@ -473,7 +359,7 @@ static __always_inline int on_open(struct task_struct___tl *task, struct pt_regs
 }
 
 /* Path-only syscalls: path k relative to its dirfd (or the cwd). */
-static __always_inline int on_path(struct task_struct___tl *task, struct pt_regs *regs, __u32 abi,
+static __always_inline int on_path(struct task_struct___tl *task, const __u64 *args,
                                    const struct tl_filespec *spec, int k)
 {
 	__u64 ustr, atflags = 0;
@@ -486,23 +372,23 @@ static __always_inline int on_path(struct task_struct___tl *task, struct pt_regs
 
 	if (pi < 0 || pi > 5)
 		return 0;
-	ustr = arg(regs, abi, pi);
+	ustr = args[pi & 7];
 	if (spec->flags_arg >= 0 && spec->flags_arg < 6)
-		atflags = arg(regs, abi, spec->flags_arg);
+		atflags = args[spec->flags_arg & 7];
 	if (atflags & spec->dir_mask)
 		acc |= TL_EV_ACC_DIR;
 	if (di >= 0 && di < 6)
-		dirfd = (int)arg(regs, abi, di);
+		dirfd = (int)args[di & 7];
 	if (ustr)
 		bpf_probe_read_user(&c, 1, (void *)ustr);
 	/* utimensat(fd, NULL), fchownat(fd, "", AT_EMPTY_PATH): the fd's own file. */
 	if (!ustr || (!c && (atflags & AT_EMPTY_PATH_)))
-		return record_file(fd_file(task, dirfd), acc, 0);
+		return record_file(tl_fd_file(task, dirfd), acc, 0);
 	if (dirfd == AT_FDCWD_ || c == '/') {
 		dir = &task->fs->pwd;
 		return record(dir->dentry, dir->mnt, ustr, acc, 0);
 	}
-	f = fd_file(task, dirfd);
+	f = tl_fd_file(task, dirfd);
 	if (!f)
 		return 0;
 	return record(f->f_path.dentry, f->f_path.mnt, ustr, acc, 0);
@@ -517,12 +403,13 @@ SEC("tp_btf/sys_exit")
 int tl_files_exit(__u64 *ctx)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
-	struct task_struct___tl *task = (void *)cur;
+	/* read-only cast: see tl_file_record */
+	struct task_struct___tl *task = KCAST(task_struct___tl, bpf_get_current_task());
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long ret = (long)ctx[1];
 	struct tl_filespec *spec;
 	__u32 idx, abi;
-	__u64 nr, a1;
+	__u64 nr, a1, args[8];
 
 	if (ret < 0 && ret >= -4095)
 		return 0;
@@ -534,9 +421,10 @@ int tl_files_exit(__u64 *ctx)
 	spec = bpf_map_lookup_elem(&tl_filespec, &idx);
 	if (!spec)
 		return 0;
+	read_args(regs, abi, args);
 	switch (spec->kind) {
 	case TL_FK_OPEN:
-		return on_open(task, regs, abi, spec, ret);
+		return on_open(task, args, spec, ret);
 	case TL_FK_EXEC:
 		/* exec'ed: m->image is already the new program's id */
 		record_file(task->mm->exe_file, TL_EV_ACC_EXEC, TL_FILEF_EXEC);
@@ -550,29 +438,32 @@ int tl_files_exit(__u64 *ctx)
 	case TL_FK_MMAP:
 		return record_file(exec_mapping(task, (unsigned long)ret), TL_EV_ACC_MMAP_EXEC, 0);
 	case TL_FK_MPROTECT:
-		return record_file(exec_mapping(task, arg(regs, abi, 0)), TL_EV_ACC_MMAP_EXEC, 0);
+		return record_file(exec_mapping(task, args[0]), TL_EV_ACC_MMAP_EXEC, 0);
 	case TL_FK_FD:
-		return record_file(fd_file(task, (int)arg(regs, abi, 0)), spec->access[0], 0);
+		return record_file(tl_fd_file(task, (int)args[0]), spec->access[0], 0);
 	case TL_FK_FLOCK:
-		if ((arg(regs, abi, 1) & ~4ULL /* LOCK_NB */) == LOCK_UN_)
+		if ((args[1] & ~4ULL /* LOCK_NB */) == LOCK_UN_)
 			return 0;
-		return record_file(fd_file(task, (int)arg(regs, abi, 0)), TL_EV_ACC_LOCK, 0);
+		return record_file(tl_fd_file(task, (int)args[0]), TL_EV_ACC_LOCK, 0);
 	case TL_FK_FCNTL: {
 		short type = F_UNLCK_;
 
-		a1 = (__u32)arg(regs, abi, 1);
+		a1 = (__u32)args[1];
 		/* F_SETLK(W) 6/7, ia32 F_SETLK64/F_SETLKW64 13/14, F_OFD_SETLK(W) 37/38 */
 		if (a1 != 6 && a1 != 7 && a1 != 13 && a1 != 14 && a1 != 37 && a1 != 38)
 			return 0;
-		bpf_probe_read_user(&type, sizeof(type), (void *)arg(regs, abi, 2));
+		bpf_probe_read_user(&type, sizeof(type), (void *)args[2]);
 		if (type == F_UNLCK_)
 			return 0;
-		return record_file(fd_file(task, (int)arg(regs, abi, 0)), TL_EV_ACC_LOCK, 0);
+		return record_file(tl_fd_file(task, (int)args[0]), TL_EV_ACC_LOCK, 0);
 	}
 	case TL_FK_PATH:
-		on_path(task, regs, abi, spec, 0);
+		on_path(task, args, spec, 0);
 		if (spec->npaths > 1)
-			on_path(task, regs, abi, spec, 1);
+			on_path(task, args, spec, 1);
+		/* A directory renamed moves what is below it: forget tl_file_seen. */
+		if (spec->access[0] & TL_EV_ACC_RENAME)
+			__sync_fetch_and_add(&tl_file_renames, 1);
 		return 0;
 	}
 	return 0;

@@ -8,7 +8,7 @@
  * Only exec records and call stacks (first call of a syscall, new argument
  * value) go through the ring buffer, whose failed reservations are counted.
  */
-#include "common.bpf.h"
+#include "path.bpf.h" /* exec records: the program's path, read with bpf_probe_read_kernel */
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
@@ -84,6 +84,14 @@ struct {
 
 __u64 tl_stats[TL_STAT_N];
 
+/* An exec record being built (the program's path: up to 8 KiB). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tl_path_scratch);
+} tl_exec_scratch SEC(".maps");
+
 /*
  * File accesses (bpf/files.bpf.c): sys_exit of a target's successful syscall
  * tail-calls slot (abi * TL_NR_MAX + nr); user space fills only the slots of
@@ -158,51 +166,67 @@ static __always_inline void *hash_get(void *map, const void *key, const void *ze
 }
 
 /*
- * Record the arguments spec names.  A value goes into tl_argseen once per
- * target; past TL_EV_ARGVALS_MAX distinct values the count says "overflow"
- * and nothing more is stored.  Returns the mask of slots with a new value
- * (their stack is worth a callsite record); values[] gets every slot's value.
+ * A new value of argument slot k of (abi, nr) for target?  sidx is
+ * abi * TL_NR_MAX + nr, ki is k | index << 8.  A value goes into tl_argseen
+ * once per target; past TL_EV_ARGVALS_MAX distinct values the count says
+ * "overflow" and nothing more is stored.  1: new (its stack is worth a
+ * callsite record), 0: seen, dropped or past the limit.  A global function:
+ * the verifier checks it once, not once per slot and path of record_args.
+ */
+__noinline int tl_record_arg(__u32 target, __u32 sidx, __u32 ki, __u64 value)
+{
+	struct tl_argval_key key = {};
+	__u32 k = ki & 0xff, ci;
+	__u64 *cnt, n;
+	__u8 one = 1;
+	long r;
+
+	key.target = target;
+	key.abi = sidx / TL_NR_MAX;
+	key.nr = sidx % TL_NR_MAX;
+	key.index = ki >> 8;
+	key.value = value;
+	if (bpf_map_lookup_elem(&tl_argseen, &key))
+		return 0; /* seen: the common case */
+	ci = (target * TL_TARGET_SLOTS + sidx) * TL_ARGS_PER_CALL + k;
+	cnt = bpf_map_lookup_elem(&tl_argcnt, &ci);
+	if (!cnt)
+		return 0;
+	if (*cnt >= TL_EV_ARGVALS_MAX) {
+		if (*cnt == TL_EV_ARGVALS_MAX)
+			__sync_fetch_and_add(cnt, 1); /* mark the overflow once */
+		return 0;
+	}
+	r = bpf_map_update_elem(&tl_argseen, &key, &one, BPF_NOEXIST);
+	if (r) {
+		if (r != -17 /* EEXIST: another CPU got it first */)
+			stat_inc(TL_STAT_ARG_DROPS);
+		return 0;
+	}
+	n = __sync_fetch_and_add(cnt, 1);
+	return n < TL_EV_ARGVALS_MAX;
+}
+
+/*
+ * Record the arguments spec names (tl_record_arg).  Returns the mask of
+ * slots with a new value; values[] gets every slot's value.
  */
 static __always_inline __u32 record_args(struct pt_regs *regs, const struct tl_mark *m, __u32 abi,
                                          __u32 nr, const struct tl_argspec *spec, __u64 *values)
 {
-	__u32 newmask = 0;
+	__u32 newmask = 0, sidx = abi * TL_NR_MAX + nr;
+	__u64 args[8];
 
+	tl_syscall_args(regs, abi, args);
 #pragma unroll
 	for (int k = 0; k < TL_ARGS_PER_CALL; k++) {
-		struct tl_argval_key key = {};
-		__u32 ci;
-		__u64 *cnt, n;
-		__u8 one = 1;
-		long r;
+		__u32 index;
 
 		if (k >= spec->n)
 			break;
-		key.target = m->target;
-		key.abi = abi;
-		key.nr = nr;
-		key.index = spec->index[k];
-		key.value = tl_syscall_arg(regs, abi, key.index) & spec->mask[k];
-		values[k] = key.value;
-		if (bpf_map_lookup_elem(&tl_argseen, &key))
-			continue; /* seen: the common case */
-		ci = ((m->target * TL_EV_ABI_N + abi) * TL_NR_MAX + nr) * TL_ARGS_PER_CALL + k;
-		cnt = bpf_map_lookup_elem(&tl_argcnt, &ci);
-		if (!cnt)
-			continue;
-		if (*cnt >= TL_EV_ARGVALS_MAX) {
-			if (*cnt == TL_EV_ARGVALS_MAX)
-				__sync_fetch_and_add(cnt, 1); /* mark the overflow once */
-			continue;
-		}
-		r = bpf_map_update_elem(&tl_argseen, &key, &one, BPF_NOEXIST);
-		if (r) {
-			if (r != -17 /* EEXIST: another CPU got it first */)
-				stat_inc(TL_STAT_ARG_DROPS);
-			continue;
-		}
-		n = __sync_fetch_and_add(cnt, 1);
-		if (n < TL_EV_ARGVALS_MAX)
+		index = spec->index[k];
+		values[k] = args[index & 7] & spec->mask[k];
+		if (tl_record_arg(m->target, sidx, (__u32)k | index << 8, values[k]) > 0)
 			newmask |= 1u << k;
 	}
 	return newmask;
@@ -689,11 +713,80 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/*
+ * The program an exec started, as the kernel resolved it, into s->path: the
+ * file executed, walked up to the process's root.  For a script
+ * (binfmt_script or binfmt_misc rewrote bprm->interp) bprm->file is its
+ * interpreter and the script's file is released already: the program is
+ * then the string given to execve, relative to the root (absolute), the cwd,
+ * or for execveat ("/dev/fd/N" or "/dev/fd/N/name") fd N, which a script's
+ * exec needs open: the directory is resolved, the string is not.
+ */
+static __always_inline void exec_path(struct tl_path_scratch *s, struct task_struct *p,
+                                      struct linux_binprm *bprm)
+{
+	struct task_struct___tl *task = (void *)p;
+	struct fs_struct___tl *fs = KREAD(task, fs);
+	struct file___tl *f = (void *)BPF_CORE_READ(bprm, file), *dir;
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	unsigned long rd = (unsigned long)KREAD(fs, root.dentry);
+	unsigned long rmnt = (unsigned long)KREAD(fs, root.mnt);
+	unsigned long d, mnt;
+	long n, fd = 0;
+	int j;
+
+	s->path.flags = s->path.name_len = s->path.dir_len = s->path.pad = 0;
+	if (BPF_CORE_READ(bprm, interp) == filename)
+		goto file;
+	n = bpf_probe_read_kernel_str(s->data, TL_FILE_NAME_MAX, filename);
+	if (n <= 0)
+		goto file;
+	if (!BPF_CORE_READ(bprm, fdpath)) {
+		s->path.name_len = n;
+		if (s->data[0] == '/') {
+			d = rd;
+			mnt = rmnt;
+		} else {
+			d = (unsigned long)KREAD(fs, pwd.dentry);
+			mnt = (unsigned long)KREAD(fs, pwd.mnt);
+		}
+		goto walk;
+	}
+	/* execveat: "/dev/fd/N" (the fd's own file) or "/dev/fd/N/name"; N has 10 digits at most */
+#pragma unroll
+	for (j = 8; j < 18; j++) {
+		if (s->data[j] < '0' || s->data[j] > '9')
+			break;
+		fd = fd * 10 + (s->data[j] - '0');
+	}
+	dir = tl_fd_file(task, fd);
+	if (!dir)
+		goto file;
+	n = 0;
+	if (s->data[j] == '/') {
+		n = bpf_probe_read_kernel_str(s->data, TL_FILE_NAME_MAX, filename + j + 1);
+		if (n <= 0)
+			goto file;
+	}
+	s->path.name_len = n;
+	d = (unsigned long)KREAD(dir, f_path.dentry);
+	mnt = (unsigned long)KREAD(dir, f_path.mnt);
+	goto walk;
+file:
+	/* Not a script, or its name could not be read: the file executed. */
+	s->path.name_len = 0;
+	d = (unsigned long)KREAD(f, f_path.dentry);
+	mnt = (unsigned long)KREAD(f, f_path.mnt);
+walk:
+	tl_path_walk(s, d, mnt, rd, rmnt, true);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
+	struct tl_path_scratch *s;
 	struct tl_mark *m;
-	struct tl_ev_exec *e;
+	__u32 zero = 0, size;
 	__u64 image;
 
 	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
@@ -717,20 +810,25 @@ int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	image = (bpf_ktime_get_ns() << 12) | (bpf_get_smp_processor_id() & 0xfff);
 	if (!image)
 		image = 1;
-	e = bpf_ringbuf_reserve(&tl_events, sizeof(*e), 0);
-	if (e) {
-		e->type = TL_EV_EXEC;
-		e->target = m->target;
-		e->pid = p->tgid;
-		e->pad = 0;
-		e->old_image = m->image;
-		e->new_image = image;
-		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(bprm, filename));
-		bpf_ringbuf_submit(e, 0);
-		stat_inc(TL_STAT_EVENTS);
-	} else {
-		stat_inc(TL_STAT_DROPS);
+	s = bpf_map_lookup_elem(&tl_exec_scratch, &zero);
+	if (s) {
+		s->exec.type = TL_EV_EXEC;
+		s->exec.target = m->target;
+		s->exec.pid = p->tgid;
+		s->exec.pad = 0;
+		s->exec.old_image = m->image;
+		s->exec.new_image = image;
+		exec_path(s, p, bprm);
+		size = sizeof(s->exec) + s->path.name_len + s->path.dir_len;
+		if (size > sizeof(s->exec) + sizeof(s->data))
+			size = sizeof(s->exec) + sizeof(s->data);
+		if (bpf_ringbuf_output(&tl_events, &s->exec, size, 0))
+			s = 0;
 	}
+	if (s)
+		stat_inc(TL_STAT_EVENTS);
+	else
+		stat_inc(TL_STAT_DROPS);
 	m->image = image;
 	return 0;
 }

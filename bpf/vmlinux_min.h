@@ -35,6 +35,7 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PROG_ARRAY = 3,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_QUEUE = 22,
 	BPF_MAP_TYPE_RINGBUF = 27,
 	BPF_MAP_TYPE_TASK_STORAGE = 29,
@@ -147,8 +148,13 @@ struct task_struct {
 	struct css_set *cgroups;
 } __attribute__((preserve_access_index));
 
+struct file;
+
 struct linux_binprm {
-	const char *filename;
+	struct file *file;    /* the file executed: for a script, its interpreter */
+	const char *filename; /* the string given to execve ("/dev/fd/N[/name]" for execveat) */
+	const char *interp;   /* == filename unless binfmt_script or binfmt_misc rewrote it */
+	const char *fdpath;   /* set for execveat with a file descriptor */
 } __attribute__((preserve_access_index));
 
 #endif

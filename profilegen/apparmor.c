@@ -20,6 +20,7 @@
 #include "tailor/apparmor.h"
 #include "tailor/common.h"
 #include "export.h"
+#include "trace_ext.h"
 
 #define PROBE_NAME    "tailor-probe"
 #define COMMENT_PROGS 3 /* programs named in a rule's comment */
@@ -631,6 +632,30 @@ static int build_children(struct ctx *c)
 		return r;
 	qsort(c->profs + 1, c->nprofs - 1, sizeof(*c->profs), prof_cmp);
 	return name_children(c);
+}
+
+static int file_key_cmp(const void *e, const void *k)
+{
+	const struct tl_file *a = e, *b = k;
+	int c = strcmp(a->path, b->path);
+
+	return c ? c : strcmp(a->program, b->program);
+}
+
+/*
+ * A file record of the exec (the same program by the same caller) counted
+ * it already: exec records and file records name the file the kernel
+ * resolved, so both describe the same execs.  Scripts differ: their exec
+ * record is the script, the file record the interpreter.
+ */
+static bool exec_in_files(const struct tl_trace *t, const struct tl_exec *e)
+{
+	struct tl_file key = {.path = e->path, .program = e->parent};
+	bool found;
+	size_t i =
+	    tl_sorted_find(t->files, t->nfiles, sizeof(*t->files), &key, file_key_cmp, &found);
+
+	return found && (t->files[i].access & TL_ACC_EXEC);
 }
 
 /* ---- abstractions ------------------------------------------------------------------ */
@@ -1258,8 +1283,9 @@ int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, cha
 		r = add_acc(&c, t->files[i].path, t->files[i].program, t->files[i].access,
 		            t->files[i].count);
 	for (size_t i = 0; i < t->nexecs && !r; i++)
-		r = add_acc(&c, t->execs[i].path, t->execs[i].parent, TL_ACC_EXEC,
-		            t->execs[i].count);
+		if (!exec_in_files(t, &t->execs[i]))
+			r = add_acc(&c, t->execs[i].path, t->execs[i].parent, TL_ACC_EXEC,
+			            t->execs[i].count);
 	if (r)
 		goto out;
 	if (c.naccs)

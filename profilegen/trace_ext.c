@@ -1074,7 +1074,7 @@ static int read_cap_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_
 {
 	const char *program;
 	uint64_t granted, denied;
-	int32_t cap;
+	int32_t cap = 0; /* -O3 cannot see that read_named sets it on success */
 	int r;
 
 	if ((r = read_named(rd, o, "cap", "capability", tl_cap_from_name, 0, &cap)) ||
@@ -1088,7 +1088,7 @@ static int read_net_rec(struct tl_json_rd *rd, struct json_object *o, struct tl_
 {
 	struct json_object *v;
 	const char *program;
-	int32_t family, type, protocol;
+	int32_t family = 0, type = 0, protocol; /* read_named: set on success (-O3 cannot tell) */
 	uint64_t count;
 	int r;
 

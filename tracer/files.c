@@ -7,14 +7,11 @@
  *
  * Paths: the kernel sends the components of a resolved file, innermost
  * first, or for path-only syscalls (unlink, mkdir, rename...) the string the
- * program passed and the components of the directory it is relative to.
- * Here they are joined and "." and ".." removed lexically: a symlink inside
- * such a string is not resolved (the directory part is).  A walk that never
- * met the process's root is written "unreachable:/..." and one cut at
- * TL_FILE_DEPTH components "truncated:/...": not absolute, so exporters
- * skip them.
+ * program passed and the components of the directory it is relative to;
+ * tracer/kpath.c joins them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +27,9 @@
 
 _Static_assert(TL_EV_ACC_READ == TL_ACC_READ && TL_EV_ACC_WRITE == TL_ACC_WRITE &&
                    TL_EV_ACC_APPEND == TL_ACC_APPEND && TL_EV_ACC_CREATE == TL_ACC_CREATE &&
-                   TL_EV_ACC_LOCK == TL_ACC_LOCK && TL_EV_ACC_EXEC == TL_ACC_EXEC &&
-                   TL_EV_ACC_MMAP_EXEC == TL_ACC_MMAP_EXEC && TL_EV_ACC_DIR == TL_ACC_DIR,
+                   TL_EV_ACC_RENAME == TL_ACC_RENAME && TL_EV_ACC_LOCK == TL_ACC_LOCK &&
+                   TL_EV_ACC_EXEC == TL_ACC_EXEC && TL_EV_ACC_MMAP_EXEC == TL_ACC_MMAP_EXEC &&
+                   TL_EV_ACC_DIR == TL_ACC_DIR,
                "events.h and trace.h disagree on access bits");
 
 /* ---- the table ------------------------------------------------------------------ */
@@ -124,7 +122,7 @@ static const struct filedef filetable[] = {
 
 struct file_rec {
 	struct tl_file_key key;
-	uint16_t flags; /* TL_FILEF_* */
+	uint16_t flags; /* TL_PATHF_*, TL_FILEF_* */
 	char *path;
 };
 
@@ -132,95 +130,11 @@ struct tl_files {
 	struct files_bpf *skel;
 	size_t n, cap;
 	struct file_rec *recs;
-	uint64_t oom; /* records dropped here for lack of memory */
+	uint64_t oom;     /* records dropped here for lack of memory */
+	pthread_t loader; /* loads skel (tl_files_start) */
+	bool loading;     /* loader not joined yet: nothing else touches skel */
+	int load_err;     /* files_bpf__load's result */
 };
-
-/* ---- paths ---------------------------------------------------------------------------- */
-
-struct strbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *ns = realloc(b->s, cap);
-
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-/* Append component (c, n) to an absolute path in b, lexically: "" and "." vanish, ".." pops. */
-static void sb_component(struct strbuf *b, size_t root, const char *c, size_t n)
-{
-	if (!n || (n == 1 && c[0] == '.'))
-		return;
-	if (n == 2 && c[0] == '.' && c[1] == '.') {
-		while (b->len > root && b->s[b->len - 1] != '/')
-			b->len--;
-		if (b->len > root)
-			b->len--; /* the slash */
-		if (b->s)
-			b->s[b->len] = 0;
-		return;
-	}
-	sb_add(b, "/", 1);
-	sb_add(b, c, n);
-}
-
-/*
- * The path of a record: prefix for unreachable/truncated walks, the
- * components (innermost first in data), then the user string.  NULL on ENOMEM.
- */
-static char *build_path(const struct tl_ev_file *e, const char *data)
-{
-	const char *comp[TL_FILE_DEPTH], *name = data;
-	size_t ncomp = 0, root;
-	struct strbuf b = {0};
-
-	for (size_t i = e->name_len; i < (size_t)e->name_len + e->dir_len && ncomp < TL_FILE_DEPTH;
-	     i += strlen(data + i) + 1)
-		comp[ncomp++] = data + i;
-	if (e->flags & TL_FILEF_UNREACHABLE)
-		sb_add(&b, "unreachable:", 12);
-	else if (e->flags & TL_FILEF_TRUNCATED)
-		sb_add(&b, "truncated:", 10);
-	else
-		sb_add(&b, "", 0);
-	root = b.len;
-	if (!(e->name_len && name[0] == '/'))
-		for (size_t i = ncomp; i > 0; i--)
-			sb_component(&b, root, comp[i - 1], strlen(comp[i - 1]));
-	if (e->name_len) {
-		for (const char *p = name; *p;) {
-			size_t n = strcspn(p, "/");
-
-			sb_component(&b, root, p, n);
-			p += n;
-			p += *p == '/';
-		}
-	}
-	if (b.len == root)
-		sb_add(&b, "/", 1);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
 
 static int on_file_event(void *ctx, void *data, size_t size)
 {
@@ -232,10 +146,7 @@ static int on_file_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(e))
 		return 0;
 	memcpy(&e, data, sizeof(e));
-	if (e.type != TL_EV_FILE || size < sizeof(e) + e.name_len + e.dir_len)
-		return 0;
-	/* Every string must end inside its part. */
-	if ((e.name_len && d[e.name_len - 1]) || (e.dir_len && d[e.name_len + e.dir_len - 1]))
+	if (e.type != TL_EV_FILE || !tl_kpath_valid(&e.path, d, size - sizeof(e)))
 		return 0;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 256;
@@ -250,8 +161,8 @@ static int on_file_event(void *ctx, void *data, size_t size)
 	}
 	r = &f->recs[f->n];
 	r->key = e.key;
-	r->flags = e.flags;
-	r->path = build_path(&e, d);
+	r->flags = e.path.flags;
+	r->path = tl_kpath_build(&e.path, d);
 	if (!r->path) {
 		f->oom++;
 		return 0;
@@ -289,7 +200,25 @@ static int fill_table(struct tl_files *f, int progs_fd)
 	return 0;
 }
 
-int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out)
+static void *load_files(void *arg)
+{
+	struct tl_files *f = arg;
+
+	f->load_err = files_bpf__load(f->skel);
+	return NULL;
+}
+
+/* Wait for the loader thread; files_bpf__load's result. */
+static int join_loader(struct tl_files *f)
+{
+	if (f->loading) {
+		pthread_join(f->loader, NULL);
+		f->loading = false;
+	}
+	return f->load_err;
+}
+
+int tl_files_start(int marks_fd, struct tl_files **out)
 {
 	struct tl_files *f;
 	int err;
@@ -309,7 +238,33 @@ int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_
 		             strerror(-err));
 		goto out;
 	}
-	err = files_bpf__load(f->skel);
+	/* No thread (EAGAIN): load here, the caller only waits longer. */
+	if (pthread_create(&f->loader, NULL, load_files, f))
+		load_files(f);
+	else
+		f->loading = true;
+	*out = f;
+	f = NULL;
+out:
+	tl_files_free(f);
+	return err;
+}
+
+int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out)
+{
+	int err = tl_files_start(marks_fd, out);
+
+	if (!err)
+		err = tl_files_finish(*out, progs_fd, rb);
+	if (err)
+		*out = NULL;
+	return err;
+}
+
+int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb)
+{
+	int err = join_loader(f);
+
 	if (err) {
 		err = tl_err(-err,
 		             "loading the file recorder (bpf/files.bpf.c): %s (tailor -v shows "
@@ -331,8 +286,7 @@ int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_
 			bpf_map_delete_elem(progs_fd, &slot);
 		goto out;
 	}
-	*out = f;
-	f = NULL;
+	return 0;
 out:
 	tl_files_free(f);
 	return err;
@@ -342,6 +296,7 @@ void tl_files_free(struct tl_files *f)
 {
 	if (!f)
 		return;
+	join_loader(f);
 	files_bpf__destroy(f->skel);
 	for (size_t i = 0; i < f->n; i++)
 		free(f->recs[i].path);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Internal to tracer/: the argument table and the callsite collector. */
+/* Internal to tracer/: shared between its files. */
 #ifndef TAILOR_TRACER_INT_H
 #define TAILOR_TRACER_INT_H
 
@@ -46,6 +46,13 @@ int tl_callsites_collect(struct tl_callsites *cs, uint32_t target, struct tl_tra
 /* Drop target's callsites (a container slot is reused). */
 void tl_callsites_forget(struct tl_callsites *cs, uint32_t target);
 
+/* ---- kpath.c: paths the kernel resolved (bpf/path.bpf.h) ------------------------------- */
+
+/* Does data (avail bytes after the record) hold p's string and components, each ending? */
+bool tl_kpath_valid(const struct tl_ev_path *p, const char *data, size_t avail);
+/* The path of p's data, joined and normalised; malloc'd, NULL: ENOMEM. */
+char *tl_kpath_build(const struct tl_ev_path *p, const char *data);
+
 /* ---- files.c: file accesses (bpf/files.bpf.c) ---------------------------------------- */
 
 struct tl_files;
@@ -57,6 +64,14 @@ struct ring_buffer;
  * and its records in rb.
  */
 int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out);
+/*
+ * The same in two steps, so that the file recorder loads while the recorder
+ * does (it is the slower one to verify): start loads it in a thread (the
+ * marks map must exist), finish waits for it, then fills the slots and adds
+ * its records to rb.  On a failure of finish, f is freed.
+ */
+int tl_files_start(int marks_fd, struct tl_files **out);
+int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb);
 void tl_files_free(struct tl_files *f);
 /* Add target's file accesses; exec_caller names the program that exec'ed an image. */
 int tl_files_collect(struct tl_files *f, uint32_t target, struct tl_trace *trace,
@@ -67,6 +82,24 @@ uint64_t tl_files_lost(const struct tl_files *f);
 uint64_t tl_files_events(const struct tl_files *f);
 /* Drop target's accesses (a container slot is reused). */
 int tl_files_forget(struct tl_files *f, uint32_t target);
+
+/* ---- kinfo.c: kernel facts asked at start (bpf/kinfo.bpf.c) -------------------------- */
+
+struct tl_kinfo {
+	int cap_tracepoint; /* capability:cap_capable exists: 1, 0, -1 unknown */
+	bool noaudit_known; /* noaudit[] was asked for (false: ask tl_kinfo_noaudit_kallsyms) */
+	size_t nnoaudit;
+	struct tl_addr_range noaudit[TL_CAP_NOAUDIT_MAX]; /* functions making NOAUDIT checks */
+	int marks_fd; /* a new task marks map (common.bpf.h) for both recorders; -1: none */
+};
+
+/*
+ * Ask the kernel (< 1 ms); what it cannot tell stays unknown.  Never fails.
+ * The caller closes marks_fd.
+ */
+void tl_kinfo_query(struct tl_kinfo *ki);
+/* The NOAUDIT ranges from /proc/kallsyms (the fallback: ~30 ms). */
+void tl_kinfo_noaudit_kallsyms(struct tl_kinfo *ki);
 
 /* ---- tracer.c, for container.c ------------------------------------------------------ */
 

@@ -56,8 +56,6 @@ struct tl_err_key {
 	__s32 err; /* positive errno */
 };
 
-#define TL_PATH_MAX 256
-
 /* ---- argument values (issue "Argument-aware profiles") ----------------------
  *
  * Which arguments of which syscalls are recorded is one table in user space
@@ -154,7 +152,37 @@ enum tl_ev_type {
 	TL_EV_IDLE = 4,
 };
 
-/* Ring buffer record: a task exec'ed a program. */
+/*
+ * A path as the kernel resolved it (bpf/path.bpf.h), the last member of file
+ * and exec records: after the record come name_len + dir_len bytes of data,
+ * a string (with its NUL) and then the components of the directory it is
+ * relative to, innermost first, each NUL-terminated.  No string: the
+ * components are the file's.  No components: the process's root.  User
+ * space joins them (tracer/kpath.c).
+ */
+struct tl_ev_path {
+	__u16 flags;    /* TL_PATHF_*, and TL_FILEF_* in file records */
+	__u16 name_len; /* bytes of the string, 0: none */
+	__u16 dir_len;  /* bytes of components */
+	__u16 pad;
+};
+
+#define TL_PATHF_TRUNCATED   1 /* deeper than TL_FILE_DEPTH or longer than the buffer */
+#define TL_PATHF_UNREACHABLE 2 /* the walk left every mount without meeting the root */
+
+#define TL_FILE_DEPTH    64   /* path components walked at most */
+#define TL_FILE_NAME_MAX 4096 /* bytes of a user path string (PATH_MAX) */
+#define TL_FILE_DIR_MAX  4096 /* bytes of components */
+
+/* Size of file and exec records without their data (the kernel's scratch shares it). */
+#define TL_EV_PATH_HEAD 40
+
+/*
+ * Ring buffer record: a task exec'ed a program.  Its path is the file the
+ * kernel executed (bprm->file), or for a script (binfmt_script, binfmt_misc:
+ * bprm->file is then the interpreter) the string given to execve relative
+ * to the cwd, the root or the execveat fd.
+ */
 struct tl_ev_exec {
 	__u32 type; /* TL_EV_EXEC */
 	__u32 target;
@@ -162,7 +190,7 @@ struct tl_ev_exec {
 	__u32 pad;
 	__u64 old_image;        /* image id of the program that called execve (0: initial) */
 	__u64 new_image;        /* image id assigned to the new program (unique, never 0) */
-	char path[TL_PATH_MAX]; /* as the kernel resolved it (bprm->filename) */
+	struct tl_ev_path path; /* then its data */
 };
 
 /*
@@ -261,6 +289,7 @@ enum tl_file_kind {
 #define TL_EV_ACC_WRITE     (1u << 1)
 #define TL_EV_ACC_APPEND    (1u << 2)
 #define TL_EV_ACC_CREATE    (1u << 3)
+#define TL_EV_ACC_RENAME    (1u << 5)
 #define TL_EV_ACC_LOCK      (1u << 7)
 #define TL_EV_ACC_EXEC      (1u << 8)
 #define TL_EV_ACC_MMAP_EXEC (1u << 9)
@@ -289,27 +318,26 @@ struct tl_file_key {
 	__u64 hash;   /* of the dentries and mounts walked and the string joined */
 };
 
-#define TL_FILEF_TRUNCATED   1 /* deeper than TL_FILE_DEPTH or longer than the buffer */
-#define TL_FILEF_UNREACHABLE 2 /* the walk left every mount without meeting the root */
-#define TL_FILEF_EXEC        4 /* an exec: key.image is the program it started */
-
-#define TL_FILE_DEPTH    64   /* path components walked at most */
-#define TL_FILE_NAME_MAX 4096 /* bytes of a user path string (PATH_MAX) */
-#define TL_FILE_DIR_MAX  4096 /* bytes of components */
+#define TL_FILEF_EXEC 4 /* an exec: key.image is the program it started */
 
 /* Ring buffer record (files.bpf.c's own ring, tl_file_events). */
 struct tl_ev_file {
 	__u32 type; /* TL_EV_FILE */
-	__u16 flags;    /* TL_FILEF_* */
-	__u16 name_len; /* bytes of data holding the user string (with its NUL), 0: none */
-	__u16 dir_len;  /* then this many bytes of components, innermost first, each
-	                 * NUL-terminated: the file, or the directory the string is
-	                 * relative to; none: the process's root */
-	__u16 pad[3];
+	__u32 pad;
 	struct tl_file_key key;
-	/* then data: name_len + dir_len bytes */
+	struct tl_ev_path path; /* then its data */
 };
 #define TL_EV_FILE 16
+
+/* The kernel's scratch overlays both records: same size, path last (bpf/path.bpf.h). */
+_Static_assert(sizeof(struct tl_ev_exec) == TL_EV_PATH_HEAD &&
+                   __builtin_offsetof(struct tl_ev_exec, path) ==
+                       TL_EV_PATH_HEAD - sizeof(struct tl_ev_path),
+               "tl_ev_exec: path must end the record");
+_Static_assert(sizeof(struct tl_ev_file) == TL_EV_PATH_HEAD &&
+                   __builtin_offsetof(struct tl_ev_file, path) ==
+                       TL_EV_PATH_HEAD - sizeof(struct tl_ev_path),
+               "tl_ev_file: path must end the record");
 
 /* Indexes of files.bpf.c's statistics (.bss tl_file_stats). */
 enum tl_file_stat {

@@ -38,3 +38,32 @@ fi
 grep -q 'put alpha: Operation not permitted' "$T/minus.out" ||
 	{ cat "$T/minus.out"; fail "expected EPERM on rename"; }
 pass "removing rename from the profile makes the example fail with EPERM"
+
+# The AppArmor profile of the same trace: exec records and file records name
+# the resolved programs, so each executed program has one exec rule, none
+# for a name through a symlink (/bin/sh), and the test script is named by
+# its own absolute path.
+"$TAILOR_BIN" generate -f apparmor --name kvstore -o "$T/kv.aa" "$T/trace.json" ||
+	fail "generate -f apparmor"
+python3 - "$T/kv.aa" "$(realpath "$kv")" "$(realpath "$tests")" <<'PY' || fail "AppArmor exec rules (above)"
+import os, re, sys
+text = open(sys.argv[1]).read(); KV, TESTS = sys.argv[2:4]
+execs = [m.group(1) for m in re.finditer(r'^\s+"?(/[^" ]+)"? [a-z]*x[a-z]*,', text, re.M)]
+bad = False
+if len(execs) != len(set(execs)):
+    print(f"duplicate exec rules: {sorted(execs)}"); bad = True
+for need in (KV, TESTS):
+    if need not in execs:
+        print(f"no exec rule for {need}: {execs}"); bad = True
+for p in execs:
+    if os.path.realpath(p) != p:
+        print(f"exec rule through a symlink: {p}"); bad = True
+if not re.search(r'exec by ' + re.escape(TESTS), text):
+    print("no exec by the test script (named by its path)"); bad = True
+sys.exit(1 if bad else 0)
+PY
+if command -v apparmor_parser >/dev/null && [ -r /etc/apparmor.d/abi/3.0 ]; then
+	apparmor_parser -Q -K --kernel-features /etc/apparmor.d/abi/3.0 --warn=all --Werror \
+		"$T/kv.aa" >"$T/parser.out" 2>&1 || { cat "$T/parser.out" >&2; fail "apparmor_parser refused the profile"; }
+fi
+pass "AppArmor profile: one exec rule per program, resolved names, accepted by apparmor_parser"

@@ -61,14 +61,18 @@ for path in sorted(set(want) | set(got)):
 r = [f for f in files if f["path"] == W + "/r.txt"]
 if not r or r[0]["count"] != 3:
     print(f"r.txt opened 3 times: {r}"); bad = True
+# exec records name the same resolved programs
+ex = {(e["path"], e["parent"]) for e in t["execs"]}
+if ex != {(P, ""), (EXEC_REAL, P)}:
+    print(f"exec records {ex}, expected {(P, ''), (EXEC_REAL, P)}"); bad = True
 # the execs: the resolved programs, by their callers; each program's ld.so
 if not any(f["path"] == EXEC_REAL and f["program"] == P and f["access"] == ["exec"] for f in files):
     print(f"no exec of {EXEC_REAL} by {P}"); bad = True
-for prog in (P, EXEC):
+for prog in (P, EXEC_REAL):  # programs are named resolved, like the files
     if not any(f["program"] == prog and "mmap_exec" in f["access"] and "/ld-linux" in f["path"] for f in files):
         print(f"no ld.so mapping for {prog}"); bad = True
 # nothing from tailor: the only access of "" (before the first exec) is that exec
-others = [f for f in files if f["program"] not in (P, EXEC)]
+others = [f for f in files if f["program"] not in (P, EXEC_REAL)]
 if [(f["path"], f["program"], f["access"]) for f in others] != [(P, "", ["exec"])]:
     print(f"accesses by other programs (tailor?): {others}"); bad = True
 keys = [(f["path"], f["program"]) for f in files]
@@ -109,22 +113,30 @@ if [ -n "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked'; then
 	cp "$BB" "$R/bin/busybox"
 	echo tailor-test >"$R/etc/hostname"
 	ln -s hostname "$R/etc/hn-link"
-	"$TAILOR_BIN" record -q -o "$T/c.json" -- chroot "$R" /bin/busybox sh -c \
-		'/bin/busybox cat /etc/hn-link; cd /etc && /bin/busybox cat ./hostname && /bin/busybox rm hn-link' \
+	ln -s busybox "$R/bin/sh"
+	CHROOT=$(readlink -f "$(command -v chroot)")
+	# exec'ed inside: /bin/sh (a symlink), /bin/busybox, ./busybox (relative)
+	"$TAILOR_BIN" record -q -o "$T/c.json" -- chroot "$R" /bin/sh -c \
+		'/bin/busybox cat /etc/hn-link; cd /etc && /bin/busybox cat ./hostname && /bin/busybox rm hn-link && cd /bin && ./busybox true' \
 		>"$T/c.out" || fail "record chroot: $?"
 	[ "$(cat "$T/c.out")" = "tailor-test
 tailor-test" ] || fail "chroot output: $(cat "$T/c.out")"
-	python3 - "$T/c.json" "$R" <<'PY' || fail "chroot paths (above)"
+	python3 - "$T/c.json" "$R" "$CHROOT" <<'PY' || fail "chroot paths (above)"
 import json, sys
-t = json.load(open(sys.argv[1])); R = sys.argv[2]
+t = json.load(open(sys.argv[1])); R, CHROOT = sys.argv[2:4]
 f = {(x["path"], x["program"]): x for x in t["files"]}
 bad = False
 for key, acc, count in [(("/etc/hostname", "/bin/busybox"), ["read"], 2),
                         (("/etc/hn-link", "/bin/busybox"), ["delete"], 1)]:
     if key not in f or f[key]["access"] != acc or f[key]["count"] != count:
         print(f"{key}: {f.get(key)}, expected {acc} x{count}"); bad = True
-if ("/bin/busybox", "/usr/sbin/chroot") not in f or "exec" not in f[("/bin/busybox", "/usr/sbin/chroot")]["access"]:
+if ("/bin/busybox", CHROOT) not in f or "exec" not in f[("/bin/busybox", CHROOT)]["access"]:
     print("no exec of /bin/busybox (inside the chroot) by chroot"); bad = True
+# exec records: the chroot's own paths, symlinks resolved, parents too
+ex = {(e["path"], e["parent"]): e["count"] for e in t["execs"]}
+want = {(CHROOT, ""): 1, ("/bin/busybox", CHROOT): 1, ("/bin/busybox", "/bin/busybox"): 4}
+if ex != want:
+    print(f"exec records {ex}, expected {want}"); bad = True
 leaked = [x["path"] for x in t["files"] if x["path"].startswith(R)]
 if leaked:
     print(f"host paths of the chroot recorded: {leaked}"); bad = True
@@ -138,7 +150,7 @@ PY
 			"$T/c.aa" >"$T/parser.out" 2>&1 ||
 			{ cat "$T/parser.out" >&2; fail "apparmor_parser refused the chroot profile"; }
 	fi
-	pass "chroot: /etc/hostname (read via a symlink, then relative), /bin/busybox, nothing under $R; its profile says /etc/hostname r"
+	pass "chroot: /etc/hostname (read via a symlink, then relative), /bin/busybox (exec'ed as /bin/sh and ./busybox too), nothing under $R; its profile says /etc/hostname r"
 else
 	echo "note: no static busybox: chroot case skipped"
 fi
@@ -175,9 +187,9 @@ if command -v apparmor_parser >/dev/null && [ -r /etc/apparmor.d/abi/3.0 ]; then
 else
 	echo "note: apparmor_parser or /etc/apparmor.d/abi/3.0 missing: parser check skipped"
 fi
-python3 - "$T/p.aa" "$W" "$EXEC_REAL" <<'PY' || fail "profile rules (above)"
+python3 - "$T/p.aa" "$W" "$EXEC_REAL" "$EXEC" <<'PY' || fail "profile rules (above)"
 import re, sys
-text = open(sys.argv[1]).read(); W = sys.argv[2]; EXEC_REAL = sys.argv[3]
+text = open(sys.argv[1]).read(); W = sys.argv[2]; EXEC_REAL, EXEC = sys.argv[3:5]
 rules = {}
 for line in text.splitlines():
     m = re.match(r'^\s+"?([^"#]+?)"?\s+([a-z]+(?: -> \S+)?),\s*(#.*)?$', line)
@@ -196,6 +208,10 @@ for suffix, perms in want.items():
         print(f"{suffix}: rule {rule(suffix)}, expected {perms}"); bad = True
 if rules.get(EXEC_REAL) != "ix":
     print(f"{EXEC_REAL}: {rules.get(EXEC_REAL)}, expected ix"); bad = True
+if EXEC != EXEC_REAL and EXEC in rules:
+    print(f"a rule for {EXEC} next to {EXEC_REAL}: exec records not resolved"); bad = True
+if len(re.findall(r'^\s+' + re.escape(EXEC_REAL) + r' ', text, re.M)) != 1:
+    print(f"not exactly one rule for {EXEC_REAL}"); bad = True
 if any(k.endswith("/opath.txt") or k.endswith("/missing.txt") for k in rules):
     print("a rule for an O_PATH or failed open"); bad = True
 sys.exit(1 if bad else 0)

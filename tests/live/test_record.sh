@@ -42,7 +42,9 @@ check "$T/w.json" "t['abis']['x86_64']['execve']['calls'] == 2 and t['abis']['x8
 	"execve should be 2 calls, 2 ok"
 check "$T/w.json" "t['abis']['x86_64']['exit_group']['calls'] >= 4" "exit_group of every process"
 # exec records and run metadata
-check "$T/w.json" "{(e['path'], e['parent']) for e in t['execs']} == {('$PROGS/workload', ''), ('/proc/self/exe', '$PROGS/workload')}" \
+# (the child re-execs /proc/self/exe: recorded as the file the kernel executed)
+WL=$(realpath "$PROGS/workload")
+check "$T/w.json" "{(e['path'], e['parent']) for e in t['execs']} == {('$WL', ''), ('$WL', '$WL')}" \
 	"exec records: $(q "$T/w.json" "t['execs']")"
 check "$T/w.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 0 and t['runs'][0]['kind'] == 'command'" \
 	"run metadata: $(q "$T/w.json" "t['runs']")"
@@ -127,8 +129,8 @@ check "$T/pid.json" "t['runs'][0]['complete']" "--pid ended by the process exit:
 for s in clone wait4 execve clock_nanosleep; do
 	check "$T/pid.json" "'$s' in t['abis']['x86_64']" "--pid: $s missing"
 done
-check "$T/pid.json" "('/bin/sleep', '/usr/bin/bash') in {(e['path'], e['parent']) for e in t['execs']}" \
-	"--pid: exec of /bin/sleep by bash missing: $(q "$T/pid.json" "t['execs']")"
+check "$T/pid.json" "('$(readlink -f /bin/sleep)', '$(readlink -f "$(command -v bash)")') in {(e['path'], e['parent']) for e in t['execs']}" \
+	"--pid: exec of /bin/sleep (resolved) by bash missing: $(q "$T/pid.json" "t['execs']")"
 echo "ok: --pid records the loop, its children and their execs"
 
 # --pid stopped by SIGINT: trace incomplete, target untouched
@@ -153,4 +155,60 @@ for s in getppid sysinfo getpriority exit_group; do
 	check "$T/pid3.json" "'$s' in t['abis']['x86_64']" "--pid: thread syscall $s missing"
 done
 echo "ok: --pid marks existing threads"
+
+# ---- 7. exec records: the file the kernel executed, resolved ----------------------------------
+# Relative (./x after cd), through a symlink, /bin/sh (a symlink, and /bin
+# itself on a merged /usr), a script (its name relative to the cwd: the
+# kernel's file is the interpreter), fexecve (/dev/fd/N) of a binary and of
+# a script.  Parents are the resolved names too.
+D=$(realpath "$T")/ex
+mkdir -p "$D/bin"
+cp "$(readlink -f /bin/true)" "$D/bin/x"
+ln -s bin/x "$D/via-link"
+printf '#!/bin/sh\n%s -c true\n' "$D/via-link" >"$D/script.sh"
+chmod +x "$D/script.sh"
+SH=$(readlink -f /bin/sh)
+TRUE=$(readlink -f /bin/true)
+PYBIN=/usr/bin/python3 # not PATH's: it may be a wrapper script (pyenv)
+[ -x "$PYBIN" ] || PYBIN=$(command -v python3)
+PY=$(readlink -f "$PYBIN")
+"$TAILOR" record -q -o "$T/ex.json" -- /bin/sh -c "cd '$D' && ./bin/x && ./via-link && ./script.sh &&
+	'$PYBIN' -c '
+import os
+fd = os.open(\"/bin/true\", os.O_RDONLY)
+if os.fork() == 0:
+    os.execve(fd, [\"true\"], {})
+os.wait()
+fd = os.open(\"script.sh\", os.O_RDONLY)
+os.set_inheritable(fd, True)  # a script through /dev/fd/N needs its fd open
+os.execve(fd, [\"script\"], {})
+'" 2>"$T/err" || fail "record the exec cases: $?: $(cat "$T/err")"
+python3 - "$T/ex.json" "$D" "$SH" "$TRUE" "$PY" <<'PY' || fail "exec records (above)"
+import json, sys
+t = json.load(open(sys.argv[1]))
+D, SH, TRUE, PY = sys.argv[2:]
+got = {}
+for e in t["execs"]:
+    got[(e["path"], e["parent"])] = got.get((e["path"], e["parent"]), 0) + e["count"]
+S = D + "/script.sh"
+want = {
+    (SH, ""): 1,              # tailor ran /bin/sh
+    (D + "/bin/x", SH): 2,    # ./bin/x and ./via-link
+    (S, SH): 1,               # ./script.sh: the script, not its interpreter
+    (PY, SH): 1,              # python3 (a symlink)
+    (TRUE, PY): 1,            # fexecve of /bin/true
+    (S, PY): 1,               # fexecve of the script (/dev/fd/N)
+    (D + "/bin/x", S): 2,     # the two scripts' via-link: by the script
+}
+bad = False
+for k in sorted(set(want) | set(got)):
+    if want.get(k) != got.get(k):
+        print(f"{k}: recorded {got.get(k)}, expected {want.get(k)}"); bad = True
+for path, parent in got:
+    for p in (path, parent):
+        if p and (not p.startswith("/") or "/./" in p or "/../" in p or p in ("/bin/sh", "/bin/true") or "/dev/fd/" in p):
+            print(f"not resolved: {p}"); bad = True
+sys.exit(1 if bad else 0)
+PY
+echo "ok: exec records: relative, symlinked, /bin/sh, scripts and fexecve recorded as the resolved files"
 echo PASS

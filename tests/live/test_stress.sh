@@ -92,7 +92,8 @@ storm() {
 	[ "$(q_execs "$T/fs.$n.json")" = $((n / 10)) ] || fail "forkstorm $n: exec records of /bin/true: $(q_execs "$T/fs.$n.json"), want $((n / 10))"
 }
 q_execs() {
-	python3 -c "import json,sys; print(sum(e['count'] for e in json.load(open(sys.argv[1]))['execs'] if e['path'] == '/bin/true'))" "$1"
+	# exec records name the file executed: /bin/true resolved
+	python3 -c "import json,sys; print(sum(e['count'] for e in json.load(open(sys.argv[1]))['execs'] if e['path'] == sys.argv[2]))" "$1" "$(readlink -f /bin/true)"
 }
 
 # ---- 1. fork storms: exact counts, memory flat in N ----------------------------------

@@ -836,6 +836,35 @@ static void test_merge(void **state)
 	tl_trace_free(&t);
 }
 
+/*
+ * An exec seen as an exec record and as a file access (both resolved) is one
+ * rule counted once; a script's exec record (the script) and file record
+ * (its interpreter) are two.
+ */
+static void test_exec_once(void **state)
+{
+	struct tl_trace t;
+	char *out;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/bin/dash", "", 1), 0);
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/bin/true", "/usr/bin/dash", 3), 0);
+	assert_int_equal(tl_trace_add_exec(&t, "/src/t.sh", "/usr/bin/dash", 1), 0);
+	file(&t, "/usr/bin/true", "/usr/bin/dash", TL_ACC_EXEC, 3);
+	file(&t, "/usr/bin/dash", "", TL_ACC_EXEC, 1);
+	file(&t, "/usr/bin/dash", "/usr/bin/dash", TL_ACC_EXEC, 1); /* t.sh's interpreter */
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "\n  /usr/bin/true ix,  # exec by /usr/bin/dash (3x)\n"));
+	assert_non_null(strstr(out, "\n  /usr/bin/dash ix,  # exec by an unknown program (1x), "
+	                            "/usr/bin/dash (1x)\n"));
+	assert_non_null(strstr(out, "\n  /src/t.sh ix,  # exec by /usr/bin/dash (1x)\n"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+}
+
 static void test_caps_net_flags(void **state)
 {
 	struct tl_trace t;
@@ -1105,13 +1134,14 @@ static void test_goldens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_match),        cmocka_unit_test(test_perms_parse),
-	    cmocka_unit_test(test_policy_parse), cmocka_unit_test(test_builtin_tables),
-	    cmocka_unit_test(test_perm_mapping), cmocka_unit_test(test_generalise),
-	    cmocka_unit_test(test_merge),        cmocka_unit_test(test_caps_net_flags),
-	    cmocka_unit_test(test_odd_names),    cmocka_unit_test(test_children),
-	    cmocka_unit_test(test_abstractions), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_determinism),  cmocka_unit_test(test_goldens),
+	    cmocka_unit_test(test_match),          cmocka_unit_test(test_perms_parse),
+	    cmocka_unit_test(test_policy_parse),   cmocka_unit_test(test_builtin_tables),
+	    cmocka_unit_test(test_perm_mapping),   cmocka_unit_test(test_generalise),
+	    cmocka_unit_test(test_merge),          cmocka_unit_test(test_exec_once),
+	    cmocka_unit_test(test_caps_net_flags), cmocka_unit_test(test_odd_names),
+	    cmocka_unit_test(test_children),       cmocka_unit_test(test_abstractions),
+	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_goldens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * Paths as the kernel resolved them, shared by the recorder (exec records)
+ * and the file recorder (files.bpf.c): a (dentry, vfsmount) is walked up to
+ * the process's root (task->fs->root), crossing mounts through struct mount
+ * (mnt_parent, mnt_mountpoint).  So symlinks are resolved, a path through a
+ * bind mount is the one the process used, and a chroot's or container's
+ * paths are its own.  The components go into a per-CPU scratch value,
+ * innermost first, after an optional string (struct tl_ev_path, events.h);
+ * user space joins them (tracer/kpath.c).
+ *
+ * Kernel pointers are read in one of two ways, chosen by the includer:
+ * files.bpf.c defines TL_PATH_RDONLY_CAST before including this and loads
+ * directly through bpf_rdonly_cast'ed pointers (inlined, no helper call:
+ * its walk is on every traced open; Linux 6.2+, the file recorder is
+ * optional); the recorder reads with bpf_probe_read_kernel (an exec is
+ * rare, and the recorder must load on any kernel with BTF).
+ */
+#ifndef TAILOR_PATH_BPF_H
+#define TAILOR_PATH_BPF_H
+
+#include "common.bpf.h"
+#include <bpf/bpf_core_read.h>
+
+/*
+ * Kernel types, "flavoured" with ___tl: CO-RE matches them to the running
+ * kernel's struct dentry, struct mount... by the name before "___", so they
+ * cannot clash with vmlinux_min.h, which other programs extend.
+ */
+#define TL_KTYPE __attribute__((preserve_access_index))
+
+struct qstr___tl {
+	__u64 hash_len; /* hash (salted with the parent dentry) | len << 32 */
+	const unsigned char *name;
+} TL_KTYPE;
+
+struct inode___tl {
+	unsigned short i_mode;
+	unsigned long i_ino;
+} TL_KTYPE;
+
+struct dentry___tl {
+	struct dentry___tl *d_parent;
+	struct qstr___tl d_name;
+	struct inode___tl *d_inode;
+} TL_KTYPE;
+
+struct vfsmount___tl {
+	struct dentry___tl *mnt_root;
+} TL_KTYPE;
+
+struct mount___tl {
+	struct mount___tl *mnt_parent;
+	struct dentry___tl *mnt_mountpoint;
+	struct vfsmount___tl mnt;
+	int mnt_id;
+} TL_KTYPE;
+
+struct path___tl {
+	struct vfsmount___tl *mnt;
+	struct dentry___tl *dentry;
+} TL_KTYPE;
+
+struct fs_struct___tl {
+	struct path___tl root;
+	struct path___tl pwd;
+} TL_KTYPE;
+
+struct file___tl {
+	unsigned int f_mode;
+	unsigned int f_flags;
+	struct inode___tl *f_inode;
+	struct path___tl f_path;
+} TL_KTYPE;
+
+struct fdtable___tl {
+	unsigned int max_fds;
+	struct file___tl **fd;
+} TL_KTYPE;
+
+struct files_struct___tl {
+	struct fdtable___tl *fdt;
+} TL_KTYPE;
+
+struct mm_struct___tl {
+	struct file___tl *exe_file;
+} TL_KTYPE;
+
+struct task_struct___tl {
+	struct fs_struct___tl *fs;
+	struct files_struct___tl *files;
+	struct mm_struct___tl *mm;
+} TL_KTYPE;
+
+#ifdef TL_PATH_RDONLY_CAST
+/*
+ * A kernel address as a typed pointer that the verifier lets us load from
+ * (faults read as 0).  bpf_rdonly_cast is inlined: no call at run time.
+ */
+extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
+#define KCAST(type, p)                                                                             \
+	((struct type *)bpf_rdonly_cast((void *)(unsigned long)(p),                                \
+	                                bpf_core_type_id_kernel(struct type)))
+#define KREAD(p, field)   ((p)->field)
+#define KREAD2(p, f1, f2) ((p)->f1->f2)
+#else
+/* A plain pointer, read through bpf_probe_read_kernel (faults read as 0). */
+#define KCAST(type, p)    ((struct type *)(unsigned long)(p))
+#define KREAD(p, field)   BPF_CORE_READ(p, field)
+#define KREAD2(p, f1, f2) BPF_CORE_READ(p, f1, f2)
+#endif
+
+/* Room for a string (TL_FILE_NAME_MAX), components (TL_FILE_DIR_MAX) and one more name. */
+#define TL_PATH_DATA (TL_FILE_NAME_MAX + TL_FILE_DIR_MAX + 256)
+
+/* A record being built: its fixed part (file or exec), then the path's data. */
+struct tl_path_scratch {
+	/* Arguments of global functions, stored here: they read back as scalars. */
+	__u64 d, vfsmnt;
+	struct {
+		__u64 d, mnt, rd, rmnt, h;
+	} walk; /* tl_path_walk's state, shared with tl_path_step */
+	union {
+		struct tl_ev_file file;
+		struct tl_ev_exec exec;
+		struct {
+			__u8 head_[TL_EV_PATH_HEAD - sizeof(struct tl_ev_path)];
+			struct tl_ev_path path; /* the last member of both */
+		};
+	};
+	union {
+		char data[TL_PATH_DATA];
+		__u64 words[TL_PATH_DATA / 8]; /* for hashing the string */
+	};
+};
+
+static __always_inline __u64 tl_mix(__u64 h, __u64 v)
+{
+	h ^= v;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 31);
+}
+
+/* struct mount of a vfsmount (container_of). */
+static __always_inline struct mount___tl *tl_real_mount(unsigned long vfsmnt)
+{
+	return KCAST(mount___tl, vfsmnt - bpf_core_field_offset(struct mount___tl, mnt));
+}
+
+/* Append the name of dentry de to the components; false when there is no room. */
+static __always_inline bool tl_path_name(struct tl_path_scratch *s, struct dentry___tl *de)
+{
+	__u32 pos = s->path.name_len + s->path.dir_len;
+	long n;
+
+	if (s->path.dir_len > TL_FILE_DIR_MAX - 256 || pos > TL_PATH_DATA - 256) {
+		s->path.flags |= TL_PATHF_TRUNCATED;
+		return false;
+	}
+	n = bpf_probe_read_kernel_str(&s->data[pos], 256, KREAD(de, d_name.name));
+	if (n <= 0) {
+		s->data[pos] = 0;
+		n = 1;
+	}
+	s->path.dir_len += n;
+	return true;
+}
+
+/*
+ * One step of a walk (tl_path_walk): a component, or a mount crossed; the
+ * walk's state is in s->walk.  1 when the walk is over.  A global function:
+ * the verifier checks it once, where a loop body is checked once per level
+ * (TL_FILE_DEPTH) and caller (~30k instructions, ~40 ms of start-up).
+ */
+__noinline int tl_path_step(struct tl_path_scratch *s, __u32 copy)
+{
+	struct dentry___tl *de, *parent;
+	struct mount___tl *mnt, *up;
+
+	if (!s)
+		return 1;
+	if (s->walk.d == s->walk.rd && s->walk.mnt == s->walk.rmnt)
+		return 1;
+	de = KCAST(dentry___tl, s->walk.d);
+	mnt = KCAST(mount___tl, s->walk.mnt);
+	if (de == KREAD(mnt, mnt.mnt_root)) {
+		/* The top of a mount: continue at its mountpoint in the parent. */
+		up = KREAD(mnt, mnt_parent);
+		if (up == mnt) {
+			s->path.flags |= TL_PATHF_UNREACHABLE;
+			return 1;
+		}
+		s->walk.h = tl_mix(s->walk.h, (__u64)KREAD(up, mnt_id) << 32 | 0xffffffffu);
+		s->walk.d = (unsigned long)KREAD(mnt, mnt_mountpoint);
+		s->walk.mnt = (unsigned long)up;
+		return 0;
+	}
+	parent = KREAD(de, d_parent);
+	if (parent == de) {
+		/*
+		 * A root that is not the process's: another namespace, detached,
+		 * or a file of no mount at all (memfd, pipe, anon inode): keep its
+		 * name ("memfd:x").
+		 */
+		s->path.flags |= TL_PATHF_UNREACHABLE;
+		s->walk.h = tl_mix(s->walk.h, KREAD(de, d_name.hash_len));
+		if (copy)
+			tl_path_name(s, de);
+		return 1;
+	}
+	s->walk.h = tl_mix(s->walk.h, KREAD(de, d_name.hash_len));
+	s->walk.h = tl_mix(s->walk.h, KREAD2(de, d_inode, i_ino));
+	if (copy && !tl_path_name(s, de))
+		return 1;
+	s->walk.d = (unsigned long)parent;
+	return 0;
+}
+
+/*
+ * Walk from (d, vfsmnt) up to the root (rd, rvfsmnt): hash the path, and
+ * with copy, append each component's name to s->data after the string and
+ * the components already there, innermost first.
+ */
+static __always_inline __u64 tl_path_walk(struct tl_path_scratch *s, unsigned long d,
+                                          unsigned long vfsmnt, unsigned long rd,
+                                          unsigned long rvfsmnt, bool copy)
+{
+	int i;
+
+	s->walk.d = d;
+	s->walk.mnt = (unsigned long)tl_real_mount(vfsmnt);
+	s->walk.rd = rd;
+	s->walk.rmnt = (unsigned long)tl_real_mount(rvfsmnt);
+	s->walk.h = 0x7461696c6f72ULL;
+	for (i = 0; i < TL_FILE_DEPTH; i++)
+		if (tl_path_step(s, copy))
+			break;
+	if (i == TL_FILE_DEPTH)
+		s->path.flags |= TL_PATHF_TRUNCATED;
+	return s->walk.h;
+}
+
+/* The open file of fd in task, or NULL. */
+static __always_inline struct file___tl *tl_fd_file(struct task_struct___tl *task, long fd)
+{
+	struct fdtable___tl *fdt = KREAD2(task, files, fdt);
+	unsigned long arr, f = 0;
+
+	if (fd < 0 || fd >= KREAD(fdt, max_fds))
+		return 0;
+	arr = (unsigned long)KREAD(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(arr + fd * sizeof(void *))) || !f)
+		return 0;
+	return KCAST(file___tl, f);
+}
+
+#endif
