@@ -17,6 +17,15 @@ hex2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ct=$base/docker-$hex.scope
 kp=$base/kubepods/burstable/pod-1234/$hex2
 mkdir -p "$ct" "$kp"
+# Wait (bounded) until a process has joined cgroup DIR: a fixed sleep races on a loaded machine.
+wait_joined() { # DIR
+	local i
+	for i in $(seq 100); do
+		grep -q . "$1/cgroup.procs" && return 0 # cgroupfs files report size 0
+		sleep 0.05
+	done
+	fail "no process joined $1"
+}
 cleanup() {
 	for p in ${pids:-}; do kill "$p" 2>/dev/null; done
 	sleep 0.2
@@ -30,7 +39,7 @@ mkfifo "$T/go" "$T/end"
 sh -c 'echo $$ > "$1/cgroup.procs"; read x < "$2"; mkdir "$3/made-inside"; read y < "$4"' \
 	sh "$ct" "$T/go" "$T" "$T/end" &
 pids=$!
-sleep 0.3
+wait_joined "$ct"
 "$TAILOR_BIN" record -o "$T/trace.json" --container "${hex:0:10}" 2>"$T/rec.err" &
 rec=$!
 pids="$pids $rec"
@@ -64,9 +73,9 @@ pass "docker-ID.scope by prefix: the cgroup is the key; a process joining it is 
 # /kubepods/.../ID (cgroupfs driver): resolution only.
 sh -c 'echo $$ > "$1/cgroup.procs"; exec sleep 5' sh "$kp" &
 pids=$!
-sleep 0.3
-"$TAILOR_BIN" record -q -o "$T/kp.json" --duration 1 --container "${hex2:0:8}" ||
-	fail "--container by a /kubepods/.../ID prefix"
+wait_joined "$kp"
+"$TAILOR_BIN" record -q -o "$T/kp.json" --duration 1 --container "${hex2:0:8}" 2>"$T/kp.err" ||
+	{ cat "$T/kp.err"; fail "--container by a /kubepods/.../ID prefix"; }
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; assert r["target"]==sys.argv[2] and not r["complete"], r' \
 	"$T/kp.json" "$hex2" || fail "kubepods container trace not named by its id"
 pass "/kubepods/.../ID by prefix; --duration ends the recording (incomplete)"
