@@ -94,18 +94,32 @@ __u64 tl_file_stats[TL_FSTAT_N];
  * number of renames the targets made (a directory renamed moves everything
  * below it: every key changes).  Not seen: a directory renamed, or a mount
  * moved, by a process that is not a target while the recording runs; a file
- * below it then counts under its old path until this LRU forgets it.
+ * below it then counts under its old path until its slot is reused.
+ *
+ * Per CPU and direct-mapped (a slot per key hash, overwritten on a
+ * collision): a probe is a few loads and compares, where an LRU hash costs
+ * as much as walking ~6 levels.  No lock: a tp_btf program does not run
+ * twice at once on a CPU (the kernel skips a nested run).
  */
 struct tl_seen_key {
 	__u64 dentry, mnt, root, name_hash, image;
 	__u32 target, access, flags, renames;
 };
 
+#define TL_SEEN_N 256 /* slots per CPU, a power of two */
+
+struct tl_seen_cache {
+	struct {
+		struct tl_seen_key key;
+		__u64 hash; /* tl_file_key.hash */
+	} e[TL_SEEN_N];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct tl_seen_key);
-	__type(value, __u64); /* tl_file_key.hash */
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tl_seen_cache);
 } tl_file_seen SEC(".maps");
 
 /* Successful renames made by targets: part of every tl_file_seen key. */
@@ -160,6 +174,8 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	struct fs_struct___tl *fs;
 	struct tl_file_key key = {};
 	struct tl_seen_key sk = {};
+	struct tl_seen_cache *sc = 0;
+	__u32 slot = 0;
 	struct tl_path_scratch *s;
 	struct tl_mark *m;
 	unsigned long rd, rmnt, d, vfsmnt;
@@ -172,7 +188,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	 * Loads through a trusted task make the verifier search the kernel's
 	 * BTF by name (~1 ms each); through a read-only cast they do not.
 	 */
-	task = KCAST(task_struct___tl, bpf_get_current_task());
+	task = KCAST(task_struct___tl, task);
 	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
 	if (!m || !s)
 		return 0;
@@ -204,7 +220,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	key.access = access;
 	key.image = m->image;
 	if (!ustr) {
-		__u64 *seen;
+		const struct tl_seen_key *e;
 
 		sk.dentry = d;
 		sk.mnt = vfsmnt;
@@ -215,9 +231,16 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		sk.access = access;
 		sk.flags = flags;
 		sk.renames = tl_file_renames;
-		seen = bpf_map_lookup_elem(&tl_file_seen, &sk);
-		if (seen) {
-			key.hash = *seen;
+		sc = bpf_map_lookup_elem(&tl_file_seen, &zero);
+		if (!sc)
+			return 0;
+		slot = (d >> 6 ^ d >> 14 ^ vfsmnt >> 6 ^ m->image ^ access * 7) & (TL_SEEN_N - 1);
+		e = &sc->e[slot].key;
+		if (e->dentry == sk.dentry && e->mnt == sk.mnt && e->root == sk.root &&
+		    e->name_hash == sk.name_hash && e->image == sk.image &&
+		    e->target == sk.target && e->access == sk.access && e->flags == sk.flags &&
+		    e->renames == sk.renames) {
+			key.hash = sc->e[slot].hash;
 			cnt = bpf_map_lookup_elem(&tl_files, &key);
 			if (cnt) {
 				__sync_fetch_and_add(cnt, 1);
@@ -227,8 +250,10 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		}
 	}
 	key.hash = tl_mix(tl_path_walk(s, d, vfsmnt, rd, rmnt, false), h);
-	if (!ustr)
-		bpf_map_update_elem(&tl_file_seen, &sk, &key.hash, BPF_ANY);
+	if (sc) {
+		sc->e[slot].key = sk;
+		sc->e[slot].hash = key.hash;
+	}
 	cnt = bpf_map_lookup_elem(&tl_files, &key);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);
@@ -404,7 +429,7 @@ int tl_files_exit(__u64 *ctx)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	/* read-only cast: see tl_file_record */
-	struct task_struct___tl *task = KCAST(task_struct___tl, bpf_get_current_task());
+	struct task_struct___tl *task = KCAST(task_struct___tl, cur);
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long ret = (long)ctx[1];
 	struct tl_filespec *spec;

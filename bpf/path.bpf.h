@@ -118,7 +118,8 @@ struct tl_path_scratch {
 	/* Arguments of global functions, stored here: they read back as scalars. */
 	__u64 d, vfsmnt;
 	struct {
-		__u64 d, mnt, rd, rmnt, h;
+		unsigned long d, mnt, rd, rmnt;
+		__u64 h;
 	} walk; /* tl_path_walk's state, shared with tl_path_step */
 	union {
 		struct tl_ev_file file;
@@ -167,32 +168,28 @@ static __always_inline bool tl_path_name(struct tl_path_scratch *s, struct dentr
 }
 
 /*
- * One step of a walk (tl_path_walk): a component, or a mount crossed; the
- * walk's state is in s->walk.  1 when the walk is over.  A global function:
- * the verifier checks it once, where a loop body is checked once per level
- * (TL_FILE_DEPTH) and caller (~30k instructions, ~40 ms of start-up).
+ * One step of a walk (tl_path_walk) from (*d, *mnt): a component, or a mount
+ * crossed; 1 when the walk is over.
  */
-__noinline int tl_path_step(struct tl_path_scratch *s, __u32 copy)
+static __always_inline int tl_path_step_(struct tl_path_scratch *s, unsigned long *d,
+                                         unsigned long *mnt, __u64 *h, unsigned long rd,
+                                         unsigned long rmnt, bool copy)
 {
-	struct dentry___tl *de, *parent;
-	struct mount___tl *mnt, *up;
+	struct dentry___tl *de = KCAST(dentry___tl, *d), *parent;
+	struct mount___tl *m = KCAST(mount___tl, *mnt), *up;
 
-	if (!s)
+	if (*d == rd && *mnt == rmnt)
 		return 1;
-	if (s->walk.d == s->walk.rd && s->walk.mnt == s->walk.rmnt)
-		return 1;
-	de = KCAST(dentry___tl, s->walk.d);
-	mnt = KCAST(mount___tl, s->walk.mnt);
-	if (de == KREAD(mnt, mnt.mnt_root)) {
+	if (de == KREAD(m, mnt.mnt_root)) {
 		/* The top of a mount: continue at its mountpoint in the parent. */
-		up = KREAD(mnt, mnt_parent);
-		if (up == mnt) {
+		up = KREAD(m, mnt_parent);
+		if (up == m) {
 			s->path.flags |= TL_PATHF_UNREACHABLE;
 			return 1;
 		}
-		s->walk.h = tl_mix(s->walk.h, (__u64)KREAD(up, mnt_id) << 32 | 0xffffffffu);
-		s->walk.d = (unsigned long)KREAD(mnt, mnt_mountpoint);
-		s->walk.mnt = (unsigned long)up;
+		*h = tl_mix(*h, (__u64)KREAD(up, mnt_id) << 32 | 0xffffffffu);
+		*d = (unsigned long)KREAD(m, mnt_mountpoint);
+		*mnt = (unsigned long)up;
 		return 0;
 	}
 	parent = KREAD(de, d_parent);
@@ -203,18 +200,34 @@ __noinline int tl_path_step(struct tl_path_scratch *s, __u32 copy)
 		 * name ("memfd:x").
 		 */
 		s->path.flags |= TL_PATHF_UNREACHABLE;
-		s->walk.h = tl_mix(s->walk.h, KREAD(de, d_name.hash_len));
+		*h = tl_mix(*h, KREAD(de, d_name.hash_len));
 		if (copy)
 			tl_path_name(s, de);
 		return 1;
 	}
-	s->walk.h = tl_mix(s->walk.h, KREAD(de, d_name.hash_len));
-	s->walk.h = tl_mix(s->walk.h, KREAD2(de, d_inode, i_ino));
+	*h = tl_mix(*h, KREAD(de, d_name.hash_len));
+	*h = tl_mix(*h, KREAD2(de, d_inode, i_ino));
 	if (copy && !tl_path_name(s, de))
 		return 1;
-	s->walk.d = (unsigned long)parent;
+	*d = (unsigned long)parent;
 	return 0;
 }
+
+/*
+ * The same out of line, the walk's state in s->walk: a global function, so
+ * the verifier checks it once, where a loop body is checked once per level
+ * and caller (64 levels: ~30k instructions, ~40 ms of start-up).
+ */
+__noinline int tl_path_step(struct tl_path_scratch *s, __u32 copy)
+{
+	if (!s)
+		return 1;
+	return tl_path_step_(s, &s->walk.d, &s->walk.mnt, &s->walk.h, s->walk.rd, s->walk.rmnt,
+	                     copy);
+}
+
+/* Levels walked inline (registers, no call): most paths; deeper ones call tl_path_step. */
+#define TL_PATH_INLINE 8
 
 /*
  * Walk from (d, vfsmnt) up to the root (rd, rvfsmnt): hash the path, and
@@ -225,18 +238,24 @@ static __always_inline __u64 tl_path_walk(struct tl_path_scratch *s, unsigned lo
                                           unsigned long vfsmnt, unsigned long rd,
                                           unsigned long rvfsmnt, bool copy)
 {
+	unsigned long mnt = (unsigned long)tl_real_mount(vfsmnt);
+	unsigned long rmnt = (unsigned long)tl_real_mount(rvfsmnt);
+	__u64 h = 0x7461696c6f72ULL;
 	int i;
 
+#pragma clang loop unroll(disable)
+	for (i = 0; i < TL_PATH_INLINE; i++)
+		if (tl_path_step_(s, &d, &mnt, &h, rd, rmnt, copy))
+			return h;
 	s->walk.d = d;
-	s->walk.mnt = (unsigned long)tl_real_mount(vfsmnt);
+	s->walk.mnt = mnt;
 	s->walk.rd = rd;
-	s->walk.rmnt = (unsigned long)tl_real_mount(rvfsmnt);
-	s->walk.h = 0x7461696c6f72ULL;
-	for (i = 0; i < TL_FILE_DEPTH; i++)
+	s->walk.rmnt = rmnt;
+	s->walk.h = h;
+	for (; i < TL_FILE_DEPTH; i++)
 		if (tl_path_step(s, copy))
-			break;
-	if (i == TL_FILE_DEPTH)
-		s->path.flags |= TL_PATHF_TRUNCATED;
+			return s->walk.h;
+	s->path.flags |= TL_PATHF_TRUNCATED;
 	return s->walk.h;
 }
 

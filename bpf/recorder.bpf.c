@@ -781,8 +781,13 @@ walk:
 	tl_path_walk(s, d, mnt, rd, rmnt, true);
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+/*
+ * exec and exit come in two programs each, with and without the container
+ * code (ct): user space loads one of a pair (tracer.c), so that the
+ * container code's CO-RE relocations (8 kernel types, ~6 ms of start-up)
+ * are only made when it runs.
+ */
+static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *bprm, bool ct)
 {
 	struct tl_path_scratch *s;
 	struct tl_mark *m;
@@ -790,7 +795,7 @@ int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u64 image;
 
 	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
-	if (!m && tl_cfg_containers)
+	if (!m && ct && tl_cfg_containers)
 		m = ct_mark(p);
 	if (!m)
 		return 0;
@@ -833,8 +838,19 @@ int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tl_exit, struct task_struct *p)
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tl_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, bprm, false);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tl_exec_ct, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, bprm, true);
+}
+
+static __always_inline int on_exit(struct task_struct *p, bool ct)
 {
 	struct tl_mark *m = bpf_task_storage_get(&tl_marks, p, 0, 0);
 
@@ -842,9 +858,21 @@ int BPF_PROG(tl_exit, struct task_struct *p)
 		stat_inc(TL_STAT_EXITS);
 		live_add(m->target, -1);
 	}
-	if (tl_cfg_containers)
+	if (ct && tl_cfg_containers)
 		ct_reaper_exit(p);
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tl_exit, struct task_struct *p)
+{
+	return on_exit(p, false);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tl_exit_ct, struct task_struct *p)
+{
+	return on_exit(p, true);
 }
 
 /*

@@ -244,12 +244,14 @@ static int attach_all(struct tl_tracer *t)
 {
 	/* Inheritance and exec first, so no descendant escapes; syscalls last. */
 	struct bpf_program *progs[] = {
-	    t->skel->progs.tl_fork, t->skel->progs.tl_exec,     t->skel->progs.tl_exit,
-	    t->skel->progs.tl_cap,  t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
+	    t->skel->progs.tl_fork,     t->skel->progs.tl_exec,      t->skel->progs.tl_exec_ct,
+	    t->skel->progs.tl_exit,     t->skel->progs.tl_exit_ct,   t->skel->progs.tl_cap,
+	    t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
 	};
 	struct bpf_link **links[] = {
-	    &t->skel->links.tl_fork, &t->skel->links.tl_exec,     &t->skel->links.tl_exit,
-	    &t->skel->links.tl_cap,  &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
+	    &t->skel->links.tl_fork,     &t->skel->links.tl_exec,      &t->skel->links.tl_exec_ct,
+	    &t->skel->links.tl_exit,     &t->skel->links.tl_exit_ct,   &t->skel->links.tl_cap,
+	    &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
 	};
 
 	for (size_t i = 0; i < TL_ARRAY_SIZE(progs); i++) {
@@ -350,6 +352,15 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		goto out;
 	}
 	t->skel->rodata->tl_cfg_stacks = t->has_stacks;
+	/* One of each pair (recorder.bpf.c): the container code only for containers. */
+	{
+		bool ct = o && (o->containers || o->all_containers);
+
+		bpf_program__set_autoload(t->skel->progs.tl_exec, !ct);
+		bpf_program__set_autoload(t->skel->progs.tl_exit, !ct);
+		bpf_program__set_autoload(t->skel->progs.tl_exec_ct, ct);
+		bpf_program__set_autoload(t->skel->progs.tl_exit_ct, ct);
+	}
 	if (o && (o->containers || o->all_containers || o->after_seccomp)) {
 		err = set_container_cfg(t, o);
 		if (err)

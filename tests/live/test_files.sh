@@ -178,6 +178,28 @@ else
 	echo "note: unshare -m unavailable: mount case skipped"
 fi
 
+# ---- 4b. the kernel's "seen" shortcut (tl_file_seen): one process reads the same file through a
+# directory it renamed, a hard link, and a path deeper than the inline walk (TL_PATH_INLINE) ------------
+S=$(realpath "$T")/seen
+mkdir -p "$S/a" "$S/d/1/2/3/4/5/6/7/8/9"
+echo x >"$S/a/f"
+ln "$S/a/f" "$S/hl"
+echo y >"$S/d/1/2/3/4/5/6/7/8/9/f"
+"$TAILOR_BIN" record -q -o "$T/s.json" -- bash -c \
+	"read x <$S/a/f; read x <$S/a/f; mv $S/a $S/b; read x <$S/b/f; read x <$S/hl; read x <$S/b/f
+	 read x <$S/d/1/2/3/4/5/6/7/8/9/f; read x <$S/d/1/2/3/4/5/6/7/8/9/f" ||
+	fail "record (seen): $?"
+python3 - "$T/s.json" "$S" <<'PY' || fail "files read again after a rename, through a link, deep (above)"
+import json, sys
+t = json.load(open(sys.argv[1])); S = sys.argv[2]
+got = {x["path"]: x["count"] for x in t["files"]
+       if x["path"].startswith(S) and x["access"] == ["read"] and x["program"].endswith("/bash")}
+want = {S + "/a/f": 2, S + "/b/f": 2, S + "/hl": 1, S + "/d/1/2/3/4/5/6/7/8/9/f": 2}
+if got != want:
+    print(f"recorded {got}\nexpected {want}"); sys.exit(1)
+PY
+pass "seen shortcut: a renamed directory, a hard link and a 12-level path keep their own paths and counts"
+
 # ---- 5. AppArmor: the profile of the trace compiles and grants what was recorded ------------------------------
 "$TAILOR_BIN" generate -f apparmor --name fileprobe -o "$T/p.aa" "$T/w.json" || fail "generate -f apparmor"
 if command -v apparmor_parser >/dev/null && [ -r /etc/apparmor.d/abi/3.0 ]; then
