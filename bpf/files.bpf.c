@@ -421,8 +421,8 @@ static __always_inline int on_path(struct task_struct___tl *task, const __u64 *a
 
 /*
  * The tail-call target (never attached).  The ABI is the task's now: the
- * same as at sys_enter, except after an execve into a binary of the other
- * ABI, where set_personality_*() also rewrote orig_ax to that ABI's execve.
+ * call's, except after an exec into a binary of the other ABI, where
+ * set_personality_*() also rewrote orig_ax to that ABI's execve.
  */
 SEC("tp_btf/sys_exit")
 int tl_files_exit(__u64 *ctx)

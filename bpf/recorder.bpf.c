@@ -135,6 +135,111 @@ struct {
 	__type(value, __u8);
 } tl_filtered SEC(".maps");
 
+/*
+ * The hot path's filter: marked tasks per hash of the address of their saved
+ * user registers (pt_regs, the top of the task's kernel stack: fixed for its
+ * life).  sys_exit gets that address as its first argument, so a task that
+ * is not a target is turned away with a hash, one load and a compare, and
+ * no helper call (bpf_get_current_task_btf alone costs ~18 ns here).  Zero:
+ * no marked task hashes there.  Non-zero: maybe one (or a collision), the
+ * task storage decides.  Incremented once per marked task (TL_MARKF_INDEXED)
+ * at fork, exec and by tl_index (tasks user space marked), decremented at its
+ * exit.
+ */
+#define TL_REGS_SLOTS 65536
+__u32 tl_regs_marked[TL_REGS_SLOTS];
+
+static __always_inline __u32 regs_slot(unsigned long regs)
+{
+	return (__u32)((regs >> 12) * 0x9E3779B97F4A7C15ULL >> 48) & (TL_REGS_SLOTS - 1);
+}
+
+/* Linux 6.2+; inlined (no call).  Without it every task goes to the task storage check. */
+extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym __weak;
+#ifndef bpf_ksym_exists /* libbpf < 1.2: a weak ksym the kernel lacks is 0 */
+#define bpf_ksym_exists(sym) (!!(sym))
+#endif
+
+/* Any kernel struct with an unsigned long at offset 0: reads ctx[0] as a number. */
+struct pt_regs___word {
+	unsigned long r15;
+} __attribute__((preserve_access_index));
+
+/*
+ * May the task whose registers are at ctx[0] (sys_exit's regs) be marked?
+ * The verifier refuses arithmetic on that pointer: its value is loaded as
+ * a number through a read-only cast of ctx.
+ */
+static __always_inline bool maybe_marked(void *ctx)
+{
+	unsigned long regs;
+
+	if (!bpf_ksym_exists(bpf_rdonly_cast))
+		return true;
+	regs = ((struct pt_regs___word *)bpf_rdonly_cast(
+	            ctx, bpf_core_type_id_kernel(struct pt_regs___word)))
+	           ->r15;
+	return tl_regs_marked[regs_slot(regs)];
+}
+
+/* A per-CPU word: a pointer stored in a map reads back as a number (regs_addr). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} tl_addr_word SEC(".maps");
+
+/* The address of p's saved registers as a number, 0 if unknown. */
+static __always_inline unsigned long regs_addr(struct task_struct *p)
+{
+	void *regs = (void *)bpf_task_pt_regs(p);
+	volatile __u64 *w;
+	__u32 zero = 0;
+	__u64 v;
+
+	w = bpf_map_lookup_elem(&tl_addr_word, &zero);
+	if (!w || !regs)
+		return 0;
+	/* Another program on this CPU may use the word in between: read until it holds. */
+	for (int i = 0; i < 3; i++) {
+		*w = (__u64)regs;
+		v = *w;
+		if ((void *)v == regs)
+			return v;
+	}
+	return 0;
+}
+
+static __always_inline void index_task(struct task_struct *p, struct tl_mark *m)
+{
+	unsigned long regs;
+
+	if (m->flags & TL_MARKF_INDEXED)
+		return;
+	regs = regs_addr(p);
+	if (!regs)
+		return;
+	__sync_fetch_and_add(&tl_regs_marked[regs_slot(regs)], 1);
+	m->flags |= TL_MARKF_INDEXED;
+}
+
+static __always_inline void unindex_task(struct task_struct *p, struct tl_mark *m)
+{
+	unsigned long regs;
+
+	if (!(m->flags & TL_MARKF_INDEXED))
+		return;
+	regs = regs_addr(p);
+	if (!regs)
+		return;
+	__sync_fetch_and_add(&tl_regs_marked[regs_slot(regs)], -1);
+	m->flags &= ~TL_MARKF_INDEXED;
+}
+
+/* Set by user space before it runs tl_inflight: the target whose calls it counts. */
+__u32 tl_inflight_target;
+
 /* Marked tasks alive per target; user space adds the tasks it marks itself. */
 __s64 tl_live[TL_LIVE_MAX];
 /* Set by user space: the host's pid namespace, which is no container. */
@@ -367,26 +472,59 @@ static __always_inline void ct_event(struct task_struct *p, __u32 target, __u32 
 	stat_inc(TL_STAT_EVENTS);
 }
 
-/* 1 + counter index of the execve in flight (sys_exit counts it), 0 if none. */
-static __always_inline __u32 exec_cur(struct task_struct *p, __u32 target)
+/* x86_64 (and x32) and ia32 numbers of the syscalls whose returns need care. */
+#define NR64_RT_SIGRETURN 15
+#define NR64_CLONE        56
+#define NR64_FORK         57
+#define NR64_VFORK        58
+#define NR64_EXIT         60
+#define NR64_EXIT_GROUP   231
+#define NR32_EXIT         1
+#define NR32_FORK         2
+#define NR32_SIGRETURN    119
+#define NR32_CLONE        120
+#define NR32_RT_SIGRETURN 173
+#define NR32_VFORK        190
+#define NR32_EXIT_GROUP   252
+#define NR_CLONE3         435 /* both */
+
+/*
+ * The syscall p's registers belong to, as the kernel numbers it (orig_ax:
+ * -1 after a sigreturn restored them) and its ABI: ia32 while TS_COMPAT is
+ * set (from entry to return), x32 by the number's bit.
+ */
+static __always_inline long syscall_of(struct task_struct *p, struct pt_regs *regs, __u32 *abi)
+{
+	long nr = (long)BPF_CORE_READ(regs, orig_ax);
+
+	*abi = TL_EV_ABI_X86_64;
+	if (BPF_CORE_READ(p, thread_info.status) & TS_COMPAT) {
+		*abi = TL_EV_ABI_X86;
+	} else if (nr >= 0 && (nr & TL_X32_BIT)) {
+		*abi = TL_EV_ABI_X32;
+		nr &= ~(long)TL_X32_BIT;
+	}
+	return nr;
+}
+
+/*
+ * 1 + abi * TL_NR_MAX + nr of the exec p is making (tl_mark.cur), 0 if out of
+ * range.  Right at sched_prepare_exec the registers are still the caller's;
+ * at sched_process_exec set_personality_*() has rewritten them to the new
+ * program's execve.
+ */
+static __always_inline __u32 exec_cur(struct task_struct *p)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
-	__u32 abi = TL_EV_ABI_X86_64;
+	__u32 abi;
 	long nr;
 
 	if (!regs)
 		return 0;
-	/* exec rewrote it: execve of the new program's ABI (set_personality_*). */
-	nr = (long)BPF_CORE_READ(regs, orig_ax);
-	if (BPF_CORE_READ(p, thread_info.status) & TS_COMPAT) {
-		abi = TL_EV_ABI_X86;
-	} else if (nr & TL_X32_BIT) {
-		abi = TL_EV_ABI_X32;
-		nr &= ~(long)TL_X32_BIT;
-	}
+	nr = syscall_of(p, regs, &abi);
 	if ((unsigned long)nr >= TL_NR_MAX)
 		return 0;
-	return (target * TL_EV_ABI_N + abi) * TL_NR_MAX + (__u32)nr + 1;
+	return abi * TL_NR_MAX + (__u32)nr + 1;
 }
 
 /*
@@ -444,8 +582,8 @@ static __always_inline struct tl_mark *ct_mark(struct task_struct *p)
 		m->target = target;
 		m->state = TL_MARK_ACTIVE;
 		m->image = 0;
-		m->cur = exec_cur(p, target);
-		m->flags = m->cur ? TL_MARKF_COUNT_AT_EXIT : 0;
+		m->cur = exec_cur(p);
+		m->flags = TL_MARKF_EXEC; /* counted at its return */
 		live_add(target, 1);
 	}
 	if (fresh) {
@@ -473,15 +611,13 @@ static __always_inline void ct_reaper_exit(struct task_struct *p)
 		bpf_map_delete_elem(&tl_ctargets, &k);
 }
 
-/* --after-seccomp: a WAIT_FILTER task's seccomp/prctl returned; was it a filter? */
+/* --after-seccomp: a WAIT_FILTER task's syscall (abi, nr) returned; did it load a filter? */
 static __always_inline void filter_loaded(struct task_struct *task, struct tl_mark *m,
-                                          struct pt_regs *regs, long ret)
+                                          struct pt_regs *regs, long ret, __u32 abi, long nr)
 {
-	__u32 idx = m->cur - 1, abi = idx / TL_NR_MAX % TL_EV_ABI_N, nr = idx % TL_NR_MAX;
 	__u64 a0, a1;
 	bool tsync = false;
 
-	m->cur = 0;
 	if (ret < 0)
 		return;
 	a0 = tl_syscall_arg(regs, abi, 0);
@@ -510,96 +646,16 @@ static __always_inline void filter_loaded(struct task_struct *task, struct tl_ma
 	}
 }
 
-/*
- * sys_enter(struct pt_regs *regs, long id) and sys_exit(regs, ret) take the
- * raw context instead of BPF_PROG's arguments: those are loaded at entry,
- * before the hot-path check; here they are loaded only for targets.
- */
-SEC("tp_btf/sys_enter")
-int tl_sys_enter(__u64 *ctx)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs;
-	long id;
-	struct tl_mark *m;
-	struct tl_count *c;
-	struct tl_argspec *spec;
-	__u64 values[TL_ARGS_PER_CALL] = {};
-	__u32 abi = TL_EV_ABI_X86_64, idx, sidx, newmask = 0;
-	bool first = false;
-
-	/*
-	 * Hot path: every syscall on the host ends here for non-targets.  Most
-	 * tasks have no task storage at all: one load and compare, no helper.
-	 */
-	m = tl_task_mark(task);
-	if (!m)
-		return 0;
-	regs = (struct pt_regs *)ctx[0];
-	id = (long)ctx[1];
-
-	if (task->thread_info.status & TS_COMPAT) {
-		abi = TL_EV_ABI_X86;
-	} else if (id & TL_X32_BIT) {
-		abi = TL_EV_ABI_X32;
-		id &= ~(long)TL_X32_BIT;
-	}
-	if ((unsigned long)id >= TL_NR_MAX) {
-		m->cur = 0;
-		if (m->state == TL_MARK_ACTIVE)
-			stat_inc(TL_STAT_BIG_NR);
-		return 0;
-	}
-	idx = (m->target * TL_EV_ABI_N + abi) * TL_NR_MAX + (__u32)id;
-	/* Remembered for sys_exit: exec may change the ABI before returning. */
-	m->cur = idx + 1;
-	m->flags &= ~(TL_MARKF_NET | TL_MARKF_SOCKETCALL);
-	if (tl_cfg_after_seccomp && m->state == TL_MARK_WAIT_FILTER) {
-		__u32 tgid = task->tgid;
-
-		/* another thread installed a filter with TSYNC: this one runs under it */
-		if (bpf_map_lookup_elem(&tl_filtered, &tgid))
-			m->state = TL_MARK_ACTIVE;
-	}
-	if (m->state != TL_MARK_ACTIVE)
-		return 0;
-	c = bpf_map_lookup_elem(&tl_counts, &idx);
-	if (c) {
-		/* First call on this CPU: maybe the first at all (a bit decides). */
-		if (tl_cfg_stacks && !c->calls) {
-			__u32 w = idx / 64;
-			__u64 bit = 1ULL << (idx % 64), *word;
-
-			word = bpf_map_lookup_elem(&tl_first, &w);
-			if (word && !(*word & bit))
-				first = !(__sync_fetch_and_or(word, bit) & bit);
-		}
-		c->calls++;
-	}
-	sidx = abi * TL_NR_MAX + (__u32)id;
-	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
-	if (spec) {
-		if (spec->flags & TL_ARGF_NET)
-			m->flags |= TL_MARKF_NET;
-		if (spec->flags & TL_ARGF_SOCKETCALL)
-			m->flags |= TL_MARKF_SOCKETCALL;
-		if (spec->n)
-			newmask = record_args(regs, m, abi, (__u32)id, spec, values);
-	}
-	if (tl_cfg_stacks && (first || newmask))
-		send_callsite(ctx, regs, m, abi, (__u32)id, first, newmask, spec, values);
-	return 0;
-}
-
-/* socket(2)/socketpair(2) arguments at sys_exit, or ia32 socketcall's. */
-static __always_inline void record_net(struct pt_regs *regs, const struct tl_mark *m, __u32 abi)
+/* socket(2)/socketpair(2) arguments, or with socketcall ia32 socketcall's. */
+static __always_inline void record_net(struct pt_regs *regs, const struct tl_mark *m, __u32 abi,
+                                       bool socketcall)
 {
 	struct tl_net_key k = {};
 	__u64 zero = 0, *v;
 
 	k.target = m->target;
 	k.image = m->image;
-	if (m->flags & TL_MARKF_SOCKETCALL) {
+	if (socketcall) {
 		__u32 a[3];
 
 		/* socketcall(call, args): SYS_SOCKET 1, SYS_SOCKETPAIR 8 */
@@ -621,70 +677,243 @@ static __always_inline void record_net(struct pt_regs *regs, const struct tl_mar
 		__sync_fetch_and_add(v, 1);
 }
 
+/* A failed call: errno counts (a hash, touched on failures only). */
+static __always_inline void record_err(__u32 target, __u32 abi, __u32 nr, long ret)
+{
+	struct tl_err_key k = {.target = target, .abi = abi, .nr = nr, .err = (__s32)-ret};
+	__u64 one = 1, *v;
+	long r;
+
+	v = bpf_map_lookup_elem(&tl_errs, &k);
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	r = bpf_map_update_elem(&tl_errs, &k, &one, BPF_NOEXIST);
+	if (r == -17 /* EEXIST: another CPU inserted it */) {
+		v = bpf_map_lookup_elem(&tl_errs, &k);
+		if (v)
+			__sync_fetch_and_add(v, 1);
+	} else if (r) {
+		stat_inc(TL_STAT_ERR_DROPS);
+	}
+}
+
+/* The first call of (target, abi, nr) at all?  c: this CPU's counter, read before counting. */
+static __always_inline bool first_call(const struct tl_count *c, __u32 idx)
+{
+	__u32 w = idx / 64;
+	__u64 bit = 1ULL << (idx % 64), *word;
+
+	if (!tl_cfg_stacks || (c && c->calls))
+		return false;
+	word = bpf_map_lookup_elem(&tl_first, &w);
+	return word && !(*word & bit) && !(__sync_fetch_and_or(word, bit) & bit);
+}
+
+/* A call that returned no value here: exit, exit_group, in flight at the stop, sigreturn. */
+static __always_inline void count_only(const struct tl_mark *m, __u32 abi, __u32 nr, bool ok)
+{
+	__u32 idx = (m->target * TL_EV_ABI_N + abi) * TL_NR_MAX + nr;
+	struct tl_count *c = bpf_map_lookup_elem(&tl_counts, &idx);
+
+	if (!c)
+		return;
+	c->calls++;
+	if (ok)
+		c->ok++;
+}
+
+static __always_inline bool is_clone(__u32 abi, long nr)
+{
+	if (abi == TL_EV_ABI_X86)
+		return nr == NR32_CLONE || nr == NR32_FORK || nr == NR32_VFORK || nr == NR_CLONE3;
+	return nr == NR64_CLONE || nr == NR64_FORK || nr == NR64_VFORK || nr == NR_CLONE3;
+}
+
+/*
+ * Every syscall is counted when it returns, in this one program: a second
+ * one at sys_enter would cost every syscall on the host as much again (an
+ * empty program on either tracepoint costs ~70 ns here; tailor's check for
+ * non-targets ~1 ns).  At sys_exit the registers still hold the number
+ * (orig_ax) and the arguments.  What does not return is counted elsewhere:
+ * exit and exit_group at sched_process_exit, calls still blocked when the
+ * recording stops by tl_inflight.  sys_exit(struct pt_regs *regs, long ret)
+ * takes the raw context: BPF_PROG would load the arguments before the
+ * hot-path check.
+ */
 SEC("tp_btf/sys_exit")
 int tl_sys_exit(__u64 *ctx)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task;
+	__u64 values[TL_ARGS_PER_CALL] = {};
+	struct tl_argspec *spec = 0;
+	__u32 abi, idx, sidx, newmask = 0;
+	bool first, exec = false;
 	struct pt_regs *regs;
-	struct tl_mark *m;
 	struct tl_count *c;
-	__u32 idx;
-	long ret;
+	struct tl_mark *m;
+	long nr, ret;
 
-	m = tl_task_mark(task);
-	if (!m || !m->cur)
+	/* Hot path: every syscall on the host ends here for non-targets (tl_regs_marked). */
+	if (!maybe_marked(ctx))
 		return 0;
-	if (m->state != TL_MARK_ACTIVE) {
-		if (tl_cfg_after_seccomp && m->state == TL_MARK_WAIT_FILTER)
-			filter_loaded(task, m, (struct pt_regs *)ctx[0], (long)ctx[1]);
-		return 0;
-	}
 	regs = (struct pt_regs *)ctx[0];
+	task = bpf_get_current_task_btf();
+	m = tl_task_mark(task);
+	if (!m)
+		return 0;
 	ret = (long)ctx[1];
-	idx = m->cur - 1;
-	m->cur = 0;
-	if (m->flags & TL_MARKF_NET) {
-		record_net(regs, m, idx / TL_NR_MAX % TL_EV_ABI_N);
-		m->flags &= ~(TL_MARKF_NET | TL_MARKF_SOCKETCALL);
+	nr = (long)regs->orig_ax;
+	abi = TL_EV_ABI_X86_64;
+	if (task->thread_info.status & TS_COMPAT) {
+		abi = TL_EV_ABI_X86;
+	} else if (nr >= 0 && (nr & TL_X32_BIT)) {
+		abi = TL_EV_ABI_X32;
+		nr &= ~(long)TL_X32_BIT;
 	}
+	if (m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)) {
+		if (m->flags & TL_MARKF_FORKED) {
+			m->flags &= ~TL_MARKF_FORKED;
+			if (ret == 0 && is_clone(abi, nr))
+				return 0; /* the child's return from clone: the parent made the call
+				           */
+		}
+		if (m->flags & TL_MARKF_EXEC) {
+			/* registers rewritten by the exec: the call as sched_prepare_exec saw it */
+			m->flags &= ~TL_MARKF_EXEC;
+			exec = true;
+			if (m->cur) {
+				abi = (m->cur - 1) / TL_NR_MAX % TL_EV_ABI_N;
+				nr = (m->cur - 1) % TL_NR_MAX;
+			}
+			m->cur = 0;
+		}
+	}
+	if (m->state != TL_MARK_ACTIVE) {
+		__u32 tgid = task->tgid;
+
+		if (!tl_cfg_after_seccomp || m->state != TL_MARK_WAIT_FILTER)
+			return 0;
+		/* another thread installed a filter with TSYNC: this one runs under it */
+		if (!bpf_map_lookup_elem(&tl_filtered, &tgid)) {
+			filter_loaded(task, m, regs, ret, abi, nr);
+			return 0;
+		}
+		m->state = TL_MARK_ACTIVE;
+	}
+	if (exec && tl_cfg_after_seccomp) {
+		__u32 tgid = task->tgid;
+
+		/* --after-seccomp: counted up to and including this exec */
+		m->state = TL_MARK_DONE;
+		bpf_map_delete_elem(&tl_filtered, &tgid);
+	}
+	if (nr == -1) {
+		/*
+		 * sigreturn restored the registers and set orig_ax to -1.  ia32 has
+		 * two, which look the same here: both are counted.
+		 */
+		if (abi == TL_EV_ABI_X86) {
+			count_only(m, abi, NR32_SIGRETURN, true);
+			count_only(m, abi, NR32_RT_SIGRETURN, true);
+		} else {
+			count_only(m, abi, NR64_RT_SIGRETURN, true);
+		}
+		return 0;
+	}
+	if ((unsigned long)nr >= TL_NR_MAX) {
+		stat_inc(TL_STAT_BIG_NR);
+		return 0;
+	}
+	/*
+	 * SECCOMP_RET_TRAP of the task's own filter: the call did not run; the
+	 * kernel put orig_ax back into ax and queued SIGSYS, whose handler may
+	 * make other calls instead.
+	 */
+	if (ret == (long)regs->orig_ax && BPF_CORE_READ(task, seccomp.mode) == 2 &&
+	    (BPF_CORE_READ(task, pending.signal.sig[0]) & (1UL << (31 /* SIGSYS */ - 1))))
+		return 0;
+	sidx = abi * TL_NR_MAX + (__u32)nr;
+	idx = m->target * TL_TARGET_SLOTS + sidx;
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c)
 		return 0;
-	if (m->flags & TL_MARKF_COUNT_AT_EXIT) {
-		/* The first execve began while armed: count it here. */
-		m->flags &= ~TL_MARKF_COUNT_AT_EXIT;
-		c->calls++;
+	/* An exec's stack and arguments are the new program's: its call site is taken before. */
+	if (!exec) {
+		first = first_call(c, idx);
+		spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
+		if (spec) {
+			if (spec->flags & TL_ARGF_NET)
+				record_net(regs, m, abi, spec->flags & TL_ARGF_SOCKETCALL);
+			if (spec->n)
+				newmask = record_args(regs, m, abi, (__u32)nr, spec, values);
+		}
+		if (first || newmask)
+			send_callsite(ctx, regs, m, abi, (__u32)nr, first, newmask, spec, values);
 	}
-	/* ERESTART* (512..516) never reach user space: the call is restarted. */
+	c->calls++;
+	/* ERESTART* (512..516) never reach user space: the call is made again. */
 	if (ret <= -512 && ret >= -516)
 		return 0;
 	if (ret >= 0 || ret < -4095) {
 		c->ok++;
-		bpf_tail_call(ctx, &tl_file_progs, idx % TL_TARGET_SLOTS); /* files.bpf.c */
+		bpf_tail_call(ctx, &tl_file_progs, sidx); /* files.bpf.c */
 	} else {
-		struct tl_err_key k = {
-		    .target = m->target,
-		    .abi = idx / TL_NR_MAX % TL_EV_ABI_N,
-		    .nr = idx % TL_NR_MAX,
-		    .err = (__s32)-ret,
-		};
-		__u64 one = 1, *v;
-		long r;
-
-		v = bpf_map_lookup_elem(&tl_errs, &k);
-		if (v) {
-			__sync_fetch_and_add(v, 1);
-		} else {
-			r = bpf_map_update_elem(&tl_errs, &k, &one, BPF_NOEXIST);
-			if (r == -17 /* EEXIST: another CPU inserted it */) {
-				v = bpf_map_lookup_elem(&tl_errs, &k);
-				if (v)
-					__sync_fetch_and_add(v, 1);
-			} else if (r) {
-				stat_inc(TL_STAT_ERR_DROPS);
-			}
-		}
+		record_err(m->target, abi, (__u32)nr, ret);
 	}
+	return 0;
+}
+
+/*
+ * Calls still in flight when the recording stops (a server blocked in
+ * accept, a shell in wait4): user space runs this iterator once over every
+ * task before it detaches.  A task is in a syscall while its saved ax is
+ * still -ENOSYS, the value the entry code puts there until the call returns.
+ */
+SEC("iter/task")
+int tl_inflight(struct bpf_iter__task *ctx)
+{
+	struct task_struct *p = ctx->task;
+	__u64 values[TL_ARGS_PER_CALL] = {};
+	struct tl_argspec *spec;
+	struct pt_regs *regs;
+	struct tl_mark *m;
+	__u32 abi, sidx;
+	long nr;
+
+	if (!p)
+		return 0;
+	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
+	if (!m || m->target != tl_inflight_target || m->state != TL_MARK_ACTIVE ||
+	    (m->flags & TL_MARKF_EXEC))
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	if (!regs || (long)BPF_CORE_READ(regs, ax) != -38 /* -ENOSYS */)
+		return 0;
+	nr = syscall_of(p, regs, &abi);
+	if ((unsigned long)nr >= TL_NR_MAX)
+		return 0;
+	count_only(m, abi, (__u32)nr, false);
+	sidx = abi * TL_NR_MAX + (__u32)nr;
+	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
+	if (spec && spec->n)
+		record_args(regs, m, abi, (__u32)nr, spec, values);
+	return 0;
+}
+
+/* Index the tasks user space marked (tl_regs_marked): it runs this after marking. */
+SEC("iter/task")
+int tl_index(struct bpf_iter__task *ctx)
+{
+	struct task_struct *p = ctx->task;
+	struct tl_mark *m;
+
+	if (!p)
+		return 0;
+	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
+	if (m)
+		index_task(p, m);
 	return 0;
 }
 
@@ -705,9 +934,9 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
 	cm->target = pm->target;
 	cm->state = pm->state;
 	cm->image = pm->image;
-	/* The child's return from clone is not a syscall it entered. */
 	cm->cur = 0;
-	cm->flags = 0;
+	cm->flags = TL_MARKF_FORKED;
+	index_task(child, cm);
 	stat_inc(TL_STAT_FORKS);
 	live_add(cm->target, 1);
 	return 0;
@@ -782,6 +1011,48 @@ walk:
 }
 
 /*
+ * sched_prepare_exec (Linux 6.10+): an exec past its point of no return, the
+ * registers still the caller's.  Remembers the call (execve or execveat, and
+ * its ABI: exec into a program of the other ABI rewrites them) for its
+ * return, and takes its call site while the caller's stack is there.
+ * Without this tracepoint an exec counts as the new program's execve.
+ */
+static __always_inline int on_prepare_exec(void *ctx, struct task_struct *p, bool ct)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	struct tl_mark *m;
+	__u32 idx;
+
+	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
+	if (!m && ct && tl_cfg_containers)
+		m = ct_mark(p);
+	if (!m || !regs)
+		return 0;
+	m->cur = exec_cur(p);
+	m->flags |= TL_MARKF_EXEC;
+	index_task(p, m);
+	if (m->state != TL_MARK_ACTIVE || !m->cur)
+		return 0;
+	idx = m->target * TL_TARGET_SLOTS + m->cur - 1;
+	if (first_call(bpf_map_lookup_elem(&tl_counts, &idx), idx))
+		send_callsite(ctx, regs, m, (m->cur - 1) / TL_NR_MAX, (m->cur - 1) % TL_NR_MAX,
+		              true, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(tl_prepare, struct task_struct *p, struct linux_binprm *bprm)
+{
+	return on_prepare_exec(ctx, p, false);
+}
+
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(tl_prepare_ct, struct task_struct *p, struct linux_binprm *bprm)
+{
+	return on_prepare_exec(ctx, p, true);
+}
+
+/*
  * exec and exit come in two programs each, with and without the container
  * code (ct): user space loads one of a pair (tracer.c), so that the
  * container code's CO-RE relocations (8 kernel types, ~6 ms of start-up)
@@ -799,18 +1070,11 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
 		m = ct_mark(p);
 	if (!m)
 		return 0;
-	if (tl_cfg_after_seccomp && m->state == TL_MARK_ACTIVE) {
-		__u32 tgid = p->tgid;
-
-		/* --after-seccomp: counted up to and including this execve */
-		m->state = TL_MARK_DONE;
-		bpf_map_delete_elem(&tl_filtered, &tgid);
-	}
-	if (m->state == TL_MARK_ARMED) {
-		/* From here on the program runs, not tailor. */
-		m->state = TL_MARK_ACTIVE;
-		m->flags |= TL_MARKF_COUNT_AT_EXIT;
-	}
+	/* The exec's return is counted as the call sched_prepare_exec saw (cur), if it ran. */
+	m->flags |= TL_MARKF_EXEC;
+	index_task(p, m);
+	if (m->state == TL_MARK_ARMED)
+		m->state = TL_MARK_ACTIVE; /* from here on the program runs, not tailor */
 	/* Unique without an atomic fetch (needs -mcpu=v3): time and CPU. */
 	image = (bpf_ktime_get_ns() << 12) | (bpf_get_smp_processor_id() & 0xfff);
 	if (!image)
@@ -850,11 +1114,33 @@ int BPF_PROG(tl_exec_ct, struct task_struct *p, pid_t old_pid, struct linux_binp
 	return on_exec(p, bprm, true);
 }
 
+/*
+ * exit and exit_group never return: counted here.  p's registers are those
+ * of its last entry to the kernel, which is the call for a task that exits
+ * by calling it; a task killed by a signal has the signal in exit_code's low
+ * bits.
+ */
+static __always_inline void count_exit(struct task_struct *p, struct tl_mark *m)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	__u32 abi;
+	long nr;
+
+	if (!regs || m->state != TL_MARK_ACTIVE || (p->exit_code & 0x7f))
+		return;
+	nr = syscall_of(p, regs, &abi);
+	if (abi == TL_EV_ABI_X86 ? nr == NR32_EXIT || nr == NR32_EXIT_GROUP
+	                         : nr == NR64_EXIT || nr == NR64_EXIT_GROUP)
+		count_only(m, abi, (__u32)nr, false);
+}
+
 static __always_inline int on_exit(struct task_struct *p, bool ct)
 {
 	struct tl_mark *m = bpf_task_storage_get(&tl_marks, p, 0, 0);
 
 	if (m) {
+		count_exit(p, m);
+		unindex_task(p, m);
 		stat_inc(TL_STAT_EXITS);
 		live_add(m->target, -1);
 	}

@@ -77,6 +77,7 @@ struct pt_regs {
 	unsigned long si;
 	unsigned long di;
 	unsigned long cx;
+	unsigned long ax; /* -ENOSYS while a syscall runs, then its return value */
 	unsigned long orig_ax;
 	unsigned long ip;
 	unsigned long sp;
@@ -132,6 +133,18 @@ typedef struct {
 	int counter;
 } atomic_t;
 
+struct seccomp {
+	int mode; /* SECCOMP_MODE_FILTER (2): a filter decides every call */
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	unsigned long sig[1];
+} sigset_t;
+
+struct sigpending {
+	sigset_t signal;
+} __attribute__((preserve_access_index));
+
 struct signal_struct {
 	atomic_t live; /* 0 at sched_process_exit: the whole thread group is dead */
 } __attribute__((preserve_access_index));
@@ -145,6 +158,21 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct signal_struct *signal;
 	struct css_set *cgroups;
+	int exit_code; /* at sched_process_exit: (status & 0xff) << 8, or the signal */
+	struct seccomp seccomp;
+	struct sigpending pending; /* signals sent to this thread */
+} __attribute__((preserve_access_index));
+
+/* iter/task programs (recorder.bpf.c: the calls in flight at the stop). */
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
 } __attribute__((preserve_access_index));
 
 struct file;

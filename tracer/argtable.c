@@ -2,7 +2,7 @@
 /*
  * Which syscall arguments the recorder records, and why: the one table.
  * tl_argtable_fill() loads it into the BPF array tl_argspec (indexed
- * abi * TL_NR_MAX + nr), where sys_enter reads it for target tasks only.
+ * abi * TL_NR_MAX + nr), where sys_exit reads it for target tasks only.
  *
  * Rules: non-pointer arguments only (seccomp sees registers, never memory:
  * clone3's struct, old ia32 mmap's struct are not recorded); flag words are

@@ -2,7 +2,7 @@
 /*
  * Kernel facts the recorder needs at start (bpf/kinfo.bpf.c): the address
  * ranges of the functions that make NOAUDIT capability checks (events.h)
- * and whether the capability:cap_capable tracepoint exists.  One run of a
+ * and whether the capability:cap_capable and sched_prepare_exec tracepoints exist.  One run of a
  * syscall program answers both in well under a millisecond.  Without it
  * (Linux < 5.16, or the program refused) the ranges come from
  * /proc/kallsyms, parsed by hand and read only up to the symbol after the
@@ -42,7 +42,7 @@ void tl_kinfo_query(struct tl_kinfo *ki)
 	LIBBPF_OPTS(bpf_test_run_opts, run);
 
 	memset(ki, 0, sizeof(*ki));
-	ki->cap_tracepoint = -1;
+	ki->cap_tracepoint = ki->prepare_tracepoint = -1;
 	ki->marks_fd = -1;
 	skel = kinfo_bpf__open_and_load();
 	if (!skel)
@@ -60,6 +60,7 @@ void tl_kinfo_query(struct tl_kinfo *ki)
 	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.tl_kinfo), &run) || run.retval)
 		goto out;
 	ki->cap_tracepoint = skel->bss->tl_ki_cap_tp >= 0;
+	ki->prepare_tracepoint = skel->bss->tl_ki_prepare_tp >= 0;
 	for (size_t i = 0; i < TL_ARRAY_SIZE(noaudit_names); i++) {
 		/* "name+0x0/0x30": the size follows the slash */
 		const char *d = skel->bss->tl_ki_desc[i], *slash;

@@ -50,11 +50,11 @@ struct tl_tracer {
 	size_t nexecs, cap_execs;
 	struct exec_rec *execs;
 	struct tl_callsites *callsites;
-	bool has_caps;   /* capability:cap_capable attached */
-	bool has_stacks; /* user stacks captured */
+	bool has_caps;          /* capability:cap_capable attached */
+	bool has_stacks;        /* user stacks captured */
 	struct tl_files *files; /* file accesses (tracer/files.c), NULL when not recorded */
-	int oom;         /* exec records dropped in user space for lack of memory */
-	int cs_oom;      /* callsite records dropped in user space for lack of memory */
+	int oom;                /* exec records dropped in user space for lack of memory */
+	int cs_oom;             /* callsite records dropped in user space for lack of memory */
 
 	/* containers (tracer/container.c): its ring buffer records, counters at slot reuse */
 	tl_tracer_event_fn ev_cb;
@@ -227,15 +227,18 @@ static void fill_cap_noaudit(struct tl_tracer *t, struct tl_kinfo *ki)
 	memcpy(t->skel->bss->tl_cap_noaudit, ki->noaudit, ki->nnoaudit * sizeof(ki->noaudit[0]));
 }
 
-/* capability:cap_capable is new in Linux 6.x: its BTF type (when kinfo could not tell). */
-static bool kernel_has_cap_tracepoint(void)
+/* Does the kernel have tracepoint NAME (its BTF type btf_trace_NAME)?  When kinfo could not tell.
+ */
+static bool kernel_has_tracepoint(const char *name)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
+	char type[64];
 	bool found;
 
 	if (!btf)
 		return true; /* cannot tell: let the load say */
-	found = btf__find_by_name_kind(btf, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) >= 0;
+	snprintf(type, sizeof(type), "btf_trace_%s", name);
+	found = btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF) >= 0;
 	btf__free(btf);
 	return found;
 }
@@ -244,14 +247,14 @@ static int attach_all(struct tl_tracer *t)
 {
 	/* Inheritance and exec first, so no descendant escapes; syscalls last. */
 	struct bpf_program *progs[] = {
-	    t->skel->progs.tl_fork,     t->skel->progs.tl_exec,      t->skel->progs.tl_exec_ct,
-	    t->skel->progs.tl_exit,     t->skel->progs.tl_exit_ct,   t->skel->progs.tl_cap,
-	    t->skel->progs.tl_sys_exit, t->skel->progs.tl_sys_enter,
+	    t->skel->progs.tl_fork,    t->skel->progs.tl_prepare, t->skel->progs.tl_prepare_ct,
+	    t->skel->progs.tl_exec,    t->skel->progs.tl_exec_ct, t->skel->progs.tl_exit,
+	    t->skel->progs.tl_exit_ct, t->skel->progs.tl_cap,     t->skel->progs.tl_sys_exit,
 	};
 	struct bpf_link **links[] = {
-	    &t->skel->links.tl_fork,     &t->skel->links.tl_exec,      &t->skel->links.tl_exec_ct,
-	    &t->skel->links.tl_exit,     &t->skel->links.tl_exit_ct,   &t->skel->links.tl_cap,
-	    &t->skel->links.tl_sys_exit, &t->skel->links.tl_sys_enter,
+	    &t->skel->links.tl_fork,    &t->skel->links.tl_prepare, &t->skel->links.tl_prepare_ct,
+	    &t->skel->links.tl_exec,    &t->skel->links.tl_exec_ct, &t->skel->links.tl_exit,
+	    &t->skel->links.tl_exit_ct, &t->skel->links.tl_cap,     &t->skel->links.tl_sys_exit,
 	};
 
 	for (size_t i = 0; i < TL_ARRAY_SIZE(progs); i++) {
@@ -360,6 +363,8 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		bpf_program__set_autoload(t->skel->progs.tl_exit, !ct);
 		bpf_program__set_autoload(t->skel->progs.tl_exec_ct, ct);
 		bpf_program__set_autoload(t->skel->progs.tl_exit_ct, ct);
+		bpf_program__set_autoload(t->skel->progs.tl_prepare, !ct);
+		bpf_program__set_autoload(t->skel->progs.tl_prepare_ct, ct);
 	}
 	if (o && (o->containers || o->all_containers || o->after_seccomp)) {
 		err = set_container_cfg(t, o);
@@ -369,13 +374,23 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	tl_kinfo_query(&ki);
 	/* kinfo's failure is not the recorder's */
 	load_fail[0] = verifier_last[0] = last_msg[0] = 0;
-	t->has_caps = ki.cap_tracepoint >= 0 ? ki.cap_tracepoint : kernel_has_cap_tracepoint();
+	t->has_caps =
+	    ki.cap_tracepoint >= 0 ? ki.cap_tracepoint : kernel_has_tracepoint("cap_capable");
 	if (!t->has_caps) {
 		bpf_program__set_autoload(t->skel->progs.tl_cap, false);
 		fprintf(stderr,
 		        "tailor: note: this kernel has no capability:cap_capable tracepoint "
 		        "(Linux 6.x); capability checks are not recorded (no \"caps\" in the "
 		        "trace)\n");
+	}
+	if (!(ki.prepare_tracepoint >= 0 ? ki.prepare_tracepoint
+	                                 : kernel_has_tracepoint("sched_prepare_exec"))) {
+		bpf_program__set_autoload(t->skel->progs.tl_prepare, false);
+		bpf_program__set_autoload(t->skel->progs.tl_prepare_ct, false);
+		fprintf(stderr,
+		        "tailor: note: this kernel has no sched:sched_prepare_exec tracepoint "
+		        "(Linux 6.10); an exec is recorded as the new program's execve "
+		        "(execveat as execve, and in the new program's ABI)\n");
 	}
 	if (ki.marks_fd >= 0) {
 		/* Marks made by kinfo: the file recorder loads (thread) while this one does. */
@@ -460,7 +475,42 @@ void tl_tracer_close(struct tl_tracer *t)
 
 /* ---- marking ---------------------------------------------------------------- */
 
-int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
+/*
+ * Run one of the recorder's task iterators (tl_index, tl_inflight) over every
+ * task: it prints nothing, reading to the end runs it.
+ */
+static int run_task_iter(struct bpf_program *prog)
+{
+	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
+	int fd = link ? bpf_iter_create(bpf_link__fd(link)) : -1, err = 0;
+	char buf[256];
+	ssize_t n;
+
+	if (fd < 0) {
+		err = errno;
+	} else {
+		while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+			;
+		if (n < 0)
+			err = errno;
+		close(fd);
+	}
+	bpf_link__destroy(link);
+	return err ? tl_err(err, "running the BPF task iterator '%s': %s", bpf_program__name(prog),
+	                    strerror(err))
+	           : 0;
+}
+
+/*
+ * Tasks marked from user space pass the recorder's first filter only once
+ * indexed (recorder.bpf.c, tl_regs_marked): after every marking.
+ */
+static int index_marks(struct tl_tracer *t)
+{
+	return run_task_iter(t->skel->progs.tl_index);
+}
+
+static int mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
 {
 	struct tl_mark m = {
 	    .target = target,
@@ -472,6 +522,13 @@ int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool a
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_ANY))
 		return tl_err(errno, "marking the target task: %s", strerror(errno));
 	return 0;
+}
+
+int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
+{
+	int err = mark_pidfd(t, pidfd, target, armed);
+
+	return err ? err : index_marks(t);
 }
 
 static int pidfd_open_(pid_t pid, unsigned flags)
@@ -493,7 +550,7 @@ static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, 
 	if (fd < 0)
 		return errno == ESRCH ? -ESRCH
 		                      : tl_err(errno, "pidfd_open(%d): %s", tid, strerror(errno));
-	err = tl_tracer_mark_pidfd(t, fd, target, false);
+	err = mark_pidfd(t, fd, target, false);
 	close(fd);
 	return err;
 }
@@ -561,6 +618,7 @@ int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 		        "6.9+): only the main thread of %d and its future children are "
 		        "recorded\n",
 		        pid);
+	err = index_marks(t);
 out:
 	free(seen);
 	return err;
@@ -910,6 +968,21 @@ static int set_features(struct tl_tracer *t, struct tl_run *run)
 	return run->features ? 0 : tl_err(ENOMEM, "out of memory");
 }
 
+/*
+ * Count the target's calls still in flight (a task blocked in accept or
+ * wait4 has not returned, and calls are counted at return): one run of
+ * recorder.bpf.c's task iterator, before the counters are read.
+ */
+static void count_inflight(struct tl_tracer *t, uint32_t target)
+{
+	t->skel->bss->tl_inflight_target = target;
+	if (run_task_iter(t->skel->progs.tl_inflight)) {
+		fprintf(stderr, "tailor: note: calls in flight at the stop are not counted: %s\n",
+		        tl_err_msg());
+		tl_err_clear();
+	}
+}
+
 int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *trace,
                       struct tl_run *run)
 {
@@ -921,6 +994,7 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 	sums = calloc(TL_TARGET_SLOTS, sizeof(*sums));
 	if (!sums)
 		return tl_err(ENOMEM, "out of memory");
+	count_inflight(t, target);
 	tl_tracer_consume(t);
 	err = read_counts(t, target, sums);
 	if (err)
@@ -944,10 +1018,7 @@ int tl_tracer_collect(struct tl_tracer *t, uint32_t target, struct tl_trace *tra
 	err = collect_errs(t, target, trace);
 	if (err)
 		goto out;
-	/*
-	 * A syscall seen only at exit still counts.  Also keeps calls >= returns
-	 * when a forked child returns from clone (not counted) — belt and braces.
-	 */
+	/* Keeps calls >= returns should a count race the read (belt and braces). */
 	for (int abi = 0; abi < TL_ABI_COUNT; abi++) {
 		for (size_t i = 0; i < trace->abi[abi].n; i++) {
 			struct tl_syscall *s = &trace->abi[abi].sys[i];
@@ -1033,8 +1104,10 @@ int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t
 	/* Counted first: the task may exit (and be subtracted) right after the mark. */
 	if (live)
 		__atomic_fetch_add(live, 1, __ATOMIC_SEQ_CST);
-	if (!bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_NOEXIST))
-		return 1;
+	if (!bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_NOEXIST)) {
+		err = index_marks(t);
+		return err ? err : 1;
+	}
 	err = errno;
 	if (live)
 		__atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);

@@ -86,8 +86,9 @@ int tl_files_forget(struct tl_files *f, uint32_t target);
 /* ---- kinfo.c: kernel facts asked at start (bpf/kinfo.bpf.c) -------------------------- */
 
 struct tl_kinfo {
-	int cap_tracepoint; /* capability:cap_capable exists: 1, 0, -1 unknown */
-	bool noaudit_known; /* noaudit[] was asked for (false: ask tl_kinfo_noaudit_kallsyms) */
+	int cap_tracepoint;     /* capability:cap_capable exists: 1, 0, -1 unknown */
+	int prepare_tracepoint; /* sched:sched_prepare_exec (Linux 6.10) exists: 1, 0, -1 unknown */
+	bool noaudit_known;     /* noaudit[] was asked for (false: ask tl_kinfo_noaudit_kallsyms) */
 	size_t nnoaudit;
 	struct tl_addr_range noaudit[TL_CAP_NOAUDIT_MAX]; /* functions making NOAUDIT checks */
 	int marks_fd; /* a new task marks map (common.bpf.h) for both recorders; -1: none */

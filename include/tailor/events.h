@@ -29,23 +29,29 @@
 #define TL_MARK_ARMED  1
 #define TL_MARK_ACTIVE 2
 
-/* Mark flags. */
-#define TL_MARKF_COUNT_AT_EXIT 1 /* the syscall in flight (execve) began while ARMED */
-#define TL_MARKF_NET           2 /* the syscall in flight creates a socket (TL_ARGF_NET) */
-#define TL_MARKF_SOCKETCALL    4 /* ... through ia32 socketcall (TL_ARGF_SOCKETCALL) */
+/*
+ * Mark flags: what the task's next sys_exit is.  Syscalls are counted when
+ * they return (recorder.bpf.c), and these two returns are not what their
+ * registers say.
+ */
+#define TL_MARKF_EXEC                                                                              \
+	1                  /* an exec in flight: it returns as the exec in cur (or, with cur 0,    \
+	                      as the new program's execve) */
+#define TL_MARKF_FORKED  2 /* a new task: its first return is from clone, made by the parent */
+#define TL_MARKF_INDEXED 4 /* counted in tl_regs_marked (recorder.bpf.c) */
 
 struct tl_mark {
 	__u32 target; /* target id: index of the counter block */
 	__u32 state;  /* TL_MARK_* */
-	__u32 cur;    /* 1 + counter index of the syscall in flight, 0 = none */
-	__u32 flags;  /* TL_MARKF_* */
-	__u64 image;  /* id of the program image the task runs (exec records) */
+	__u32 cur; /* TL_MARKF_EXEC: 1 + abi * TL_NR_MAX + nr of the exec as called, 0 = unknown */
+	__u32 flags; /* TL_MARKF_* */
+	__u64 image; /* id of the program image the task runs (exec records) */
 };
 
 /* Per-CPU counter of one (target, abi, nr). */
 struct tl_count {
-	__u64 calls; /* sys_enter */
-	__u64 ok;    /* sys_exit with ret >= 0 */
+	__u64 calls; /* calls made: at return, at exit (exit, exit_group), in flight at the stop */
+	__u64 ok;    /* returns >= 0 */
 };
 
 /* Failures: hash key; value is a __u64 count. */
@@ -295,8 +301,8 @@ enum tl_file_kind {
 #define TL_EV_ACC_MMAP_EXEC (1u << 9)
 #define TL_EV_ACC_DIR       (1u << 11)
 
-#define TL_FS_ARG_NONE  (-1)   /* no such argument (dirfd: the cwd; flags: 0) */
-#define TL_FS_HOW       1      /* OPEN: flags_arg points to struct open_how (openat2) */
+#define TL_FS_ARG_NONE (-1) /* no such argument (dirfd: the cwd; flags: 0) */
+#define TL_FS_HOW      1    /* OPEN: flags_arg points to struct open_how (openat2) */
 
 struct tl_filespec {
 	__u8 kind;         /* TL_FK_* */

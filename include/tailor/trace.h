@@ -90,7 +90,7 @@ struct tl_argvals {
 struct tl_syscall {
 	char *name; /* libseccomp name on this ABI */
 	int32_t nr;
-	uint64_t calls; /* entries seen at sys_enter */
+	uint64_t calls; /* calls made (the recorder counts them at return, exit and the stop) */
 	uint64_t ok;    /* returns >= 0 (exit/exit_group/execve may never return) */
 	size_t nerrs;
 	struct tl_errno_count *errs; /* failed returns, sorted by err */

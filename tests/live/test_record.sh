@@ -58,10 +58,23 @@ if [ -x "$PROGS/workload_32" ]; then
 	done
 	check "$T/w32.json" "t['abis']['x86']['open']['errors'] == {'ENOENT': 1}" "x86 open ENOENT missing"
 	check "$T/w32.json" "'getuid32' not in t['abis'].get('x86_64', {})" "ia32 syscall counted as x86_64"
-	echo "ok: 32-bit syscalls under x86"
+	# the exec into it was an x86_64 execve, although it returns as ia32's (sched_prepare_exec)
+	check "$T/w32.json" "t['abis']['x86_64']['execve']['ok'] == 1 and 'execve' not in t['abis']['x86']" \
+		"exec of a 32-bit program: $(q "$T/w32.json" "{a: t['abis'][a].get('execve') for a in t['abis']}")"
+	echo "ok: 32-bit syscalls under x86, the exec into it under x86_64"
 else
 	echo "note: workload_32 not built (gcc-multilib?), ABI check skipped"
 fi
+
+# ---- 2b. counted at return: a call the program's own seccomp filter refused is a failure,
+# a trapped one (SECCOMP_RET_TRAP) did not run ------------------------------------------------
+"$TAILOR" record -q -o "$T/of.json" -- "$PROGS/ownfilter" || fail "record ownfilter: $?"
+check "$T/of.json" "t['abis']['x86_64']['uname']['errors'] == {'EPERM': 1} and t['abis']['x86_64']['uname']['ok'] == 0" \
+	"uname refused by the filter: $(q "$T/of.json" "t['abis']['x86_64'].get('uname')")"
+check "$T/of.json" "'getpid' not in t['abis']['x86_64']" "a trapped getpid was recorded"
+check "$T/of.json" "t['abis']['x86_64']['getppid']['ok'] == 1 and 'rt_sigreturn' in t['abis']['x86_64']" \
+	"getppid, or the SIGSYS handler's rt_sigreturn, missing"
+echo "ok: own seccomp filter: refused call recorded as EPERM, trapped call not recorded"
 
 # ---- 3. exit statuses --------------------------------------------------------------------
 "$TAILOR" record -q -o "$T/e.json" -- "$PROGS/workload" 3
@@ -144,7 +157,10 @@ wait $tp || fail "--pid + SIGINT: exit $?"
 kill -0 $sp || fail "--pid: target was signalled"
 kill $sp
 check "$T/pid2.json" "not t['runs'][0]['complete']" "--pid + SIGINT: trace should be incomplete"
-echo "ok: --pid stopped by SIGINT, target left alone"
+# sleep was in clock_nanosleep from before the recording to after it: a call in flight
+check "$T/pid2.json" "t['abis']['x86_64']['clock_nanosleep']['calls'] == 1 and t['abis']['x86_64']['clock_nanosleep']['ok'] == 0" \
+	"--pid: the call in flight at the stop: $(q "$T/pid2.json" "t['abis'].get('x86_64')")"
+echo "ok: --pid stopped by SIGINT, target left alone, its call in flight counted"
 
 # --pid on a process whose threads predate tailor: each thread is marked
 "$PROGS/spinner" 3 &
@@ -211,4 +227,8 @@ for path, parent in got:
 sys.exit(1 if bad else 0)
 PY
 echo "ok: exec records: relative, symlinked, /bin/sh, scripts and fexecve recorded as the resolved files"
+# fexecve is execveat: counted as execveat, though it returns rewritten as execve
+check "$T/ex.json" "t['abis']['x86_64']['execveat']['ok'] == 2" \
+	"execveat: $(q "$T/ex.json" "{k: v for k, v in t['abis']['x86_64'].items() if k.startswith('exec')}")"
+echo "ok: execveat counted as such"
 echo PASS
