@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
 /*
  * The cost floor of any tracepoint-based syscall tracer: programs that do
- * nothing, attached where tailor's recorder attaches.  bench/floor loads this
- * object and attaches floor_enter alone ("enter") or both ("both").
+ * nothing, on the syscall tracepoints.  bench/floor loads this object and
+ * attaches floor_enter alone ("enter"), floor_exit alone ("exit": where
+ * tailor's recorder attaches) or both ("both").
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

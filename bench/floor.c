@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * floor OBJ enter|both [READY_FILE]: load bench's floor.bpf.o with libbpf,
- * attach the empty tp_btf/sys_enter program (and with "both" the empty
- * sys_exit one too), create READY_FILE once attached, and wait until
- * SIGINT/SIGTERM.  Needs root (or CAP_BPF+CAP_PERFMON).
+ * floor OBJ enter|exit|both [READY_FILE]: load bench's floor.bpf.o with
+ * libbpf, attach the empty tp_btf/sys_enter program, the empty sys_exit one,
+ * or both, create READY_FILE once attached, and wait until SIGINT/SIGTERM.
+ * Needs root (or CAP_BPF+CAP_PERFMON).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +39,9 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int sig, rc = 1, fd;
 
-	if (argc < 3 || argc > 4 || (strcmp(argv[2], "enter") && strcmp(argv[2], "both"))) {
-		fprintf(stderr, "usage: floor OBJ enter|both [READY_FILE]\n");
+	if (argc < 3 || argc > 4 ||
+	    (strcmp(argv[2], "enter") && strcmp(argv[2], "exit") && strcmp(argv[2], "both"))) {
+		fprintf(stderr, "usage: floor OBJ enter|exit|both [READY_FILE]\n");
 		return 2;
 	}
 	sigemptyset(&set);
@@ -56,13 +57,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[2], "enter"))
 		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "floor_exit"),
 		                          false);
+	if (!strcmp(argv[2], "exit"))
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "floor_enter"),
+		                          false);
 	if (bpf_object__load(obj)) {
 		fprintf(stderr, "floor: loading %s: %s\n", argv[1], strerror(errno));
 		goto out;
 	}
-	if (attach(obj, "floor_enter", &enter))
+	if (strcmp(argv[2], "exit") && attach(obj, "floor_enter", &enter))
 		goto out;
-	if (!strcmp(argv[2], "both") && attach(obj, "floor_exit", &exit_))
+	if (strcmp(argv[2], "enter") && attach(obj, "floor_exit", &exit_))
 		goto out;
 	if (argc == 4) {
 		fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
