@@ -166,20 +166,36 @@ struct pt_regs___word {
 } __attribute__((preserve_access_index));
 
 /*
- * May the task whose registers are at ctx[0] (sys_exit's regs) be marked?
- * The verifier refuses arithmetic on that pointer: its value is loaded as
- * a number through a read-only cast of ctx.
+ * The address in ctx[0] (sys_exit's regs) as a number, 0 without
+ * bpf_rdonly_cast: the verifier refuses arithmetic on the pointer, so it is
+ * loaded again through a read-only cast of ctx.
  */
-static __always_inline bool maybe_marked(void *ctx)
+static __always_inline unsigned long ctx_regs(void *ctx)
 {
-	unsigned long regs;
-
 	if (!bpf_ksym_exists(bpf_rdonly_cast))
-		return true;
-	regs = ((struct pt_regs___word *)bpf_rdonly_cast(
+		return 0;
+	return ((struct pt_regs___word *)bpf_rdonly_cast(
 	            ctx, bpf_core_type_id_kernel(struct pt_regs___word)))
-	           ->r15;
-	return tl_regs_marked[regs_slot(regs)];
+	    ->r15;
+}
+
+/*
+ * The traced tasks' fast path: per slot of tl_regs_marked, the one task whose
+ * every return can be counted from the registers alone (ACTIVE, nothing
+ * pending), as one word: the low 48 bits of its registers' address and
+ * target + 1 above them (one store: never torn).  Written by the task's own
+ * slow path; cleared when that stops holding (an exec begins, the task
+ * exits).  Two tasks in a slot take turns; neither is ever miscounted.
+ */
+#define TL_FAST_LO 0xffffffffffffULL
+__u64 tl_fast[TL_REGS_SLOTS];
+
+static __always_inline void fast_forget(unsigned long regs)
+{
+	__u32 slot = regs_slot(regs);
+
+	if (regs && !((tl_fast[slot] ^ regs) & TL_FAST_LO))
+		tl_fast[slot] = 0;
 }
 
 /* A per-CPU word: a pointer stored in a map reads back as a number (regs_addr). */
@@ -233,6 +249,7 @@ static __always_inline void unindex_task(struct task_struct *p, struct tl_mark *
 	regs = regs_addr(p);
 	if (!regs)
 		return;
+	fast_forget(regs);
 	__sync_fetch_and_add(&tl_regs_marked[regs_slot(regs)], -1);
 	m->flags &= ~TL_MARKF_INDEXED;
 }
@@ -732,6 +749,45 @@ static __always_inline bool is_clone(__u32 abi, long nr)
 }
 
 /*
+ * The common return of a traced task (tl_fast named it: target + 1): a
+ * 64-bit call by the syscall instruction (cs is the 64-bit user segment and
+ * the entry saved the return address in cx as well: int 0x80 from 64-bit
+ * code, an ia32 call, is not), not its first, no argument or socket to
+ * record, not possibly trapped.  Counted from the registers with no helper
+ * call (bpf_get_current_task_btf and the task storage lookup cost ~50 ns
+ * here).  false: not such a call, the slow path decides.
+ */
+static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u64 t1, long ret)
+{
+	long nr = (long)regs->orig_ax;
+	struct tl_argspec *spec;
+	struct tl_count *c;
+	__u32 sidx, idx;
+
+	if (t1 == 0 || regs->cs != 0x33 /* __USER_CS */ || regs->cx != regs->ip ||
+	    (unsigned long)nr >= TL_NR_MAX || ret == nr)
+		return false;
+	sidx = TL_EV_ABI_X86_64 * TL_NR_MAX + (__u32)nr;
+	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
+	if (!spec || spec->n || (spec->flags & TL_ARGF_NET))
+		return false;
+	idx = (__u32)(t1 - 1) * TL_TARGET_SLOTS + sidx;
+	c = bpf_map_lookup_elem(&tl_counts, &idx);
+	if (!c || !c->calls)
+		return false;
+	c->calls++;
+	if (ret <= -512 && ret >= -516)
+		return true;
+	if (ret >= 0 || ret < -4095) {
+		c->ok++;
+		bpf_tail_call(ctx, &tl_file_progs, sidx); /* files.bpf.c */
+	} else {
+		record_err((__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, ret);
+	}
+	return true;
+}
+
+/*
  * Every syscall is counted when it returns, in this one program: a second
  * one at sys_enter would cost every syscall on the host as much again (an
  * empty program on either tracepoint costs ~70 ns here; tailor's check for
@@ -748,22 +804,30 @@ int tl_sys_exit(__u64 *ctx)
 	struct task_struct *task;
 	__u64 values[TL_ARGS_PER_CALL] = {};
 	struct tl_argspec *spec = 0;
-	__u32 abi, idx, sidx, newmask = 0;
+	__u32 abi, idx, sidx, slot, newmask = 0;
+	unsigned long raddr;
 	bool first, exec = false;
 	struct pt_regs *regs;
 	struct tl_count *c;
 	struct tl_mark *m;
 	long nr, ret;
+	__u64 fast;
 
 	/* Hot path: every syscall on the host ends here for non-targets (tl_regs_marked). */
-	if (!maybe_marked(ctx))
+	raddr = ctx_regs(ctx);
+	slot = regs_slot(raddr);
+	if (raddr && !tl_regs_marked[slot])
 		return 0;
 	regs = (struct pt_regs *)ctx[0];
+	ret = (long)ctx[1];
+	fast = tl_fast[slot];
+	if (raddr && fast && !((fast ^ raddr) & TL_FAST_LO) &&
+	    fast_count(ctx, regs, fast >> 48, ret))
+		return 0;
 	task = bpf_get_current_task_btf();
 	m = tl_task_mark(task);
 	if (!m)
 		return 0;
-	ret = (long)ctx[1];
 	nr = (long)regs->orig_ax;
 	abi = TL_EV_ABI_X86_64;
 	if (task->thread_info.status & TS_COMPAT) {
@@ -851,6 +915,10 @@ int tl_sys_exit(__u64 *ctx)
 		}
 		if (first || newmask)
 			send_callsite(ctx, regs, m, abi, (__u32)nr, first, newmask, spec, values);
+		/* Nothing pending (flags, state): its next returns may take the fast path. */
+		if (raddr && m->state == TL_MARK_ACTIVE && m->target < 0xffff &&
+		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
+			tl_fast[slot] = (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48;
 	}
 	c->calls++;
 	/* ERESTART* (512..516) never reach user space: the call is made again. */
@@ -1030,6 +1098,7 @@ static __always_inline int on_prepare_exec(void *ctx, struct task_struct *p, boo
 		return 0;
 	m->cur = exec_cur(p);
 	m->flags |= TL_MARKF_EXEC;
+	fast_forget(regs_addr(p));
 	index_task(p, m);
 	if (m->state != TL_MARK_ACTIVE || !m->cur)
 		return 0;
@@ -1072,6 +1141,7 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
 		return 0;
 	/* The exec's return is counted as the call sched_prepare_exec saw (cur), if it ran. */
 	m->flags |= TL_MARKF_EXEC;
+	fast_forget(regs_addr(p));
 	index_task(p, m);
 	if (m->state == TL_MARK_ARMED)
 		m->state = TL_MARK_ACTIVE; /* from here on the program runs, not tailor */
@@ -1140,6 +1210,7 @@ static __always_inline int on_exit(struct task_struct *p, bool ct)
 
 	if (m) {
 		count_exit(p, m);
+		fast_forget(regs_addr(p));
 		unindex_task(p, m);
 		stat_inc(TL_STAT_EXITS);
 		live_add(m->target, -1);

@@ -80,6 +80,7 @@ struct pt_regs {
 	unsigned long ax; /* -ENOSYS while a syscall runs, then its return value */
 	unsigned long orig_ax;
 	unsigned long ip;
+	unsigned short cs; /* a union with csx since 6.9: its low 16 bits either way */
 	unsigned long sp;
 } __attribute__((preserve_access_index));
 

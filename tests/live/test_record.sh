@@ -66,6 +66,12 @@ else
 	echo "note: workload_32 not built (gcc-multilib?), ABI check skipped"
 fi
 
+# int 0x80 from a 64-bit program: ia32 calls, though the task's native calls take the fast path
+"$TAILOR" record -q -o "$T/i80.json" -- "$PROGS/int80" || fail "record int80: $?"
+check "$T/i80.json" "t['abis']['x86']['getpid']['ok'] == 5 and t['abis']['x86_64']['getppid']['ok'] >= 5 and 'writev' not in t['abis']['x86_64']" \
+	"int 0x80 from 64-bit code: $(q "$T/i80.json" "t['abis']")"
+echo "ok: int 0x80 from a 64-bit program counted under x86"
+
 # ---- 2b. counted at return: a call the program's own seccomp filter refused is a failure,
 # a trapped one (SECCOMP_RET_TRAP) did not run ------------------------------------------------
 "$TAILOR" record -q -o "$T/of.json" -- "$PROGS/ownfilter" || fail "record ownfilter: $?"
