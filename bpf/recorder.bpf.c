@@ -231,7 +231,8 @@ static __always_inline void index_task(struct task_struct *p, struct tl_mark *m)
 {
 	unsigned long regs;
 
-	if (m->flags & TL_MARKF_INDEXED)
+	/* --after-seccomp's DONE: recorded no more, let it go by with the others */
+	if ((m->flags & TL_MARKF_INDEXED) || m->state == TL_MARK_DONE)
 		return;
 	regs = regs_addr(p);
 	if (!regs)
@@ -869,9 +870,10 @@ int tl_sys_exit(__u64 *ctx)
 	if (exec && tl_cfg_after_seccomp) {
 		__u32 tgid = task->tgid;
 
-		/* --after-seccomp: counted up to and including this exec */
+		/* --after-seccomp: counted up to and including this exec; done with the task */
 		m->state = TL_MARK_DONE;
 		bpf_map_delete_elem(&tl_filtered, &tgid);
+		unindex_task(task, m);
 	}
 	if (nr == -1) {
 		/*
