@@ -742,6 +742,25 @@ static __always_inline void count_only(const struct tl_mark *m, __u32 abi, __u32
 		c->ok++;
 }
 
+/*
+ * Count a return: the call, and its outcome unless the call is made again
+ * (ERESTART*, 512..516, never reaches user space); a success goes on to the
+ * file recorder (files.bpf.c) by a tail call: slot sidx, empty for most.
+ */
+static __always_inline void count_return(void *ctx, struct tl_count *c, __u32 target, __u32 abi,
+                                         __u32 nr, __u32 sidx, long ret)
+{
+	c->calls++;
+	if (ret <= -512 && ret >= -516)
+		return;
+	if (ret >= 0 || ret < -4095) {
+		c->ok++;
+		bpf_tail_call(ctx, &tl_file_progs, sidx);
+	} else {
+		record_err(target, abi, nr, ret);
+	}
+}
+
 static __always_inline bool is_clone(__u32 abi, long nr)
 {
 	if (abi == TL_EV_ABI_X86)
@@ -776,15 +795,7 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u64 t1
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c || !c->calls)
 		return false;
-	c->calls++;
-	if (ret <= -512 && ret >= -516)
-		return true;
-	if (ret >= 0 || ret < -4095) {
-		c->ok++;
-		bpf_tail_call(ctx, &tl_file_progs, sidx); /* files.bpf.c */
-	} else {
-		record_err((__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, ret);
-	}
+	count_return(ctx, c, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, sidx, ret);
 	return true;
 }
 
@@ -839,10 +850,10 @@ int tl_sys_exit(__u64 *ctx)
 	}
 	if (m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)) {
 		if (m->flags & TL_MARKF_FORKED) {
+			/* the child's return from clone: the parent made the call */
 			m->flags &= ~TL_MARKF_FORKED;
 			if (ret == 0 && is_clone(abi, nr))
-				return 0; /* the child's return from clone: the parent made the call
-				           */
+				return 0;
 		}
 		if (m->flags & TL_MARKF_EXEC) {
 			/* registers rewritten by the exec: the call as sched_prepare_exec saw it */
@@ -922,16 +933,7 @@ int tl_sys_exit(__u64 *ctx)
 		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
 			tl_fast[slot] = (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48;
 	}
-	c->calls++;
-	/* ERESTART* (512..516) never reach user space: the call is made again. */
-	if (ret <= -512 && ret >= -516)
-		return 0;
-	if (ret >= 0 || ret < -4095) {
-		c->ok++;
-		bpf_tail_call(ctx, &tl_file_progs, sidx); /* files.bpf.c */
-	} else {
-		record_err(m->target, abi, (__u32)nr, ret);
-	}
+	count_return(ctx, c, m->target, abi, (__u32)nr, sidx, ret);
 	return 0;
 }
 

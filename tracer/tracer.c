@@ -227,8 +227,7 @@ static void fill_cap_noaudit(struct tl_tracer *t, struct tl_kinfo *ki)
 	memcpy(t->skel->bss->tl_cap_noaudit, ki->noaudit, ki->nnoaudit * sizeof(ki->noaudit[0]));
 }
 
-/* Does the kernel have tracepoint NAME (its BTF type btf_trace_NAME)?  When kinfo could not tell.
- */
+/* Has the kernel tracepoint NAME (BTF type btf_trace_NAME)?  When kinfo could not tell. */
 static bool kernel_has_tracepoint(const char *name)
 {
 	struct btf *btf = btf__load_vmlinux_btf();

@@ -32,20 +32,21 @@
 /*
  * Mark flags: what the task's next sys_exit is.  Syscalls are counted when
  * they return (recorder.bpf.c), and these two returns are not what their
- * registers say.
+ * registers say.  EXEC: an exec in flight, which returns as the call in cur
+ * (with cur 0: as the new program's execve).  FORKED: a new task, whose
+ * first return is from clone, made by its parent.  INDEXED: counted in
+ * tl_regs_marked (recorder.bpf.c).
  */
-#define TL_MARKF_EXEC                                                                              \
-	1                  /* an exec in flight: it returns as the exec in cur (or, with cur 0,    \
-	                      as the new program's execve) */
-#define TL_MARKF_FORKED  2 /* a new task: its first return is from clone, made by the parent */
-#define TL_MARKF_INDEXED 4 /* counted in tl_regs_marked (recorder.bpf.c) */
+#define TL_MARKF_EXEC    1
+#define TL_MARKF_FORKED  2
+#define TL_MARKF_INDEXED 4
 
 struct tl_mark {
 	__u32 target; /* target id: index of the counter block */
 	__u32 state;  /* TL_MARK_* */
-	__u32 cur; /* TL_MARKF_EXEC: 1 + abi * TL_NR_MAX + nr of the exec as called, 0 = unknown */
-	__u32 flags; /* TL_MARKF_* */
-	__u64 image; /* id of the program image the task runs (exec records) */
+	__u32 cur;    /* with TL_MARKF_EXEC: 1 + abi * TL_NR_MAX + nr, 0: unknown */
+	__u32 flags;  /* TL_MARKF_* */
+	__u64 image;  /* id of the program image the task runs (exec records) */
 };
 
 /* Per-CPU counter of one (target, abi, nr). */
