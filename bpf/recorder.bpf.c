@@ -941,7 +941,9 @@ int tl_sys_exit(__u64 *ctx)
  * Calls still in flight when the recording stops (a server blocked in
  * accept, a shell in wait4): user space runs this iterator once over every
  * task before it detaches.  A task is in a syscall while its saved ax is
- * still -ENOSYS, the value the entry code puts there until the call returns.
+ * still -ENOSYS, the value the entry code puts there until the call returns
+ * (a task whose last call returned ENOSYS looks the same: that call, already
+ * recorded, counts once more).
  */
 SEC("iter/task")
 int tl_inflight(struct bpf_iter__task *ctx)
