@@ -768,6 +768,7 @@ static int64_t live_of(struct sess *s, uint32_t slot)
 /* Mark every thread of a process (rescanned until stable); *n counts new marks. */
 static int mark_threads(struct sess *s, pid_t pid, uint32_t slot, uint32_t state, unsigned *n)
 {
+	unsigned before = *n;
 	char dir[64];
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
@@ -810,7 +811,8 @@ static int mark_threads(struct sess *s, pid_t pid, uint32_t slot, uint32_t state
 		if (!added)
 			break;
 	}
-	return 0;
+	/* the new marks pass the recorder's first filter from here on */
+	return *n != before ? tl_tracer_index_marks(s->tr) : 0;
 }
 
 /*

@@ -194,10 +194,13 @@ static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
 		err = tl_err(errno, "pidfd_open(%d): %s", s->pid, strerror(errno));
 		goto kill;
 	}
-	if (s->o->after_seccomp) /* counted from a seccomp filter to the next execve */
+	if (s->o->after_seccomp) { /* counted from a seccomp filter to the next execve */
 		err = tl_tracer_mark_new(s->tr, s->pidfd, TARGET_ID, TL_MARK_WAIT_FILTER);
-	else
+		if (err >= 0)
+			err = tl_tracer_index_marks(s->tr);
+	} else {
 		err = tl_tracer_mark_pidfd(s->tr, s->pidfd, TARGET_ID, true);
+	}
 	if (err < 0)
 		goto kill;
 	err = 0;
@@ -632,9 +635,10 @@ fail:
 int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 {
 	struct session s = {.o = o, .pidfd = -1, .sigfd = -1};
-	struct tl_tracer_opts topts = {
-	    .verbose = o->verbose, .max_targets = 1, .no_stacks = o->no_stacks,
-	    .no_files = o->no_files};
+	struct tl_tracer_opts topts = {.verbose = o->verbose,
+	                               .max_targets = 1,
+	                               .no_stacks = o->no_stacks,
+	                               .no_files = o->no_files};
 	char *path = NULL, **pid_argv = NULL, exe[PATH_MAX];
 	sigset_t mask, oldmask;
 	bool masked = false;

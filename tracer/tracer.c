@@ -504,7 +504,7 @@ static int run_task_iter(struct bpf_program *prog)
  * Tasks marked from user space pass the recorder's first filter only once
  * indexed (recorder.bpf.c, tl_regs_marked): after every marking.
  */
-static int index_marks(struct tl_tracer *t)
+int tl_tracer_index_marks(struct tl_tracer *t)
 {
 	return run_task_iter(t->skel->progs.tl_index);
 }
@@ -527,7 +527,7 @@ int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool a
 {
 	int err = mark_pidfd(t, pidfd, target, armed);
 
-	return err ? err : index_marks(t);
+	return err ? err : tl_tracer_index_marks(t);
 }
 
 static int pidfd_open_(pid_t pid, unsigned flags)
@@ -617,7 +617,7 @@ int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 		        "6.9+): only the main thread of %d and its future children are "
 		        "recorded\n",
 		        pid);
-	err = index_marks(t);
+	err = tl_tracer_index_marks(t);
 out:
 	free(seen);
 	return err;
@@ -1103,10 +1103,8 @@ int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t
 	/* Counted first: the task may exit (and be subtracted) right after the mark. */
 	if (live)
 		__atomic_fetch_add(live, 1, __ATOMIC_SEQ_CST);
-	if (!bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_NOEXIST)) {
-		err = index_marks(t);
-		return err ? err : 1;
-	}
+	if (!bpf_map_update_elem(bpf_map__fd(t->skel->maps.tl_marks), &pidfd, &m, BPF_NOEXIST))
+		return 1;
 	err = errno;
 	if (live)
 		__atomic_fetch_sub(live, 1, __ATOMIC_SEQ_CST);

@@ -114,9 +114,12 @@ void tl_tracer_set_event_cb(struct tl_tracer *t, tl_tracer_event_fn fn, void *ct
 /*
  * Mark a task (pidfd) in state (TL_MARK_*) unless it is marked already, and
  * count it in tl_live.  1: marked, 0: it was marked already, -ESRCH: gone,
- * other -errno with a message.
+ * other -errno with a message.  Its syscalls are seen once
+ * tl_tracer_index_marks ran: call it after a batch of marks.
  */
 int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state);
+/* Index the tasks marked from user space (recorder.bpf.c tl_index): 0 or -errno. */
+int tl_tracer_index_marks(struct tl_tracer *t);
 /*
  * Forget everything recorded for target (counters, hashes, exec records,
  * callsites) so that its slot can serve another container; the lost
