@@ -5,10 +5,10 @@
  * with the access it needed, as the kernel resolved it.
  *
  * No program here is attached.  The recorder's tl_sys_exit, for an ACTIVE
- * target whose syscall succeeded, tail-calls slot abi * TL_NR_MAX + nr of
- * its prog array tl_file_progs; user space puts tl_files_exit in the slots
- * of file syscalls only.  So tasks that are not targets pay nothing,
- * and a target's other syscalls pay one empty-slot tail call.  Per-syscall
+ * target whose file syscall succeeded (flagged TL_ARGF_FILE in its
+ * tl_argspec by user space), tail-calls slot 0 of its prog array
+ * tl_file_progs, where user space puts tl_files_exit.  So tasks that are
+ * not targets pay nothing, and a target's other syscalls a bit test.  Per-syscall
  * tracepoints (syscalls:sys_exit_openat...) were measured instead: enabling
  * any of them adds ~20-40 ns to every syscall on the host (a probe with a
  * bitmap test), needs tracefs, and never fires for ia32 syscalls.
@@ -85,42 +85,35 @@ struct {
 __u64 tl_file_stats[TL_FSTAT_N];
 
 /*
- * Files recorded before, by the kernel objects that name them, -> their path
- * hash: a repeated access skips the walk and goes straight to its count
- * (tl_files).  The key is what makes the path: the dentry and the mount (a
- * hard link or a bind mount is another key), the root the walk ends at
- * (chroot), the dentry's name hash, salted with its parent (a file renamed,
- * or a freed dentry reused for another file, is another key), and the
- * number of renames the targets made (a directory renamed moves everything
- * below it: every key changes).  Not seen: a directory renamed, or a mount
- * moved, by a process that is not a target while the recording runs; a file
- * below it then counts under its old path until its slot is reused.
+ * Files recorded before, by the kernel objects that name them (struct
+ * tl_seen_key, events.h), -> their path hash and the accesses counted
+ * since: a repeated access skips the walk and the shared hash tl_files
+ * (~60 ns per open here for its lookup and atomic add).  The key is what
+ * makes the path: the dentry and the mount (a hard link or a bind mount is
+ * another key), the root the walk ends at (chroot), the dentry's name hash,
+ * salted with its parent (a file renamed, or a freed dentry reused for
+ * another file, is another key), and the number of renames the targets made
+ * (a directory renamed moves everything below it: every key changes).  Not
+ * seen: a directory renamed, or a mount moved, by a process that is not a
+ * target while the recording runs; a file below it then counts under its
+ * old path until its slot is reused.
  *
- * Per CPU and direct-mapped (a slot per key hash, overwritten on a
- * collision): a probe is a few loads and compares, where an LRU hash costs
- * as much as walking ~6 levels.  No lock: a tp_btf program does not run
- * twice at once on a CPU (the kernel skips a nested run).
+ * Per CPU and direct-mapped (a slot per key hash; a collision moves the old
+ * entry's count to tl_files): a probe is a few loads and compares, where an
+ * LRU hash costs as much as walking ~6 levels.  No lock: a tp_btf program
+ * does not run twice at once on a CPU (the kernel skips a nested run).  An
+ * entry is made only for a key that tl_files holds, so a hit never hides a
+ * record that was lost.
  */
-struct tl_seen_key {
-	__u64 dentry, mnt, root, name_hash, image;
-	__u32 target, access, flags, renames;
-};
-
-#define TL_SEEN_N 256 /* slots per CPU, a power of two */
-
-struct tl_seen_cache {
-	struct {
-		struct tl_seen_key key;
-		__u64 hash; /* tl_file_key.hash */
-	} e[TL_SEEN_N];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct tl_seen_cache);
 } tl_file_seen SEC(".maps");
+
+/* Moved on by user space when it forgets a target's files (tl_seen_key.epoch). */
+__u32 tl_file_epoch;
 
 /* Successful renames made by targets: part of every tl_file_seen key. */
 __u32 tl_file_renames;
@@ -159,6 +152,38 @@ static __always_inline __u64 hash_name(struct tl_path_scratch *s)
 
 	bpf_loop(TL_FILE_NAME_MAX / 8, hash_word, &c, 0);
 	return c.h;
+}
+
+/* The accesses counted in e go to tl_files (gone if user space forgot its key). */
+static __always_inline void seen_flush(struct tl_seen_entry *e)
+{
+	struct tl_file_key key = {};
+	__u64 *cnt;
+
+	if (!e->pending)
+		return;
+	key.target = e->key.target;
+	key.access = e->key.access;
+	key.image = e->key.image;
+	key.hash = e->hash;
+	cnt = bpf_map_lookup_elem(&tl_files, &key);
+	if (cnt)
+		__sync_fetch_and_add(cnt, e->pending);
+	e->pending = 0;
+}
+
+/* Remember sk in its slot (sc: none for a path-only syscall's string). */
+static __always_inline void seen_fill(struct tl_seen_cache *sc, __u32 slot,
+                                      const struct tl_seen_key *sk, __u64 hash)
+{
+	struct tl_seen_entry *e;
+
+	if (!sc)
+		return;
+	e = &sc->e[slot & (TL_SEEN_N - 1)];
+	e->key = *sk;
+	e->hash = hash;
+	e->pending = 0;
 }
 
 /*
@@ -220,7 +245,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	key.access = access;
 	key.image = m->image;
 	if (!ustr) {
-		const struct tl_seen_key *e;
+		struct tl_seen_entry *e;
 
 		sk.dentry = d;
 		sk.mnt = vfsmnt;
@@ -231,40 +256,37 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		sk.access = access;
 		sk.flags = flags;
 		sk.renames = tl_file_renames;
+		sk.epoch = tl_file_epoch;
 		sc = bpf_map_lookup_elem(&tl_file_seen, &zero);
 		if (!sc)
 			return 0;
 		slot = (d >> 6 ^ d >> 14 ^ vfsmnt >> 6 ^ m->image ^ access * 7) & (TL_SEEN_N - 1);
-		e = &sc->e[slot].key;
-		if (e->dentry == sk.dentry && e->mnt == sk.mnt && e->root == sk.root &&
-		    e->name_hash == sk.name_hash && e->image == sk.image &&
-		    e->target == sk.target && e->access == sk.access && e->flags == sk.flags &&
-		    e->renames == sk.renames) {
-			key.hash = sc->e[slot].hash;
-			cnt = bpf_map_lookup_elem(&tl_files, &key);
-			if (cnt) {
-				__sync_fetch_and_add(cnt, 1);
-				return 0;
-			}
-			/* its key was deleted (record lost): record it again */
+		e = &sc->e[slot];
+		if (e->key.dentry == sk.dentry && e->key.mnt == sk.mnt && e->key.root == sk.root &&
+		    e->key.name_hash == sk.name_hash && e->key.image == sk.image &&
+		    e->key.target == sk.target && e->key.access == sk.access &&
+		    e->key.flags == sk.flags && e->key.renames == sk.renames &&
+		    e->key.epoch == sk.epoch) {
+			e->pending++;
+			return 0;
 		}
+		seen_flush(e);
 	}
 	key.hash = tl_mix(tl_path_walk(s, d, vfsmnt, rd, rmnt, false), h);
-	if (sc) {
-		sc->e[slot].key = sk;
-		sc->e[slot].hash = key.hash;
-	}
 	cnt = bpf_map_lookup_elem(&tl_files, &key);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);
+		seen_fill(sc, slot, &sk, key.hash);
 		return 0;
 	}
 	r = bpf_map_update_elem(&tl_files, &key, &one, BPF_NOEXIST);
 	if (r) {
 		if (r == -17 /* EEXIST: another CPU was first */) {
 			cnt = bpf_map_lookup_elem(&tl_files, &key);
-			if (cnt)
+			if (cnt) {
 				__sync_fetch_and_add(cnt, 1);
+				seen_fill(sc, slot, &sk, key.hash);
+			}
 		} else {
 			fstat_inc(TL_FSTAT_FULL);
 		}
@@ -284,6 +306,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		return 0;
 	}
 	fstat_inc(TL_FSTAT_EVENTS);
+	seen_fill(sc, slot, &sk, key.hash);
 	return 0;
 }
 

@@ -93,13 +93,15 @@ struct {
 } tl_exec_scratch SEC(".maps");
 
 /*
- * File accesses (bpf/files.bpf.c): sys_exit of a target's successful syscall
- * tail-calls slot (abi * TL_NR_MAX + nr); user space fills only the slots of
- * file syscalls, an empty slot falls through.  Untraced tasks never get here.
+ * File accesses (bpf/files.bpf.c): sys_exit of a target's successful file
+ * syscall (tl_argspec flag TL_ARGF_FILE) tail-calls slot 0, filled by user
+ * space; empty, it falls through.  One constant slot: the JIT makes that a
+ * direct jump, where an index computed per syscall is an indirect one
+ * (a retpoline here: ~50 ns per open).  Untraced tasks never get here.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, TL_TARGET_SLOTS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
 } tl_file_progs SEC(".maps");
@@ -744,18 +746,19 @@ static __always_inline void count_only(const struct tl_mark *m, __u32 abi, __u32
 
 /*
  * Count a return: the call, and its outcome unless the call is made again
- * (ERESTART*, 512..516, never reaches user space); a success goes on to the
- * file recorder (files.bpf.c) by a tail call: slot sidx, empty for most.
+ * (ERESTART*, 512..516, never reaches user space); a successful file
+ * syscall goes on to the file recorder (files.bpf.c) by a tail call.
  */
 static __always_inline void count_return(void *ctx, struct tl_count *c, __u32 target, __u32 abi,
-                                         __u32 nr, __u32 sidx, long ret)
+                                         __u32 nr, const struct tl_argspec *spec, long ret)
 {
 	c->calls++;
 	if (ret <= -512 && ret >= -516)
 		return;
 	if (ret >= 0 || ret < -4095) {
 		c->ok++;
-		bpf_tail_call(ctx, &tl_file_progs, sidx);
+		if (spec && (spec->flags & TL_ARGF_FILE))
+			bpf_tail_call_static(ctx, &tl_file_progs, 0);
 	} else {
 		record_err(target, abi, nr, ret);
 	}
@@ -795,7 +798,7 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u64 t1
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c || !c->calls)
 		return false;
-	count_return(ctx, c, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, sidx, ret);
+	count_return(ctx, c, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, spec, ret);
 	return true;
 }
 
@@ -916,10 +919,10 @@ int tl_sys_exit(__u64 *ctx)
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c)
 		return 0;
+	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
 	/* An exec's stack and arguments are the new program's: its call site is taken before. */
 	if (!exec) {
 		first = first_call(c, idx);
-		spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
 		if (spec) {
 			if (spec->flags & TL_ARGF_NET)
 				record_net(regs, m, abi, spec->flags & TL_ARGF_SOCKETCALL);
@@ -933,7 +936,7 @@ int tl_sys_exit(__u64 *ctx)
 		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
 			tl_fast[slot] = (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48;
 	}
-	count_return(ctx, c, m->target, abi, (__u32)nr, sidx, ret);
+	count_return(ctx, c, m->target, abi, (__u32)nr, spec, ret);
 	return 0;
 }
 

@@ -2,8 +2,9 @@
 /*
  * File accesses (issue "AppArmor"), the user side of bpf/files.bpf.c: which
  * syscalls touch files and how (the table below, loaded into tl_filespec,
- * and the recorder's tail-call slots), the records of new (target, access,
- * program, path) keys, and at the end their counts from the kernel hash.
+ * and the recorder's tail-call slot), the records of new (target, access,
+ * program, path) keys, and at the end their counts from the kernel hash and
+ * the per-CPU cache of repeated accesses.
  *
  * Paths: the kernel sends the components of a resolved file, innermost
  * first, or for path-only syscalls (unlink, mkdir, rename...) the string the
@@ -130,7 +131,9 @@ struct tl_files {
 	struct files_bpf *skel;
 	size_t n, cap;
 	struct file_rec *recs;
-	uint64_t oom;     /* records dropped here for lack of memory */
+	uint64_t oom;    /* records dropped here for lack of memory */
+	uint32_t *since; /* since[target]: the tl_file_epoch its files start at */
+	size_t nsince;
 	pthread_t loader; /* loads skel (tl_files_start) */
 	bool loading;     /* loader not joined yet: nothing else touches skel */
 	int load_err;     /* files_bpf__load's result */
@@ -173,12 +176,40 @@ static int on_file_event(void *ctx, void *data, size_t size)
 
 /* ---- open / close ----------------------------------------------------------------------- */
 
-static int fill_table(struct tl_files *f, int progs_fd)
+/* Set or clear TL_ARGF_FILE in the recorder's tl_argspec entry slot. */
+static int flag_file(int argspec_fd, uint32_t slot, bool on)
+{
+	struct tl_argspec a;
+
+	if (bpf_map_lookup_elem(argspec_fd, &slot, &a))
+		return -errno;
+	a.flags = on ? (a.flags | TL_ARGF_FILE) : (a.flags & ~TL_ARGF_FILE);
+	if (bpf_map_update_elem(argspec_fd, &slot, &a, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Clear every TL_ARGF_FILE flag and the slot: nothing may run without its reader. */
+static void unfill_table(int progs_fd, int argspec_fd)
+{
+	uint32_t zero = 0;
+
+	for (uint32_t slot = 0; slot < TL_TARGET_SLOTS; slot++)
+		flag_file(argspec_fd, slot, false);
+	bpf_map_delete_elem(progs_fd, &zero);
+}
+
+static int fill_table(struct tl_files *f, int progs_fd, int argspec_fd)
 {
 	int spec_fd = bpf_map__fd(f->skel->maps.tl_filespec);
 	int prog_fd = bpf_program__fd(f->skel->progs.tl_files_exit);
 	const enum tl_abi abis[2] = {TL_ABI_X86_64, TL_ABI_X86};
+	uint32_t zero = 0;
+	int err;
 
+	if (bpf_map_update_elem(progs_fd, &zero, &prog_fd, BPF_ANY))
+		return tl_err(errno, "adding the file recorder to the recorder's sys_exit: %s",
+		              strerror(errno));
 	for (size_t i = 0; i < TL_ARRAY_SIZE(filetable); i++) {
 		for (int a = 0; a < 2; a++) {
 			int nr = tl_syscall_nr(abis[a], filetable[i].name);
@@ -190,11 +221,11 @@ static int fill_table(struct tl_files *f, int progs_fd)
 			if (bpf_map_update_elem(spec_fd, &slot, &filetable[i].spec, BPF_ANY))
 				return tl_err(errno, "loading the file syscall table (%s): %s",
 				              filetable[i].name, strerror(errno));
-			if (bpf_map_update_elem(progs_fd, &slot, &prog_fd, BPF_ANY))
-				return tl_err(
-				    errno,
-				    "adding the file recorder to the recorder's sys_exit (%s): %s",
-				    filetable[i].name, strerror(errno));
+			/* after the spec: the recorder calls the file recorder from now on */
+			err = flag_file(argspec_fd, slot, true);
+			if (err)
+				return tl_err(-err, "flagging %s for the file recorder: %s",
+				              filetable[i].name, strerror(-err));
 		}
 	}
 	return 0;
@@ -250,18 +281,19 @@ out:
 	return err;
 }
 
-int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out)
+int tl_files_open(int marks_fd, int progs_fd, int argspec_fd, struct ring_buffer *rb,
+                  struct tl_files **out)
 {
 	int err = tl_files_start(marks_fd, out);
 
 	if (!err)
-		err = tl_files_finish(*out, progs_fd, rb);
+		err = tl_files_finish(*out, progs_fd, argspec_fd, rb);
 	if (err)
 		*out = NULL;
 	return err;
 }
 
-int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb)
+int tl_files_finish(struct tl_files *f, int progs_fd, int argspec_fd, struct ring_buffer *rb)
 {
 	int err = join_loader(f);
 
@@ -273,7 +305,7 @@ int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb)
 		goto out;
 	}
 	/* Records wait in the ring until it is added: no target is marked yet anyway. */
-	err = fill_table(f, progs_fd);
+	err = fill_table(f, progs_fd, argspec_fd);
 	if (!err) {
 		err = ring_buffer__add(rb, bpf_map__fd(f->skel->maps.tl_file_events), on_file_event,
 		                       f);
@@ -281,9 +313,7 @@ int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb)
 			err = tl_err(-err, "reading the file records: %s", strerror(-err));
 	}
 	if (err) {
-		/* Empty every slot again: nothing may run without its reader. */
-		for (uint32_t slot = 0; slot < TL_TARGET_SLOTS; slot++)
-			bpf_map_delete_elem(progs_fd, &slot);
+		unfill_table(progs_fd, argspec_fd);
 		goto out;
 	}
 	return 0;
@@ -298,6 +328,7 @@ void tl_files_free(struct tl_files *f)
 		return;
 	join_loader(f);
 	files_bpf__destroy(f->skel);
+	free(f->since);
 	for (size_t i = 0; i < f->n; i++)
 		free(f->recs[i].path);
 	free(f->recs);
@@ -306,30 +337,107 @@ void tl_files_free(struct tl_files *f)
 
 /* ---- results ------------------------------------------------------------------------------ */
 
+struct pending {
+	struct tl_file_key key;
+	uint64_t n;
+};
+
+static int cmp_pending(const void *a, const void *b)
+{
+	return memcmp(&((const struct pending *)a)->key, &((const struct pending *)b)->key,
+	              sizeof(struct tl_file_key));
+}
+
+/*
+ * The accesses of target still counted in the kernel's per-CPU cache
+ * (tl_file_seen, events.h), one entry per key, sorted: *out (NULL if none).
+ */
+static int read_pending(struct tl_files *f, uint32_t target, struct pending **out, size_t *nout)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(f->skel->maps.tl_file_seen);
+	uint32_t zero = 0, since = target < f->nsince ? f->since[target] : 0;
+	struct tl_seen_cache *c = NULL;
+	struct pending *p = NULL;
+	size_t n = 0, w = 0;
+	int err = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (ncpu <= 0)
+		return tl_err(-ncpu, "counting the CPUs: %s", strerror(-ncpu));
+	/* a per-CPU value is padded to 8 bytes: tl_seen_cache is a multiple already */
+	c = calloc((size_t)ncpu, sizeof(*c));
+	p = calloc((size_t)ncpu * TL_SEEN_N, sizeof(*p));
+	if (!c || !p) {
+		err = tl_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, c)) {
+		err = tl_err(errno, "reading the file recorder's counts: %s", strerror(errno));
+		goto out;
+	}
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		for (int i = 0; i < TL_SEEN_N; i++) {
+			const struct tl_seen_entry *e = &c[cpu].e[i];
+
+			if (!e->pending || e->key.target != target || e->key.epoch < since)
+				continue;
+			p[n].key.target = e->key.target;
+			p[n].key.access = e->key.access;
+			p[n].key.image = e->key.image;
+			p[n].key.hash = e->hash;
+			p[n++].n = e->pending;
+		}
+	}
+	qsort(p, n, sizeof(*p), cmp_pending);
+	for (size_t i = 0; i < n; i++) {
+		if (w && !cmp_pending(&p[w - 1], &p[i]))
+			p[w - 1].n += p[i].n; /* the same file counted on several CPUs */
+		else
+			p[w++] = p[i];
+	}
+	*out = p;
+	*nout = w;
+	p = NULL;
+out:
+	free(p);
+	free(c);
+	return err;
+}
+
 int tl_files_collect(struct tl_files *f, uint32_t target, struct tl_trace *trace,
                      tl_image_path_fn image_path, tl_image_path_fn exec_caller, void *ctx)
 {
-	int fd = bpf_map__fd(f->skel->maps.tl_files);
+	int fd = bpf_map__fd(f->skel->maps.tl_files), err;
+	struct pending *pend, *hit;
+	size_t npend;
 
+	err = read_pending(f, target, &pend, &npend);
+	if (err)
+		return err;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct file_rec *r = &f->recs[i];
+		struct pending want = {.key = r->key};
 		const char *program;
 		uint64_t count = 0;
-		int err;
 
 		if (r->key.target != target)
 			continue;
 		if (bpf_map_lookup_elem(fd, &r->key, &count) || !count)
 			count = 1;
+		hit = npend ? bsearch(&want, pend, npend, sizeof(*pend), cmp_pending) : NULL;
+		if (hit)
+			count += hit->n;
 		/* An exec's key names the program it started; the access is its caller's. */
 		program = (r->flags & TL_FILEF_EXEC) ? exec_caller(ctx, r->key.image)
 		                                     : image_path(ctx, r->key.image);
 		err =
 		    tl_trace_add_file(trace, r->path, program ? program : "", r->key.access, count);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	free(pend);
+	return err;
 }
 
 uint64_t tl_files_lost(const struct tl_files *f)
@@ -349,6 +457,24 @@ int tl_files_forget(struct tl_files *f, uint32_t target)
 	int fd = bpf_map__fd(f->skel->maps.tl_files);
 	size_t w = 0;
 
+	/*
+	 * The cache's entries made until now no longer match (a new target in
+	 * this slot records its files again); their counts are not this target's.
+	 */
+	uint32_t epoch = __atomic_add_fetch(&f->skel->bss->tl_file_epoch, 1, __ATOMIC_SEQ_CST);
+
+	if (target >= f->nsince) {
+		size_t n = target + 16;
+		uint32_t *ns = realloc(f->since, n * sizeof(*ns));
+
+		if (ns) {
+			memset(ns + f->nsince, 0, (n - f->nsince) * sizeof(*ns));
+			f->since = ns;
+			f->nsince = n;
+		} /* else: the next target here may count some of this one's accesses */
+	}
+	if (target < f->nsince)
+		f->since[target] = epoch;
 	/* Every key the kernel holds was sent here (or lost and deleted): delete by record. */
 	for (size_t i = 0; i < f->n; i++) {
 		if (f->recs[i].key.target == target) {

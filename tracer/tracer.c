@@ -435,14 +435,15 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		goto out;
 	}
 	if (want_files) {
-		/* No target is marked yet: the tail-call slots may be filled now. */
+		/* No target is marked yet: the tail-call slot may be filled now. */
 		int progs_fd = bpf_map__fd(t->skel->maps.tl_file_progs);
+		int spec_fd = bpf_map__fd(t->skel->maps.tl_argspec);
 
 		if (!files_started)
-			err = tl_files_open(bpf_map__fd(t->skel->maps.tl_marks), progs_fd, t->rb,
-			                    &t->files);
+			err = tl_files_open(bpf_map__fd(t->skel->maps.tl_marks), progs_fd, spec_fd,
+			                    t->rb, &t->files);
 		else if (t->files)
-			err = tl_files_finish(t->files, progs_fd, t->rb);
+			err = tl_files_finish(t->files, progs_fd, spec_fd, t->rb);
 		if (err)
 			files_off(t);
 	}

@@ -60,10 +60,12 @@ struct ring_buffer;
 
 /*
  * Load the file recorder sharing the recorder's task marks (marks_fd), put
- * its programs in the recorder's tail-call slots (progs_fd, tl_file_progs)
- * and its records in rb.
+ * its program in the recorder's tail-call slot (progs_fd, tl_file_progs),
+ * flag the file syscalls in the recorder's argspec_fd (tl_argspec,
+ * TL_ARGF_FILE: already filled) and add its records to rb.
  */
-int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_files **out);
+int tl_files_open(int marks_fd, int progs_fd, int argspec_fd, struct ring_buffer *rb,
+                  struct tl_files **out);
 /*
  * The same in two steps, so that the file recorder loads while the recorder
  * does (it is the slower one to verify): start loads it in a thread (the
@@ -71,7 +73,7 @@ int tl_files_open(int marks_fd, int progs_fd, struct ring_buffer *rb, struct tl_
  * its records to rb.  On a failure of finish, f is freed.
  */
 int tl_files_start(int marks_fd, struct tl_files **out);
-int tl_files_finish(struct tl_files *f, int progs_fd, struct ring_buffer *rb);
+int tl_files_finish(struct tl_files *f, int progs_fd, int argspec_fd, struct ring_buffer *rb);
 void tl_files_free(struct tl_files *f);
 /* Add target's file accesses; exec_caller names the program that exec'ed an image. */
 int tl_files_collect(struct tl_files *f, uint32_t target, struct tl_trace *trace,

@@ -77,6 +77,8 @@ struct tl_err_key {
 /* tl_argspec flags: record (family, type, protocol) at sys_exit (AppArmor network rules). */
 #define TL_ARGF_NET        1 /* socket/socketpair: the first three arguments */
 #define TL_ARGF_SOCKETCALL 2 /* ia32 socketcall: arguments in user memory, if SYS_SOCKET(PAIR) */
+/* A file syscall: its successful returns go on to the file recorder (set by tracer/files.c). */
+#define TL_ARGF_FILE 4
 
 struct tl_argspec {
 	__u8 n;                       /* arguments recorded, 0..TL_ARGS_PER_CALL */
@@ -326,6 +328,32 @@ struct tl_file_key {
 };
 
 #define TL_FILEF_EXEC 4 /* an exec: key.image is the program it started */
+
+/*
+ * files.bpf.c's per-CPU cache of files recorded (tl_file_seen), by the kernel
+ * objects that name them: a repeated access is counted in its entry
+ * (pending) and never touches the shared hash tl_files.  An entry's pending
+ * count goes to tl_files when another key takes its slot; user space adds
+ * what is still pending when it reads the counts (tracer/files.c).  epoch:
+ * tl_file_epoch when the entry was made (user space moves it on when it
+ * forgets a target's files: older entries no longer match).
+ */
+struct tl_seen_key {
+	__u64 dentry, mnt, root, name_hash, image;
+	__u32 target, access, flags, renames, epoch, pad;
+};
+
+#define TL_SEEN_N 256 /* entries per CPU, a power of two */
+
+struct tl_seen_entry {
+	struct tl_seen_key key;
+	__u64 hash;    /* tl_file_key.hash */
+	__u64 pending; /* accesses not yet added to tl_files */
+};
+
+struct tl_seen_cache {
+	struct tl_seen_entry e[TL_SEEN_N];
+};
 
 /* Ring buffer record (files.bpf.c's own ring, tl_file_events). */
 struct tl_ev_file {

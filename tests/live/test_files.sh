@@ -200,6 +200,35 @@ if got != want:
 PY
 pass "seen shortcut: a renamed directory, a hard link and a 12-level path keep their own paths and counts"
 
+# ---- 4c. counts of repeated accesses: kept per CPU in the cache, moved to tl_files when another
+# file takes the slot (600 files > 256 slots per CPU), the rest added at the end ---------------------------
+C=$(realpath "$T")/counts
+mkdir -p "$C"
+for i in $(seq 1 600); do echo x >"$C/f$i"; done
+echo h >"$C/hot"
+"$TAILOR_BIN" record -q -o "$T/n.json" -- python3 -c '
+import os, sys
+d = sys.argv[1]
+for r in range(3):
+    for i in range(1, 601):
+        os.close(os.open(f"{d}/f{i}", os.O_RDONLY))
+for i in range(5000):
+    os.close(os.open(f"{d}/hot", os.O_RDONLY))
+' "$C" || fail "record (counts): $?"
+python3 - "$T/n.json" "$C" <<'PY' || fail "access counts (above)"
+import json, sys
+t = json.load(open(sys.argv[1])); C = sys.argv[2]
+got = {x["path"]: x["count"] for x in t["files"] if x["path"].startswith(C + "/") and x["access"] == ["read"]}
+want = {f"{C}/f{i}": 3 for i in range(1, 601)}
+want[C + "/hot"] = 5000
+bad = [(p, got.get(p), n) for p, n in sorted(want.items()) if got.get(p) != n]
+extra = sorted(set(got) - set(want))
+if bad or extra:
+    print(f"wrong counts (path, recorded, expected): {bad[:10]} ({len(bad)} in all); extra: {extra[:5]}")
+    sys.exit(1)
+PY
+pass "counts: 600 files opened 3 times each and one 5000 times are counted exactly"
+
 # ---- 5. AppArmor: the profile of the trace compiles and grants what was recorded ------------------------------
 "$TAILOR_BIN" generate -f apparmor --name fileprobe -o "$T/p.aa" "$T/w.json" || fail "generate -f apparmor"
 if command -v apparmor_parser >/dev/null && [ -r /etc/apparmor.d/abi/3.0 ]; then
