@@ -103,11 +103,30 @@ extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym;
 	                                bpf_core_type_id_kernel(struct type)))
 #define KREAD(p, field)   ((p)->field)
 #define KREAD2(p, f1, f2) ((p)->f1->f2)
+
+/* Any kernel struct with an unsigned long at offset 0: a word at an address. */
+struct pt_regs___tlword {
+	unsigned long r15;
+} TL_KTYPE;
+
+/* The word at addr (0 if it faults): a load, where bpf_probe_read_kernel is a call. */
+static __always_inline unsigned long tl_kword(unsigned long addr)
+{
+	return KCAST(pt_regs___tlword, addr)->r15;
+}
 #else
 /* A plain pointer, read through bpf_probe_read_kernel (faults read as 0). */
 #define KCAST(type, p)    ((struct type *)(unsigned long)(p))
 #define KREAD(p, field)   BPF_CORE_READ(p, field)
 #define KREAD2(p, f1, f2) BPF_CORE_READ(p, f1, f2)
+
+static __always_inline unsigned long tl_kword(unsigned long addr)
+{
+	unsigned long w = 0;
+
+	bpf_probe_read_kernel(&w, sizeof(w), (void *)addr);
+	return w;
+}
 #endif
 
 /* Room for a string (TL_FILE_NAME_MAX), components (TL_FILE_DIR_MAX) and one more name. */
@@ -263,12 +282,13 @@ static __always_inline __u64 tl_path_walk(struct tl_path_scratch *s, unsigned lo
 static __always_inline struct file___tl *tl_fd_file(struct task_struct___tl *task, long fd)
 {
 	struct fdtable___tl *fdt = KREAD2(task, files, fdt);
-	unsigned long arr, f = 0;
+	unsigned long arr, f;
 
 	if (fd < 0 || fd >= KREAD(fdt, max_fds))
 		return 0;
 	arr = (unsigned long)KREAD(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), (void *)(arr + fd * sizeof(void *))) || !f)
+	f = tl_kword(arr + fd * sizeof(void *));
+	if (!f)
 		return 0;
 	return KCAST(file___tl, f);
 }
