@@ -20,13 +20,14 @@ usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
                     9 when the load average is above 0.5 at start; the build_job
                     section takes at least 9 unless -r or --quick is given)
   --quick           fewer iterations and 3 reps (a smoke run; numbers are noisier)
-  --cpu N           pin the measured processes to CPU N (default 1)
+  --cpu N           pin the measured processes to CPU N (default 1); tailor and
+                    strace themselves are not pinned, the command they run is
   --no-pin          do not pin
   --wait-quiet S    wait up to S seconds for the 1-minute load average to drop
                     below 0.5 before starting
   --no-bpf-stats    skip the kernel.bpf_stats_enabled diagnostics
-  --job-files N     C files build_job compiles (default 12, 4 with --quick; ~0.1 s
-                    each): a larger N is a longer, more realistic build
+  --job-files N     C files build_job compiles (default 32, 4 with --quick; ~0.1 s
+                    each): a larger N is a longer build
   --json FILE       also write all figures to FILE as one JSON object
   --keep            keep the work directory (traces, profiles) and print its path
 EOF
@@ -86,7 +87,7 @@ if ((quick)); then
 	reps=${reps:-3}
 	n_ppid=500000 n_or=100000 n_job=4
 else
-	n_ppid=2000000 n_or=300000 n_job=12
+	n_ppid=2000000 n_or=300000 n_job=32
 fi
 n_job=${job_files:-$n_job}
 reps_arg=$reps # empty: -r not given
@@ -109,6 +110,13 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 fdinfo_field() { awk -v f="$2:" '$1 == f {print $2}' /proc/"$1"/fdinfo/* 2>/dev/null || true; }
 now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 pinned() { if ((pin)); then taskset -c "$cpu" "$@"; else "$@"; fi; }
+# The tracers (tailor record, strace) are not pinned: like on a real machine,
+# their own threads (tailor's loader, its event reader) run where the
+# scheduler puts them; the command they run is pinned by the taskset they exec
+# (its few syscalls are in the trace).  Pinning tailor to the command's CPU
+# would serialise its two loader threads (~+25 ms start-up on this VM) and
+# charge its event reader to the command.
+pin_cmd() { if ((pin)); then echo taskset -c "$cpu"; fi; }
 
 # ---- results: samples per key, figures for JSON ------------------------------------
 declare -A S   # key -> space-separated samples
@@ -142,6 +150,16 @@ paired() {
 	((${#a[@]} > 0)) || return 0
 	printf '%s\n' "${a[@]}" "${b[@]}" | awk -v n="${#a[@]}" '
 		NR <= n { a[NR] = $1; next } { printf "%.6f\n", a[NR - n] / $1 }'
+}
+# paired_diff A B : the per-rep differences A[r] - B[r], one a line (pairs as paired()).
+paired_diff() {
+	local -a a b
+	read -r -a a <<<"${S[$1]:-}"
+	read -r -a b <<<"${S[$2]:-}"
+	((${#a[@]} == ${#b[@]})) || die "paired_diff $1 $2: ${#a[@]} vs ${#b[@]} samples"
+	((${#a[@]} > 0)) || return 0
+	printf '%s\n' "${a[@]}" "${b[@]}" | awk -v n="${#a[@]}" '
+		NR <= n { a[NR] = $1; next } { printf "%.3f\n", a[NR - n] - $1 }'
 }
 mn() { printf '%s\n' ${S[$1]} | sort -g | head -1; }
 med() { local k=$1; [[ -n ${S[$k]:-} ]] || { echo nan; return; }; median ${S[$k]}; }
@@ -195,9 +213,10 @@ run_cfg() {
 	floor_enter) floor_start enter; pinned "$@"; floor_stop ;;
 	floor_exit) floor_start exit; pinned "$@"; floor_stop ;;
 	floor_both) floor_start both; pinned "$@"; floor_stop ;;
-	record) pinned "$tailor" record -q -o "$work/rec.trace.json" -- "$@" ;;
+	record) "$tailor" record -q -o "$work/rec.trace.json" -- $(pin_cmd) "$@" ;;
+	record_nofiles) "$tailor" record -q --no-files -o "$work/rec.trace.json" -- $(pin_cmd) "$@" ;;
 	other) bg_start; pinned "$@"; bg_stop ;;
-	strace) pinned strace -f -qq -o /dev/null "$@" ;;
+	strace) strace -f -qq -o /dev/null $(pin_cmd) "$@" ;;
 	run_allow) pinned "$tailor" run --profile "$work/allow.json" -- "$@" ;;
 	run_gen) pinned "$tailor" run --profile "$prof_gen" -- "$@" ;;
 	run_moby) pinned "$tailor" run --profile "$work/moby.json" -- "$@" ;;
@@ -258,6 +277,7 @@ label() {
 	floor_exit) echo "empty tp_btf/sys_exit program" ;;
 	floor_both) echo "empty sys_enter + sys_exit programs" ;;
 	record) echo "**traced**: under \`tailor record\`" ;;
+	record_nofiles) echo "traced, \`tailor record --no-files\` (syscalls only)" ;;
 	other) echo "**untraced** process while \`tailor record -- sleep\` runs" ;;
 	strace) echo "\`strace -f -qq -o /dev/null\`" ;;
 	run_allow) echo "\`tailor run\`, allow-all profile" ;;
@@ -341,11 +361,15 @@ own_floor=floor_exit
 [[ " $rec_tps " == *" sys_exit "* ]] || log "warning: tailor record hooks no sys_exit ($rec_tps)"
 
 # ---- 1. syscall loops: recorder and enforcement, interleaved ------------------------------
-cfgs_loop=(untraced floor_enter floor_exit floor_both record other strace run_allow run_gen)
+cfgs_loop=(untraced floor_enter floor_exit floor_both record record_nofiles other strace run_allow
+	run_gen)
 ((have_moby)) && cfgs_loop+=(run_moby)
 for ((r = 1; r <= reps; r++)); do
 	log "syscall loops: rep $r/$reps (load $(load1))"
-	for c in "${cfgs_loop[@]}"; do
+	# The order turns every rep, as in the build_job section: a configuration
+	# does not always follow the same one (a floor's detach, strace's exit).
+	for ((k = 0; k < ${#cfgs_loop[@]}; k++)); do
+		c=${cfgs_loop[$(((k + r - 1) % ${#cfgs_loop[@]}))]}
 		prof_gen=$work/ppid.seccomp.json
 		np=$n_ppid no=$n_or
 		[[ $c == strace ]] && np=$n_ppid_strace no=$n_or_strace
@@ -509,7 +533,7 @@ fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ---------------------------------------------------------------------------------
-pinning="pinned to CPU $cpu"
+pinning="measured commands pinned to CPU $cpu (tailor record and strace themselves not)"
 ((pin)) || pinning="not pinned"
 echo "# tailor bench"
 echo
@@ -546,7 +570,7 @@ loop_table() { # prefix title n n_strace
 	echo
 	echo "| configuration | wall ns | min–max | × untraced | +ns vs floor | CPU ns | min–max | +ns vs floor |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for c in untraced floor_enter floor_exit floor_both record other strace; do
+	for c in untraced floor_enter floor_exit floor_both record record_nofiles other strace; do
 		[[ -n ${S[$p.$c]:-} ]] || continue
 		m=$(med "$p.$c") mc=$(med "$p.$c.cpu")
 		fig "$p.$c.ns" "$m"
@@ -568,17 +592,24 @@ loop_table() { # prefix title n n_strace
 		floor_both) tag="the enter+exit floor" ;;
 		esac
 		[[ $f == "$own_floor" ]] && tag+=" (tailor's own code)"
-		for k in record other; do
+		for k in record record_nofiles other; do
 			fig "$p.$k.above_$f.ns" "$(calc "$(med "$p.$k") - $(med "$p.$f")")"
 			fig "$p.$k.above_$f.cpu_ns" "$(calc "$(med "$p.$k.cpu") - $(med "$p.$f.cpu")")"
+			fig "$p.$k.above_$f.paired_cpu_ns" "$(median $(paired_diff "$p.$k.cpu" "$p.$f.cpu"))"
 		done
 		[[ $f == floor_both && $own_floor != floor_both ]] && continue
 		echo "- above $tag:"
-		for k in record other; do
-			v=$(calc "$(med "$p.$k") - $(med "$p.$f")")
-			echo "  $( [[ $k == record ]] && echo traced || echo untraced)" \
-				"**$(plus "$v") ns** wall$( [[ $f == floor_enter ]] && echo " ($(verdict "$v" 25))")," \
-				"$(plus "$(calc "$(med "$p.$k.cpu") - $(med "$p.$f.cpu")")") ns CPU," \
+		for k in record record_nofiles other; do
+			case $k in
+			record) tag=traced ;;
+			record_nofiles) tag="traced, --no-files" ;;
+			other) tag=untraced ;;
+			esac
+			# judged on the median of per-rep differences of CPU time: the two
+			# runs of a rep are seconds apart, and preemption is left out
+			v=$(median $(paired_diff "$p.$k.cpu" "$p.$f.cpu"))
+			echo "  $tag **$(plus "$v") ns** paired CPU$( [[ $f == floor_enter ]] && echo " ($(verdict "$v" 25))")," \
+				"$(plus "$(calc "$(med "$p.$k") - $(med "$p.$f")")") ns wall medians," \
 				"$(plus "$(calc "$(mn "$p.$k.cpu") - $(mn "$p.$f.cpu")")") ns CPU minima"
 		done
 	done
