@@ -20,8 +20,8 @@ usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
                     9 when the load average is above 0.5 at start; the build_job
                     section takes at least 9 unless -r or --quick is given)
   --quick           fewer iterations and 3 reps (a smoke run; numbers are noisier)
-  --cpu N           pin the measured processes to CPU N (default 1); tailor and
-                    strace themselves are not pinned, the command they run is
+  --cpu N           pin the measured processes to CPU N (default 1); tailor
+                    record itself is not pinned, the command it runs is
   --no-pin          do not pin
   --wait-quiet S    wait up to S seconds for the 1-minute load average to drop
                     below 0.5 before starting
@@ -110,12 +110,13 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 fdinfo_field() { awk -v f="$2:" '$1 == f {print $2}' /proc/"$1"/fdinfo/* 2>/dev/null || true; }
 now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 pinned() { if ((pin)); then taskset -c "$cpu" "$@"; else "$@"; fi; }
-# The tracers (tailor record, strace) are not pinned: like on a real machine,
-# their own threads (tailor's loader, its event reader) run where the
-# scheduler puts them; the command they run is pinned by the taskset they exec
-# (its few syscalls are in the trace).  Pinning tailor to the command's CPU
-# would serialise its two loader threads (~+25 ms start-up on this VM) and
-# charge its event reader to the command.
+# tailor record is not pinned: like on a real machine, its own threads (its
+# loader, its event reader) run where the scheduler puts them; the command it
+# runs is pinned by the taskset it execs (its few syscalls are in the trace).
+# Pinned to the command's CPU, its two loader threads would run one after the
+# other (~+25 ms start-up on this VM).  strace stays pinned with its tracee:
+# on one CPU its ptrace stops are ~5x cheaper than bouncing between two, so
+# the baseline is strace at its best.
 pin_cmd() { if ((pin)); then echo taskset -c "$cpu"; fi; }
 
 # ---- results: samples per key, figures for JSON ------------------------------------
@@ -216,7 +217,7 @@ run_cfg() {
 	record) "$tailor" record -q -o "$work/rec.trace.json" -- $(pin_cmd) "$@" ;;
 	record_nofiles) "$tailor" record -q --no-files -o "$work/rec.trace.json" -- $(pin_cmd) "$@" ;;
 	other) bg_start; pinned "$@"; bg_stop ;;
-	strace) strace -f -qq -o /dev/null $(pin_cmd) "$@" ;;
+	strace) pinned strace -f -qq -o /dev/null "$@" ;;
 	run_allow) pinned "$tailor" run --profile "$work/allow.json" -- "$@" ;;
 	run_gen) pinned "$tailor" run --profile "$prof_gen" -- "$@" ;;
 	run_moby) pinned "$tailor" run --profile "$work/moby.json" -- "$@" ;;
@@ -533,7 +534,7 @@ fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ---------------------------------------------------------------------------------
-pinning="measured commands pinned to CPU $cpu (tailor record and strace themselves not)"
+pinning="measured commands pinned to CPU $cpu (tailor record itself not)"
 ((pin)) || pinning="not pinned"
 echo "# tailor bench"
 echo
