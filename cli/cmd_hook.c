@@ -266,16 +266,42 @@ static enum tl_runtime runtime_named(const char *name)
 }
 
 /*
+ * The runtime process pid is: the name of its executable, else its comm.
+ * crun runs hooks from a sealed copy of itself whose exe link can read "/"
+ * (seen under podman); its comm still says crun.
+ */
+static enum tl_runtime runtime_of(pid_t pid)
+{
+	char path[64], exe[PATH_MAX], *base, *comm = NULL;
+	enum tl_runtime rt;
+	size_t len;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	rt = runtime_named(base);
+	if (rt != TL_RUNTIME_NONE)
+		return rt;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (!tl_read_file(path, &comm, &len, 64)) {
+		rt = runtime_named(comm);
+		free(comm);
+	}
+	return rt;
+}
+
+/*
  * The runtime whose baseline the profile gets: io.tailor.runtime, else the
  * one that ran the createRuntime hook (its parent; remembered in the state
  * directory, as podman runs poststop hooks itself).
  */
 static enum tl_runtime detect_runtime(const struct hook *h)
 {
-	char link[64], exe[PATH_MAX], *base, *saved = NULL;
+	char *saved = NULL;
 	enum tl_runtime rt;
 	size_t len;
-	ssize_t n;
 
 	if (h->runtime)
 		return runtime_named(h->runtime);
@@ -284,11 +310,7 @@ static enum tl_runtime detect_runtime(const struct hook *h)
 		free(saved);
 		return rt;
 	}
-	snprintf(link, sizeof(link), "/proc/%d/exe", getppid());
-	n = readlink(link, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = 0;
-	base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
-	return runtime_named(base);
+	return runtime_of(getppid());
 }
 
 static int hook_start(struct hook *h)
