@@ -12,7 +12,7 @@ pkgs=(
 	# fuzz/: clang's libFuzzer and sanitizer runtimes (only recommended by clang-14)
 	libclang-rt-14-dev
 	# consumers that check our output, and container runtimes for e2e tests
-	crun runc apparmor
+	crun runc podman apparmor
 )
 
 missing=()
