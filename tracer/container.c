@@ -1445,6 +1445,10 @@ static int all_containers(struct sess *s)
 	if (!o->output || !strcmp(o->output, "-"))
 		return tl_err(EINVAL,
 		              "--all-containers writes one trace per container: give -o DIR");
+	/* Made if missing (not its parents), private: traces name files and arguments. */
+	if (mkdir(o->output, 0700) && errno != EEXIST)
+		return tl_err(errno, "--all-containers: creating the output directory %s: %s",
+		              o->output, strerror(errno));
 	err = check_writable_dir(o->output, "--all-containers: output directory");
 	if (err)
 		return err;

@@ -19,7 +19,7 @@ make_busybox_bundle "$T/b" /bin/sh -c 'read x < /tmp/go; sync; echo b-done'
 make_busybox_bundle "$T/d" /bin/sh -c 'read x < /tmp/go'
 for x in a b d; do mkfifo "$T/$x/rootfs/tmp/go"; done
 
-mkdir "$T/traces"
+# the output directory does not exist yet: tailor makes it, private
 "$TAILOR_BIN" record -o "$T/traces" --all-containers 2>"$T/rec.err" &
 tpid=$!
 wait_for_line "$T/rec.err" "recording every container" 20 || { cat "$T/rec.err"; fail "tailor did not start"; }
@@ -47,6 +47,7 @@ kill -TERM "$tpid"
 wait "$tpid" || { cat "$T/rec.err"; fail "tailor record --all-containers exited $? at SIGTERM"; }
 tpid=
 ls "$T/traces"
+[ "$(stat -c %a "$T/traces")" = 700 ] || fail "output directory mode $(stat -c %a "$T/traces"), expected 700"
 
 python3 - "$T/traces" "$a" "$b" "$c" "$d" "$(command -v crun || true)" <<'PY' || { cat "$T/rec.err"; fail "traces not as expected"; }
 import json, os, sys
