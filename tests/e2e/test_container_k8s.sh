@@ -48,8 +48,10 @@ cf=$k8s/Containerfile
 grep -q '^FROM debian:12' "$cf" || fail "Containerfile: not based on Debian 12"
 grep -q 'scripts/install-deps.sh' "$cf" && grep -q 'scripts/build.sh' "$cf" ||
 	fail "Containerfile: does not build with the install and build scripts"
-grep -q '^ENTRYPOINT \["/usr/local/bin/tailor", "record", "-o", "/var/lib/tailor/traces", "--all-containers"\]' "$cf" ||
-	fail "Containerfile: entrypoint is not the node-wide recorder"
+grep -q '^ENTRYPOINT \["/usr/local/bin/tailor"\]$' "$cf" ||
+	fail "Containerfile: the entrypoint is not tailor alone (a pod's args must name the command)"
+grep -q '^CMD \["record", "-o", "/var/lib/tailor/traces", "--all-containers"\]$' "$cf" ||
+	fail "Containerfile: the default command is not the node-wide recorder"
 # the libraries it installs are the ones tailor links
 if command -v ldd >/dev/null && [ -x "$TAILOR_BIN" ]; then
 	for lib in libbpf libseccomp libelf libjson-c libz; do
@@ -61,4 +63,29 @@ if command -v ldd >/dev/null && [ -x "$TAILOR_BIN" ]; then
 		grep -q "$pkg" "$cf" || fail "Containerfile: $lib is linked but $pkg is not installed"
 	done
 fi
-pass "Containerfile: Debian 12, built with the project's scripts, --all-containers entrypoint"
+pass "Containerfile: Debian 12, built with the project's scripts, tailor entrypoint, --all-containers command"
+
+# What the recorder container runs: the image's ENTRYPOINT, then the pod's
+# args (which replace CMD), as a container runtime assembles them; run with
+# this build's tailor for a second, into a scratch directory.
+if [ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ]; then
+	scratch
+	mapfile -t argv < <("$py" - "$cf" "$k8s/daemonset.yaml" "$TAILOR_BIN" "$T/traces" <<'PY'
+import json, re, sys, yaml
+cf, ds, binary, traces = sys.argv[1:]
+text = open(cf).read()
+entry = json.loads(re.search(r'^ENTRYPOINT (\[.*\])$', text, re.M).group(1))
+spec = [d for d in yaml.safe_load_all(open(ds)) if d and d["kind"] == "DaemonSet"][0]
+rec = {c["name"]: c for c in spec["spec"]["template"]["spec"]["containers"]}["recorder"]
+assert "command" not in rec, "the recorder must not replace the image's entrypoint"
+for a in entry + rec["args"] + ["--duration", "1"]:
+    print(a.replace("/usr/local/bin/tailor", binary).replace("/var/lib/tailor/traces", traces))
+PY
+	)
+	[ "${#argv[@]}" -gt 2 ] || fail "could not assemble the recorder's command line"
+	"${argv[@]}" >"$T/rec.out" 2>&1 || { cat "$T/rec.out"; fail "the recorder's command line fails: ${argv[*]}"; }
+	grep -q "recording every container" "$T/rec.out" || { cat "$T/rec.out"; fail "the recorder did not start"; }
+	pass "the DaemonSet's recorder (entrypoint + args) runs: ${argv[*]:1}"
+else
+	echo "note: not root or no BTF: the recorder's command line is not run"
+fi
