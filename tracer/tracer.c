@@ -143,6 +143,47 @@ static bool has_caps(void)
 	return (eff & (1ULL << 39 /* CAP_BPF */)) && (eff & (1ULL << 38 /* CAP_PERFMON */));
 }
 
+/* The "Seccomp:" mode of /proc/self/status: 0 none, 1 strict, 2 filter; -1 unknown. */
+static int seccomp_mode(void)
+{
+	char line[128];
+	int mode = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode;
+}
+
+/*
+ * bpf(2) itself, with the capabilities in hand: a container runtime's default
+ * seccomp profile may refuse it (podman's does without CAP_SYS_ADMIN; moby's
+ * allows CAP_BPF), and the recorder's load would only say EPERM.
+ */
+static int check_bpf_syscall(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+	int err = fd < 0 ? errno : 0;
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (err == EPERM && seccomp_mode() == 2)
+		return tl_err(EPERM,
+		              "bpf(2) is refused (EPERM) and tailor runs under a seccomp filter: "
+		              "a container runtime's default profile refuses bpf(2) (podman's "
+		              "does without CAP_SYS_ADMIN); run tailor's container with seccomp "
+		              "unconfined (podman: --security-opt seccomp=unconfined; Kubernetes: "
+		              "seccompProfile type Unconfined)");
+	return tl_err(err, "bpf(2) is refused: %s (kernel lockdown, or an LSM policy?)",
+	              strerror(err));
+}
+
 int tl_tracer_check_env(void)
 {
 	if (!has_caps())
@@ -155,7 +196,7 @@ int tl_tracer_check_env(void)
 		              "kernel BTF not found at %s: %s (the kernel needs "
 		              "CONFIG_DEBUG_INFO_BTF=y)",
 		              BTF_PATH, strerror(errno));
-	return 0;
+	return check_bpf_syscall();
 }
 
 /* ---- open / close ---------------------------------------------------------- */

@@ -117,6 +117,17 @@ if command -v setpriv >/dev/null; then
 	[ "$(wc -l <"$T/err")" = 1 ] && grep -q CAP_BPF "$T/err" || fail "unprivileged: $(cat "$T/err")"
 	echo "ok: unprivileged -> 125: $(cat "$T/err")"
 fi
+# privileged, but under a seccomp filter that refuses bpf(2) (a container's default profile)
+cat >"$T/nobpf.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["bpf"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+JSON
+chmod 600 "$T/nobpf.json"
+"$TAILOR" run --profile "$T/nobpf.json" -- "$TAILOR" record -q -o "$T/nobpf.trace.json" -- true 2>"$T/err"
+rc=$?
+[ $rc = 125 ] || fail "bpf refused by seccomp: exit $rc, want 125: $(cat "$T/err")"
+[ "$(wc -l <"$T/err")" = 1 ] && grep -q "seccomp" "$T/err" || fail "bpf refused by seccomp: $(cat "$T/err")"
+[ -e "$T/nobpf.trace.json" ] && fail "bpf refused by seccomp: a trace was written"
+echo "ok: bpf(2) refused by a seccomp filter -> 125: $(cat "$T/err")"
 
 # ---- 5. SIGTERM to tailor: forwarded, trace written, marked incomplete -------------
 "$TAILOR" record -q -o "$T/sig.json" -- sleep 30 2>"$T/err" &
