@@ -720,7 +720,7 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 			goto out;
 		clock_gettime(CLOCK_MONOTONIC, &s.t0);
 		s.start = time(NULL);
-		err = tl_tracer_mark_process(s.tr, o->pid, TARGET_ID);
+		err = tl_tracer_mark_tree(s.tr, o->pid, TARGET_ID);
 		if (err)
 			goto out;
 	}

@@ -596,18 +596,17 @@ static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, 
 	return err;
 }
 
-int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
+/* Mark pid's threads, not indexed yet; -ESRCH if pid is gone. */
+static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *leader_only)
 {
 	char dir[64];
 	pid_t *seen = NULL;
 	size_t nseen = 0, cap = 0;
-	bool leader_only = false, added;
+	bool added;
 	int err = 0, pass;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
-	err = mark_tid(t, pid, pid, target, &leader_only);
-	if (err == -ESRCH)
-		return tl_err(ESRCH, "process %d does not exist", pid);
+	err = mark_tid(t, pid, pid, target, leader_only);
 	if (err)
 		return err;
 	/* Rescan until stable: threads started by unmarked threads show up. */
@@ -615,10 +614,12 @@ int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 		DIR *d = opendir(dir);
 		struct dirent *de;
 
-		if (!d)
-			return errno == ENOENT
-			           ? tl_err(ESRCH, "process %d exited", pid)
-			           : tl_err(errno, "reading %s: %s", dir, strerror(errno));
+		if (!d) {
+			err = errno == ENOENT
+			          ? -ESRCH
+			          : tl_err(errno, "reading %s: %s", dir, strerror(errno));
+			goto out;
+		}
 		added = false;
 		while ((de = readdir(d))) {
 			pid_t tid = atoi(de->d_name);
@@ -641,7 +642,7 @@ int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 				seen = n;
 			}
 			seen[nseen++] = tid;
-			err = mark_tid(t, pid, tid, target, &leader_only);
+			err = mark_tid(t, pid, tid, target, leader_only);
 			if (err && err != -ESRCH) {
 				closedir(d);
 				goto out;
@@ -653,16 +654,166 @@ int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 		if (!added)
 			break;
 	}
-	if (leader_only)
-		fprintf(stderr,
-		        "tailor: warning: this kernel has no thread pidfds (PIDFD_THREAD, "
-		        "6.9+): only the main thread of %d and its future children are "
-		        "recorded\n",
-		        pid);
-	err = tl_tracer_index_marks(t);
 out:
 	free(seen);
 	return err;
+}
+
+static void warn_leader_only(pid_t pid)
+{
+	fprintf(stderr,
+	        "tailor: warning: this kernel has no thread pidfds (PIDFD_THREAD, 6.9+): only "
+	        "the main threads of %d and its processes and their future children are "
+	        "recorded\n",
+	        pid);
+}
+
+int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
+{
+	bool leader_only = false;
+	int err = mark_threads(t, pid, target, &leader_only);
+
+	if (err == -ESRCH)
+		return tl_err(ESRCH, "process %d does not exist", pid);
+	if (err)
+		return err;
+	if (leader_only)
+		warn_leader_only(pid);
+	return tl_tracer_index_marks(t);
+}
+
+/* /proc/PID/stat: the parent and whether PID is a zombie; -1 if unreadable. */
+static pid_t parent_of(pid_t pid, bool *zombie)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd, ppid;
+	char state;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	/* "pid (comm) S ppid ...": comm may hold spaces and parentheses */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+		return -1;
+	*zombie = state == 'Z';
+	return ppid;
+}
+
+struct pidset {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static bool pidset_has(const struct pidset *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == pid)
+			return true;
+	return false;
+}
+
+static int pidset_add(struct pidset *s, pid_t pid)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		pid_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return tl_err(ENOMEM, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = pid;
+	return 0;
+}
+
+/*
+ * One pass over /proc: mark every process whose parent is in `tree` (and,
+ * within the pass, its own children), adding it to the tree.  *added: how
+ * many.  Processes started by a marked one after its mark are the kernel's
+ * (inherited at fork); this finds the ones that existed before.
+ */
+static int mark_children_pass(struct tl_tracer *t, struct pidset *tree, uint32_t target,
+                              bool *leader_only, size_t *added)
+{
+	struct pidset pids = {0}, parents = {0};
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	bool grew = true;
+	int err = 0;
+
+	*added = 0;
+	if (!d)
+		return tl_err(errno, "reading /proc: %s", strerror(errno));
+	while ((de = readdir(d))) {
+		pid_t pid = atoi(de->d_name), ppid;
+		bool zombie = false;
+
+		/* tailor itself, when it was started by a process of the tree */
+		if (pid <= 0 || pid == getpid() || pidset_has(tree, pid))
+			continue;
+		ppid = parent_of(pid, &zombie);
+		if (ppid <= 0 || zombie) /* gone, or dead: it makes no more calls */
+			continue;
+		err = pidset_add(&pids, pid);
+		if (!err)
+			err = pidset_add(&parents, ppid);
+		if (err)
+			goto out;
+	}
+	/* grandchildren listed before their parent: repeat until nothing joins */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < pids.n; i++) {
+			if (!pids.v[i] || !pidset_has(tree, parents.v[i]))
+				continue;
+			err = mark_threads(t, pids.v[i], target, leader_only);
+			if (err && err != -ESRCH)
+				goto out;
+			err = pidset_add(tree, pids.v[i]);
+			if (err)
+				goto out;
+			pids.v[i] = 0;
+			(*added)++;
+			grew = true;
+		}
+	}
+out:
+	closedir(d);
+	free(pids.v);
+	free(parents.v);
+	return err;
+}
+
+int tl_tracer_mark_tree(struct tl_tracer *t, pid_t pid, uint32_t target)
+{
+	struct pidset tree = {0};
+	bool leader_only = false;
+	size_t added = 1;
+	int err, pass;
+
+	err = mark_threads(t, pid, target, &leader_only);
+	if (err == -ESRCH)
+		return tl_err(ESRCH, "process %d does not exist", pid);
+	if (!err)
+		err = pidset_add(&tree, pid);
+	/* Until a pass finds nothing new: an unmarked process may fork meanwhile. */
+	for (pass = 0; !err && added && pass < 100; pass++)
+		err = mark_children_pass(t, &tree, target, &leader_only, &added);
+	free(tree.v);
+	if (err)
+		return err;
+	if (leader_only)
+		warn_leader_only(pid);
+	return tl_tracer_index_marks(t);
 }
 
 int tl_tracer_set_initial_program(struct tl_tracer *t, const char *path)

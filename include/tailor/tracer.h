@@ -40,6 +40,8 @@ void tl_tracer_close(struct tl_tracer *t);
 int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed);
 /* Mark a running process and all its threads (recorded immediately). */
 int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target);
+/* The same for pid and every process descended from it that exists now. */
+int tl_tracer_mark_tree(struct tl_tracer *t, pid_t pid, uint32_t target);
 
 /* Name the program the first marked task runs before any exec ("" if unknown). */
 int tl_tracer_set_initial_program(struct tl_tracer *t, const char *path);

@@ -163,6 +163,24 @@ check "$T/pid.json" "('$(readlink -f /bin/sleep)', '$(readlink -f "$(command -v 
 	"--pid: exec of /bin/sleep (resolved) by bash missing: $(q "$T/pid.json" "t['execs']")"
 echo "ok: --pid records the loop, its children and their execs"
 
+# --pid on a shell whose child (a subshell looping over /bin/true) predates tailor: the
+# existing descendants are marked too, not only the processes started from now on
+bash -c '(while :; do /bin/true; sleep 0.05; done) & wait' &
+lp=$!
+sleep 0.3
+"$TAILOR" record -q -o "$T/tree.json" --pid $lp 2>"$T/err" &
+tp=$!
+sleep 1.2
+kill -INT $tp
+wait $tp || fail "--pid tree: exit $?: $(cat "$T/err")"
+pkill -P $lp
+kill $lp
+check "$T/tree.json" "'$(readlink -f /bin/true)' in {e['path'] for e in t['execs']}" \
+	"--pid: the exec of /bin/true by the existing subshell is missing: $(q "$T/tree.json" "sorted(t['abis']['x86_64'])")"
+check "$T/tree.json" "'execve' in t['abis']['x86_64'] and 'clone' in t['abis']['x86_64']" \
+	"--pid: the existing subshell's calls are missing"
+echo "ok: --pid marks the descendants that existed before it"
+
 # --pid stopped by SIGINT: trace incomplete, target untouched
 sleep 30 &
 sp=$!
