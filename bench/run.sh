@@ -139,29 +139,23 @@ minmax_p() { # decimals samples... -> "lo–hi"
 		printf "%." p "f–%." p "f\n", lo, hi }'
 }
 minmax() { minmax_p 1 "$@"; }
-# paired A B : the per-rep ratios A[r] / B[r], one a line.  Pairs by position:
-# sample() appends exactly one value to each of its keys per call (or dies), and
-# every configuration is sampled once per rep, in rep order, so position r of
-# S[A] and of S[B] is rep r for both.
-paired() {
+# paired A B : the per-rep ratios A[r] / B[r], one a line; paired_diff A B: the
+# differences A[r] - B[r].  Pairs by position: sample() appends exactly one
+# value to each of its keys per call (or dies), and every configuration is
+# sampled once per rep, in rep order, so position r of S[A] and of S[B] is rep
+# r for both.
+paired_op() { # ratio|diff A B
 	local -a a b
-	read -r -a a <<<"${S[$1]:-}"
-	read -r -a b <<<"${S[$2]:-}"
-	((${#a[@]} == ${#b[@]})) || die "paired $1 $2: ${#a[@]} vs ${#b[@]} samples"
+	read -r -a a <<<"${S[$2]:-}"
+	read -r -a b <<<"${S[$3]:-}"
+	((${#a[@]} == ${#b[@]})) || die "paired $2 $3: ${#a[@]} vs ${#b[@]} samples"
 	((${#a[@]} > 0)) || return 0
-	printf '%s\n' "${a[@]}" "${b[@]}" | awk -v n="${#a[@]}" '
-		NR <= n { a[NR] = $1; next } { printf "%.6f\n", a[NR - n] / $1 }'
+	printf '%s\n' "${a[@]}" "${b[@]}" | awk -v n="${#a[@]}" -v op="$1" '
+		NR <= n { a[NR] = $1; next }
+		{ if (op == "ratio") printf "%.6f\n", a[NR - n] / $1; else printf "%.3f\n", a[NR - n] - $1 }'
 }
-# paired_diff A B : the per-rep differences A[r] - B[r], one a line (pairs as paired()).
-paired_diff() {
-	local -a a b
-	read -r -a a <<<"${S[$1]:-}"
-	read -r -a b <<<"${S[$2]:-}"
-	((${#a[@]} == ${#b[@]})) || die "paired_diff $1 $2: ${#a[@]} vs ${#b[@]} samples"
-	((${#a[@]} > 0)) || return 0
-	printf '%s\n' "${a[@]}" "${b[@]}" | awk -v n="${#a[@]}" '
-		NR <= n { a[NR] = $1; next } { printf "%.3f\n", a[NR - n] - $1 }'
-}
+paired() { paired_op ratio "$@"; }
+paired_diff() { paired_op diff "$@"; }
 mn() { printf '%s\n' ${S[$1]} | sort -g | head -1; }
 med() { local k=$1; [[ -n ${S[$k]:-} ]] || { echo nan; return; }; median ${S[$k]}; }
 calc() { awk "BEGIN { printf \"%.${2:-1}f\n\", $1 }"; }
