@@ -686,6 +686,47 @@ out:
 	return err;
 }
 
+/*
+ * A name or id that podman or docker knows (`--container web`): their
+ * inspect gives the full id, the init's pid and the status.  -ENOENT when
+ * neither knows it.  A container they report without a process (podman's
+ * "created": its runtime has not created it yet) cannot be marked.
+ */
+static int resolve_engine(const char *spec, struct ct_info *ci)
+{
+	static const char *const engines[] = {"podman", "docker"};
+
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+		char *argv[] = {(char *)engines[i], "inspect",
+		                "--type",           "container",
+		                "--format",         "{{.Id}} {{.State.Pid}} {{.State.Status}}",
+		                (char *)spec,       NULL};
+		char *text = NULL, id[CT_ID_MAX], status[32];
+		long pid;
+		int n;
+
+		if (!in_path(engines[i]) || run_capture(argv, &text))
+			continue;
+		n = sscanf(text, "%255s %ld %31s", id, &pid, status);
+		free(text);
+		if (n != 3)
+			continue;
+		if (pid <= 0 || pid > INT32_MAX)
+			return tl_err(
+			    ESRCH,
+			    "--container %s: %s knows it (%.12s) but it has no process "
+			    "(status %s): start it, or record it from its first instruction "
+			    "with the OCI hook (docs/containers.md)",
+			    spec, engines[i], id, status);
+		snprintf(ci->id, sizeof(ci->id), "%s", id);
+		ci->pid = (pid_t)pid;
+		ci->has_status = true;
+		ci->created = !strcmp(status, "created");
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 {
 	int err;
@@ -708,12 +749,15 @@ static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 		if (err == -ENOENT)
 			err = resolve_cgroup(spec, ci);
 		if (err == -ENOENT)
+			err = resolve_engine(spec, ci);
+		if (err == -ENOENT)
 			return tl_err(
 			    ENOENT,
 			    "no container '%s': not a pid, not in the state of crun/runc "
 			    "(/run/crun, /run/runc, containerd's and Docker's runc roots), "
 			    "no cgroup named after it (libpod-ID.scope, docker-ID.scope, "
-			    "cri-containerd-ID.scope, crio-ID.scope, .../ID)",
+			    "cri-containerd-ID.scope, crio-ID.scope, .../ID), not a name or id "
+			    "podman or docker knows",
 			    spec);
 		if (err)
 			return err;

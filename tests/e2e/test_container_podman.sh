@@ -3,7 +3,8 @@
 # with runc and with crun (each when installed): a container run with the
 # annotation io.tailor.record is recorded (named by podman's 64-hex id),
 # io.tailor.profile writes a Docker profile with the baseline of the runtime
-# that ran the hook, and `podman run --security-opt seccomp=` enforces it.
+# that ran the hook, and `podman run --security-opt seccomp=` enforces it;
+# `tailor record --container NAME` finds a running container by its podman name.
 # podman is optional (apt-get install podman); its configuration for these
 # machines (cgroupfs, vfs) is the one of /work/shared/MACHINE-NOTES.md.  crun
 # refuses this machine's hybrid cgroup layout: its podman runs in a private
@@ -92,4 +93,20 @@ PY
 		{ echo "$out"; fail "$rt: podman refused the generated profile or the workload failed under it"; }
 	echo "$out" | grep -q '^made$' || { echo "$out"; fail "$rt: workload output missing under the profile"; }
 	pass "podman ($rt) runs the container under the profile the hook wrote"
+
+	# a running container by the name podman gave it (podman inspect resolves it)
+	name=tailor-t-$rt-$$
+	cid=$(podman_rt run -d --name "$name" --rootfs "$T/rootfs" /bin/sh -c \
+		'for i in $(seq 1 40); do echo x >/tmp/y; sleep 0.1; done') || fail "$rt: podman run -d"
+	"$TAILOR_BIN" record -q -o "$T/byname.json" --container "$name" --duration 1 2>"$T/err" ||
+		{ podman_rt rm -f "$name" >/dev/null 2>&1; fail "$rt: record --container $name: $(cat "$T/err")"; }
+	podman_rt rm -f "$name" >/dev/null 2>&1
+	python3 - "$T/byname.json" "$cid" <<'PY' || fail "$rt: the trace of the container named $name (above)"
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["runs"][0]
+assert r["kind"] == "container" and r["target"] == sys.argv[2], r
+assert "clock_nanosleep" in t["abis"]["x86_64"] or "nanosleep" in t["abis"]["x86_64"], t["abis"]
+PY
+	pass "podman ($rt): --container NAME records the running container podman named so"
 done
