@@ -596,12 +596,40 @@ static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, 
 	return err;
 }
 
+/* A set of pids (a process's threads, a process tree): linear, they are few. */
+struct pidset {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static bool pidset_has(const struct pidset *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == pid)
+			return true;
+	return false;
+}
+
+static int pidset_add(struct pidset *s, pid_t pid)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		pid_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return tl_err(ENOMEM, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = pid;
+	return 0;
+}
+
 /* Mark pid's threads, not indexed yet; -ESRCH if pid is gone. */
 static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *leader_only)
 {
 	char dir[64];
-	pid_t *seen = NULL;
-	size_t nseen = 0, cap = 0;
+	struct pidset seen = {0};
 	bool added;
 	int err = 0, pass;
 
@@ -623,26 +651,12 @@ static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *l
 		added = false;
 		while ((de = readdir(d))) {
 			pid_t tid = atoi(de->d_name);
-			size_t i;
 
-			if (tid <= 0 || tid == pid)
+			if (tid <= 0 || tid == pid || pidset_has(&seen, tid))
 				continue;
-			for (i = 0; i < nseen && seen[i] != tid; i++)
-				;
-			if (i < nseen)
-				continue;
-			if (nseen == cap) {
-				pid_t *n = realloc(seen, (cap = cap ? cap * 2 : 64) * sizeof(*n));
-
-				if (!n) {
-					err = tl_err(ENOMEM, "out of memory");
-					closedir(d);
-					goto out;
-				}
-				seen = n;
-			}
-			seen[nseen++] = tid;
-			err = mark_tid(t, pid, tid, target, leader_only);
+			err = pidset_add(&seen, tid);
+			if (!err)
+				err = mark_tid(t, pid, tid, target, leader_only);
 			if (err && err != -ESRCH) {
 				closedir(d);
 				goto out;
@@ -655,7 +669,7 @@ static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *l
 			break;
 	}
 out:
-	free(seen);
+	free(seen.v);
 	return err;
 }
 
@@ -705,34 +719,6 @@ static pid_t parent_of(pid_t pid, bool *zombie)
 		return -1;
 	*zombie = state == 'Z';
 	return ppid;
-}
-
-struct pidset {
-	pid_t *v;
-	size_t n, cap;
-};
-
-static bool pidset_has(const struct pidset *s, pid_t pid)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == pid)
-			return true;
-	return false;
-}
-
-static int pidset_add(struct pidset *s, pid_t pid)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		pid_t *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return tl_err(ENOMEM, "out of memory");
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = pid;
-	return 0;
 }
 
 /*
