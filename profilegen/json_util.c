@@ -214,6 +214,250 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * Duplicate object keys.  json-c keeps the last of them silently, so a file
+ * could show a reviewer one "defaultAction" and give tailor another.  The
+ * text was accepted by json-c already: this walks it again, collects each
+ * object's keys decoded as json-c decodes them, and compares them sorted
+ * when the object closes (an object with many keys stays O(n log n)).
+ */
+struct dup_key {
+	size_t off, len; /* decoded bytes in the arena */
+	size_t pos;      /* offset of its opening quote in the text */
+};
+
+struct dup_scan {
+	const char *text;
+	size_t len;
+	char *arena;
+	size_t alen, acap;
+	struct dup_key *keys;
+	size_t nkeys, kcap;
+	bool oom;
+};
+
+static void dup_byte(struct dup_scan *d, char c)
+{
+	if (d->alen == d->acap) {
+		size_t cap = d->acap ? d->acap * 2 : 4096;
+		char *a = realloc(d->arena, cap);
+
+		if (!a) {
+			d->oom = true;
+			return;
+		}
+		d->arena = a;
+		d->acap = cap;
+	}
+	d->arena[d->alen++] = c;
+}
+
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v = v << 4 | (unsigned)(c >= 'a'   ? c - 'a' + 10
+		                        : c >= 'A' ? c - 'A' + 10
+		                                   : c - '0');
+	}
+	return v;
+}
+
+static void dup_utf8(struct dup_scan *d, unsigned cp)
+{
+	if (cp < 0x80) {
+		dup_byte(d, (char)cp);
+	} else if (cp < 0x800) {
+		dup_byte(d, (char)(0xC0 | cp >> 6));
+		dup_byte(d, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		dup_byte(d, (char)(0xE0 | cp >> 12));
+		dup_byte(d, (char)(0x80 | (cp >> 6 & 0x3F)));
+		dup_byte(d, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		dup_byte(d, (char)(0xF0 | cp >> 18));
+		dup_byte(d, (char)(0x80 | (cp >> 12 & 0x3F)));
+		dup_byte(d, (char)(0x80 | (cp >> 6 & 0x3F)));
+		dup_byte(d, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/* The string whose opening quote is at *i; with decode, its bytes go to the arena.  *i: past it. */
+static void dup_string(struct dup_scan *d, size_t *i, bool decode)
+{
+	size_t k = *i + 1;
+
+	while (k < d->len && d->text[k] != '"') {
+		char c = d->text[k];
+
+		if (c != '\\') {
+			if (decode)
+				dup_byte(d, c);
+			k++;
+			continue;
+		}
+		if (k + 1 >= d->len)
+			break;
+		c = d->text[k + 1];
+		if (c == 'u' && k + 5 < d->len) {
+			unsigned cp = hex4(d->text + k + 2);
+
+			k += 6;
+			/* a surrogate pair: one code point, as json-c decodes it */
+			if (cp >= 0xD800 && cp < 0xDC00 && k + 5 < d->len && d->text[k] == '\\' &&
+			    d->text[k + 1] == 'u') {
+				unsigned lo = hex4(d->text + k + 2);
+
+				if (lo >= 0xDC00 && lo < 0xE000) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					k += 6;
+				}
+			}
+			if (decode)
+				dup_utf8(d, cp);
+			continue;
+		}
+		if (decode)
+			dup_byte(d, c == 'b'   ? '\b'
+			            : c == 'f' ? '\f'
+			            : c == 'n' ? '\n'
+			            : c == 'r' ? '\r'
+			            : c == 't' ? '\t'
+			                       : c);
+		k += 2;
+	}
+	*i = k + 1;
+}
+
+static const struct dup_scan *dup_sorting; /* qsort has no context argument */
+
+static int dup_cmp(const void *a, const void *b)
+{
+	const struct dup_key *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = n ? memcmp(dup_sorting->arena + x->off, dup_sorting->arena + y->off, n) : 0;
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The first duplicate among keys[from..]: the later one's key, or NULL. */
+static const struct dup_key *dup_check(struct dup_scan *d, size_t from)
+{
+	const struct dup_key *found = NULL;
+
+	if (d->nkeys - from < 2)
+		return NULL;
+	dup_sorting = d;
+	qsort(d->keys + from, d->nkeys - from, sizeof(*d->keys), dup_cmp);
+	for (size_t k = from + 1; k < d->nkeys; k++) {
+		const struct dup_key *a = &d->keys[k - 1], *b = &d->keys[k];
+
+		if (a->len == b->len &&
+		    (!a->len || !memcmp(d->arena + a->off, d->arena + b->off, a->len)) &&
+		    (!found || b->pos < found->pos))
+			found = b;
+	}
+	return found;
+}
+
+#define DUP_DEPTH 64 /* json-c refuses more than 32 levels */
+
+/* 0, or the text offset of a duplicate key (its decoded form in *key, *keylen). */
+static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t keysize)
+{
+	struct dup_scan d = {.text = text, .len = len};
+	size_t kstart[DUP_DEPTH], astart[DUP_DEPTH], i = 0;
+	bool is_obj[DUP_DEPTH], want_key[DUP_DEPTH];
+	int depth = -1, err = 0;
+
+	while (i < len && !err) {
+		char c = text[i];
+
+		if (c == '"') {
+			size_t pos = i;
+			bool is_key = depth >= 0 && is_obj[depth] && want_key[depth];
+			size_t off = d.alen;
+
+			dup_string(&d, &i, is_key);
+			if (!is_key)
+				continue;
+			want_key[depth] = false;
+			if (d.nkeys == d.kcap) {
+				size_t cap = d.kcap ? d.kcap * 2 : 256;
+				struct dup_key *k = realloc(d.keys, cap * sizeof(*k));
+
+				if (!k) {
+					d.oom = true;
+					break;
+				}
+				d.keys = k;
+				d.kcap = cap;
+			}
+			d.keys[d.nkeys++] =
+			    (struct dup_key){.off = off, .len = d.alen - off, .pos = pos};
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			if (++depth >= DUP_DEPTH) {
+				err = -E2BIG;
+				break;
+			}
+			is_obj[depth] = c == '{';
+			want_key[depth] = c == '{';
+			kstart[depth] = d.nkeys;
+			astart[depth] = d.alen;
+		} else if ((c == '}' || c == ']') && depth >= 0) {
+			if (is_obj[depth] && !d.oom) {
+				const struct dup_key *dup = dup_check(&d, kstart[depth]);
+
+				if (dup) {
+					size_t n = dup->len < keysize - 1 ? dup->len : keysize - 1;
+
+					if (n)
+						memcpy(key, d.arena + dup->off, n);
+					key[n] = 0;
+					*at = dup->pos;
+					err = 1;
+					break;
+				}
+			}
+			d.nkeys = kstart[depth];
+			d.alen = astart[depth];
+			depth--;
+		} else if (c == ',' && depth >= 0 && is_obj[depth]) {
+			want_key[depth] = true;
+		}
+		i++;
+	}
+	if (d.oom && !err)
+		err = -ENOMEM;
+	free(d.arena);
+	free(d.keys);
+	return err;
+}
+
+/* Line and column (1-based) of text offset end. */
+static void line_col(const char *text, size_t len, size_t end, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < end && i < len; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
 int tl_json_parse(const char *text, size_t len, const char *name, struct json_object **out)
 {
 	struct json_tokener *tok;
@@ -245,8 +489,24 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 			if (!is_ws(text[i]))
 				break;
 		if (i == len) {
-			*out = o;
-			return 0;
+			char key[72];
+			size_t at = 0;
+			int dup = dup_find(text, end, &at, key, sizeof(key));
+
+			if (!dup) {
+				*out = o;
+				return 0;
+			}
+			json_object_put(o);
+			if (dup < 0)
+				return tl_err(-dup, "%s: checking for duplicate keys: %s", name,
+				              strerror(-dup));
+			line_col(text, len, at, &line, &col);
+			return tl_err(
+			    EINVAL,
+			    "%s: duplicate key \"%s\" (line %zu, column %zu): JSON readers "
+			    "disagree on which one counts",
+			    name, key, line, col);
 		}
 		json_object_put(o);
 		end = i;
@@ -258,14 +518,7 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 		why = json_tokener_error_desc(e);
 		json_object_put(o);
 	}
-	for (i = 0; i < end && i < len; i++) {
-		if (text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
+	line_col(text, len, end, &line, &col);
 	return tl_err(EINVAL, "%s: not JSON (line %zu, column %zu: %s)", name, line, col, why);
 }
 

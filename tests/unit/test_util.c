@@ -367,6 +367,46 @@ static void test_json_nul(void **state)
 	assert_non_null(strstr(tl_err_msg(), "empty file"));
 }
 
+static int parse(const char *doc, struct json_object **o)
+{
+	*o = NULL;
+	return tl_json_parse(doc, strlen(doc), "f.json", o);
+}
+
+/* tl_json_parse: a key twice in one object is an error naming it and where; elsewhere fine. */
+static void test_json_duplicate_keys(void **state)
+{
+	static const char *const dup[] = {
+	    "{\"a\": 1, \"a\": 2}",
+	    "{\"x\": {\"b\": [1, {}], \"c\": 0, \"b\": 3}}",
+	    "{\"a\": 1, \"\\u0061\": 2}",                       /* the same key, escaped */
+	    "{\"a\\\"b\": 1, \"a\\\"b\": 2}",                   /* an escaped quote inside */
+	    "{\"\\ud83d\\ude00\": 1, \"\xf0\x9f\x98\x80\": 2}", /* a surrogate pair and its UTF-8 */
+	    "[{\"k\": 1}, {\"k\": 1, \"k\": 1}]",
+	};
+	static const char *const ok[] = {
+	    "{\"a\": 1, \"b\": {\"a\": 2}, \"c\": [{\"a\": 3}, {\"a\": 4}]}",
+	    "{\"a\": \"}{,\\\"a\\\":\", \"b\": 1}", /* braces, commas and quotes in a value */
+	    "{\"a\\\"b\": 1, \"ab\": 2, \"a\\\\b\": 3}",
+	    "{\"\": 1, \" \": 2}",
+	    "[\"a\", \"a\"]",
+	};
+	struct json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dup) / sizeof(dup[0]); i++) {
+		assert_int_equal(parse(dup[i], &o), -EINVAL);
+		assert_null(o);
+		assert_non_null(strstr(tl_err_msg(), "f.json: duplicate key"));
+	}
+	assert_int_equal(parse("{\"a\": 1,\n  \"b\": 2,\n  \"a\": 3}", &o), -EINVAL);
+	assert_non_null(strstr(tl_err_msg(), "duplicate key \"a\" (line 3, column 3)"));
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(parse(ok[i], &o), 0);
+		json_object_put(o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +422,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_path_too_long, setup, teardown),
 	    cmocka_unit_test(test_error_scrubbed),
 	    cmocka_unit_test(test_json_nul),
+	    cmocka_unit_test(test_json_duplicate_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
