@@ -882,7 +882,7 @@ static bool emit_caps(struct tl_export_buf *b, struct ctx *c, size_t pi, const c
 
 	/* t->caps is sorted by (cap, program): one line per cap. */
 	for (size_t i = 0, j; i < t->ncaps; i = j) {
-		uint64_t granted = 0, denied = 0;
+		uint64_t granted = 0;
 		const char *name = tl_cap_name(t->caps[i].cap);
 		char lname[64];
 		size_t progs = 0;
@@ -896,7 +896,6 @@ static bool emit_caps(struct tl_export_buf *b, struct ctx *c, size_t pi, const c
 			if (!mine)
 				continue;
 			granted += t->caps[j].granted;
-			denied += t->caps[j].denied;
 			progs++;
 		}
 		if (!progs)
