@@ -727,19 +727,28 @@ static int resolve_engine(const char *spec, struct ct_info *ci)
 	return -ENOENT;
 }
 
+/* spec (digits) is the pid of a process that exists. */
+static bool is_live_pid(const char *spec)
+{
+	long v;
+
+	if (strlen(spec) > 10)
+		return false;
+	v = strtol(spec, NULL, 10);
+	return v > 0 && v <= INT32_MAX && !(kill((pid_t)v, 0) && errno == ESRCH);
+}
+
 static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 {
 	int err;
 
 	memset(ci, 0, sizeof(*ci));
-	if (all_digits(spec)) {
-		long v = strtol(spec, NULL, 10);
-
-		if (v <= 0 || v > INT32_MAX)
-			return tl_err(EINVAL, "--container %s: not a process id", spec);
-		ci->pid = (pid_t)v;
-		if (kill(ci->pid, 0) && errno == ESRCH)
-			return tl_err(ESRCH, "--container %s: no such process", spec);
+	/*
+	 * Digits name a process when one has that pid; else they may be an id
+	 * prefix (a hex id starts with 8 decimal digits 2 % of the time).
+	 */
+	if (all_digits(spec) && is_live_pid(spec)) {
+		ci->pid = (pid_t)strtol(spec, NULL, 10);
 		/* name it like --all-containers does */
 		if (!id_from_proc_cgroups(ci->pid, ci->id, sizeof(ci->id)) &&
 		    rt_find_by_pid(ci->pid, ci->id, sizeof(ci->id)) < 0)
@@ -753,7 +762,8 @@ static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 		if (err == -ENOENT)
 			return tl_err(
 			    ENOENT,
-			    "no container '%s': not a pid, not in the state of crun/runc "
+			    "no container '%s': no process with that pid, not in the state of "
+			    "crun/runc "
 			    "(/run/crun, /run/runc, containerd's and Docker's runc roots), "
 			    "no cgroup named after it (libpod-ID.scope, docker-ID.scope, "
 			    "cri-containerd-ID.scope, crio-ID.scope, .../ID), not a name or id "

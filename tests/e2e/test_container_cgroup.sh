@@ -14,6 +14,9 @@ base=$cg2/tailor-test-$$
 mkdir "$base" 2>/dev/null || skip "cannot create a cgroup under $cg2"
 hex=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 hex2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# an id whose 8-character prefix is all decimal digits (2 % of random ids):
+# not a pid (above pid_max), so it must resolve as an id prefix
+hex2=31415926${hex2:8}
 ct=$base/docker-$hex.scope
 kp=$base/kubepods/burstable/pod-1234/$hex2
 mkdir -p "$ct" "$kp"
