@@ -229,8 +229,7 @@ struct dup_key {
 struct dup_scan {
 	const char *text;
 	size_t len;
-	char *arena;
-	size_t alen, acap;
+	struct buf arena; /* the keys, decoded */
 	struct dup_key *keys;
 	size_t nkeys, kcap;
 	bool oom;
@@ -238,18 +237,7 @@ struct dup_scan {
 
 static void dup_byte(struct dup_scan *d, char c)
 {
-	if (d->alen == d->acap) {
-		size_t cap = d->acap ? d->acap * 2 : 4096;
-		char *a = realloc(d->arena, cap);
-
-		if (!a) {
-			d->oom = true;
-			return;
-		}
-		d->arena = a;
-		d->acap = cap;
-	}
-	d->arena[d->alen++] = c;
+	buf_add(&d->arena, &c, 1);
 }
 
 static unsigned hex4(const char *p)
@@ -338,7 +326,7 @@ static int dup_cmp(const void *a, const void *b)
 {
 	const struct dup_key *x = a, *y = b;
 	size_t n = x->len < y->len ? x->len : y->len;
-	int c = n ? memcmp(dup_sorting->arena + x->off, dup_sorting->arena + y->off, n) : 0;
+	int c = n ? memcmp(dup_sorting->arena.p + x->off, dup_sorting->arena.p + y->off, n) : 0;
 
 	if (c)
 		return c;
@@ -360,7 +348,7 @@ static const struct dup_key *dup_check(struct dup_scan *d, size_t from)
 		const struct dup_key *a = &d->keys[k - 1], *b = &d->keys[k];
 
 		if (a->len == b->len &&
-		    (!a->len || !memcmp(d->arena + a->off, d->arena + b->off, a->len)) &&
+		    (!a->len || !memcmp(d->arena.p + a->off, d->arena.p + b->off, a->len)) &&
 		    (!found || b->pos < found->pos))
 			found = b;
 	}
@@ -383,7 +371,7 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 		if (c == '"') {
 			size_t pos = i;
 			bool is_key = depth >= 0 && is_obj[depth] && want_key[depth];
-			size_t off = d.alen;
+			size_t off = d.arena.len;
 
 			dup_string(&d, &i, is_key);
 			if (!is_key)
@@ -401,7 +389,7 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 				d.kcap = cap;
 			}
 			d.keys[d.nkeys++] =
-			    (struct dup_key){.off = off, .len = d.alen - off, .pos = pos};
+			    (struct dup_key){.off = off, .len = d.arena.len - off, .pos = pos};
 			continue;
 		}
 		if (c == '{' || c == '[') {
@@ -412,16 +400,16 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 			is_obj[depth] = c == '{';
 			want_key[depth] = c == '{';
 			kstart[depth] = d.nkeys;
-			astart[depth] = d.alen;
+			astart[depth] = d.arena.len;
 		} else if ((c == '}' || c == ']') && depth >= 0) {
-			if (is_obj[depth] && !d.oom) {
+			if (is_obj[depth] && !d.oom && !d.arena.oom) {
 				const struct dup_key *dup = dup_check(&d, kstart[depth]);
 
 				if (dup) {
 					size_t n = dup->len < keysize - 1 ? dup->len : keysize - 1;
 
 					if (n)
-						memcpy(key, d.arena + dup->off, n);
+						memcpy(key, d.arena.p + dup->off, n);
 					key[n] = 0;
 					*at = dup->pos;
 					err = 1;
@@ -429,16 +417,16 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 				}
 			}
 			d.nkeys = kstart[depth];
-			d.alen = astart[depth];
+			d.arena.len = astart[depth];
 			depth--;
 		} else if (c == ',' && depth >= 0 && is_obj[depth]) {
 			want_key[depth] = true;
 		}
 		i++;
 	}
-	if (d.oom && !err)
+	if ((d.oom || d.arena.oom) && !err)
 		err = -ENOMEM;
-	free(d.arena);
+	free(d.arena.p);
 	free(d.keys);
 	return err;
 }
