@@ -696,6 +696,8 @@ static int resolve_engine(const char *spec, struct ct_info *ci)
 {
 	static const char *const engines[] = {"podman", "docker"};
 
+	if (spec[0] == '-')
+		return -ENOENT; /* never an option to the engine */
 	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
 		char *argv[] = {(char *)engines[i], "inspect",
 		                "--type",           "container",

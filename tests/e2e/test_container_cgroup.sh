@@ -87,4 +87,7 @@ pass "/kubepods/.../ID by prefix; --duration ends the recording (incomplete)"
 "$TAILOR_BIN" record -q -o "$T/x.json" --container "no-such-container-$$" 2>"$T/err" &&
 	fail "an unknown id was accepted"
 grep -q "no container 'no-such-container-$$'" "$T/err" || { cat "$T/err"; fail "unknown id message"; }
+# an id that looks like an option is never handed to podman/docker inspect as one
+"$TAILOR_BIN" record -q -o "$T/x.json" --container "--help" 2>"$T/err" && fail "--container --help was accepted"
+grep -q "no container '--help'" "$T/err" || { cat "$T/err"; fail "option-like id message"; }
 pass "unknown ids are refused with a reason"
