@@ -32,6 +32,32 @@ static const struct {
     {"exit_group", "a failed exec must still be able to exit with its status"},
 };
 
+/*
+ * Companions: calls a program makes or not depending on timing, never on
+ * what it does, so a recording may lack them while the program needs them
+ * the next time.  Each is allowed on an ABI when the trace shows, on that
+ * ABI, a call that leads to it; none grants anything by itself.  The one
+ * place this table lives (docs/generate.md lists it).
+ */
+static const char *const handler_calls[] = {"rt_sigaction", "sigaction", "signal", NULL};
+static const char *const restartable_sleeps[] = {
+    "nanosleep", "clock_nanosleep", "clock_nanosleep_time64", "poll", "futex", "futex_time64",
+    NULL};
+static const char *const child_waits[] = {"wait4", "waitid", "waitpid", NULL};
+
+static const struct {
+	const char *name;
+	const char *const *after; /* any of these allowed on the ABI */
+} companions[] = {
+    /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */
+    {"restart_syscall", restartable_sleeps},
+    /* a handler installed but never run while recording returns through it */
+    {"rt_sigreturn", handler_calls},
+    /* dash's `wait` sleeps in it only while a job still runs */
+    {"rt_sigsuspend", child_waits},
+    {"sigreturn", handler_calls}, /* ia32 */
+};
+
 void tl_gen_opts_init(struct tl_gen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -230,6 +256,19 @@ static const struct tl_syscall *allowed_on(const struct tl_trace *t, int abi, co
 	const struct tl_syscall *s = tl_trace_find(t, (enum tl_abi)abi, name);
 
 	return s && observed(s) && !is_enosys_probe(s) ? s : NULL;
+}
+
+/* Companion i: a call that leads to it is allowed on an ABI that has it. */
+static bool companion_needed(const struct tl_trace *t, size_t i)
+{
+	for (int a = 0; a < TL_ABI_COUNT; a++) {
+		if (!tl_syscall_known((enum tl_abi)a, companions[i].name))
+			continue;
+		for (const char *const *w = companions[i].after; *w; w++)
+			if (allowed_on(t, a, *w))
+				return true;
+	}
+	return false;
 }
 
 static int argset_add(struct tl_argset *set, uint64_t v)
@@ -445,6 +484,8 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	char **arches = NULL, **rt_names = NULL, *rt_label = NULL;
 	size_t narch = 0;
 	bool recorded[TL_ABI_COUNT] = {0}, clone3_enosys = false;
+	bool added[TL_ARRAY_SIZE(companions)] = {0};
+	size_t ncomp = 0;
 	const char *no_args = NULL;
 	char comment[512], why[96];
 	int r;
@@ -510,6 +551,13 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	for (size_t i = 0; i < TL_ARRAY_SIZE(loader_baseline); i++)
 		if ((r = names_add(&allow, loader_baseline[i].name)))
 			goto out;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(companions); i++) {
+		if (!companion_needed(t, i))
+			continue;
+		added[i] = true;
+		if ((r = names_add(&allow, companions[i].name)))
+			goto out;
+	}
 	/* Measured on x86_64; Docker's names apply to every listed arch. */
 	if (o->runtime != TL_RUNTIME_NONE &&
 	    (r = tl_runtime_baseline(o->runtime, "x86_64", &rt_names, &rt_label)))
@@ -583,6 +631,18 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, "%s%s",
 			                      i ? ", " : "", loader_baseline[i].name);
 		if (n < sizeof(comment))
+			n += (size_t)snprintf(comment + n, sizeof(comment) - n, ")");
+		for (size_t i = 0, k = 0; i < TL_ARRAY_SIZE(companions); i++) {
+			if (!added[i] || n >= sizeof(comment))
+				continue;
+			n += (size_t)snprintf(comment + n, sizeof(comment) - n, "%s%s",
+			                      k++ ? ", "
+			                          : ", and the companions of observed calls, "
+			                            "made or not depending on timing (",
+			                      companions[i].name);
+			ncomp = k;
+		}
+		if (n < sizeof(comment) && ncomp)
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, ")");
 		if (n < sizeof(comment) && rt_label)
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n,

@@ -93,6 +93,52 @@ static void test_baseline(void **state)
 	tl_trace_free(&t);
 }
 
+/* Timing companions (docs/generate.md): allowed after what leads to them, per ABI. */
+static void test_companions(void **state)
+{
+	struct tl_trace t;
+	struct tl_profile p;
+
+	(void)state;
+	/* 64-bit: a handler, a sleep, a wait for children; never ia32's sigreturn */
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "rt_sigaction", 2, 2);
+	sc(&t, TL_ABI_X86_64, "clock_nanosleep", 1, 1);
+	sc(&t, TL_ABI_X86_64, "wait4", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	ASSERT_STRV(p.rules[0].names, "clock_nanosleep", "execve", "exit_group", "restart_syscall",
+	            "rt_sigaction", "rt_sigreturn", "rt_sigsuspend", "wait4");
+	assert_non_null(strstr(p.rules[0].comment,
+	                       "made or not depending on timing (restart_syscall, rt_sigreturn, "
+	                       "rt_sigsuspend)"));
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* Each alone; an ENOSYS probe or a call never seen leads to nothing. */
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "futex", 1, 1);
+	assert_int_equal(tl_syscall_add_errno(sc(&t, TL_ABI_X86_64, "waitid", 1, 0), ENOSYS, 1), 0);
+	sc(&t, TL_ABI_X86_64, "rt_sigaction", 0, 0);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	ASSERT_STRV(p.rules[0].names, "execve", "exit_group", "futex", "restart_syscall");
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* ia32's signal(): both of its sigreturns; nothing without a trigger */
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "read", 1, 1);
+	sc(&t, TL_ABI_X86, "signal", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	ASSERT_STRV(p.architectures, "SCMP_ARCH_X86_64", "SCMP_ARCH_X86");
+	ASSERT_STRV(p.rules[0].names, "execve", "exit_group", "read", "rt_sigreturn", "signal",
+	            "sigreturn");
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+}
+
 static void test_enosys_probe(void **state)
 {
 	struct tl_trace t;
@@ -968,7 +1014,7 @@ int main(void)
 	    cmocka_unit_test(test_args_clone),        cmocka_unit_test(test_args_prot),
 	    cmocka_unit_test(test_args_ia32),         cmocka_unit_test(test_args_deterministic),
 	    cmocka_unit_test(test_args_goldens),      cmocka_unit_test(test_args_table),
-	    cmocka_unit_test(test_args_net),
+	    cmocka_unit_test(test_args_net),          cmocka_unit_test(test_companions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

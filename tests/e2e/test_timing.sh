@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Calls that depend on timing, not on the program (docs/generate.md,
+# "Companions"): recorded without them, the generated profile must still
+#   1. let a signal handler that never ran while recording return
+#      (rt_sigreturn; without it the process dies of SIGSEGV),
+#   2. let a sleep stopped and continued (SIGSTOP/SIGCONT, a debugger, a
+#      cgroup freeze) resume (restart_syscall; without it nanosleep fails),
+#   3. let dash's `wait` sleep while a job still runs (rt_sigsuspend;
+#      without it the shell spins at 100 % CPU forever).
+source "$(dirname "$0")/../lib.sh"
+need_live
+need_progs sigwaiter
+scratch
+cd "$T"
+W=$PROGS/sigwaiter
+
+names() { python3 -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+print(" ".join(sorted({n for r in p["syscalls"] if r["action"]=="SCMP_ACT_ALLOW" for n in r["names"]})))' "$1"; }
+
+"$TAILOR_BIN" record -q -o w.json -- "$W" 50 >/dev/null
+for s in rt_sigreturn restart_syscall; do
+	check w.json "'$s' not in t['abis']['x86_64']" "premise: the recording already has $s"
+done
+"$TAILOR_BIN" generate -o w.prof.json w.json
+allowed=" $(names w.prof.json) "
+for s in rt_sigreturn restart_syscall; do
+	[[ $allowed == *" $s "* ]] || fail "the profile does not allow $s: $allowed"
+done
+[[ $allowed != *" sigreturn "* ]] || fail "ia32's sigreturn allowed for a 64-bit trace"
+pass "profile of a recording without signals allows rt_sigreturn and restart_syscall"
+
+# 1 and 2: a signal to the handler, then a stop and a continue, mid-sleep.
+"$TAILOR_BIN" run --profile w.prof.json -- "$W" 1500 >out.txt 2>err.txt &
+pid=$!
+for _ in $(seq 100); do grep -q ready out.txt 2>/dev/null && break; sleep 0.05; done
+grep -q ready out.txt || fail "sigwaiter never got ready: $(cat err.txt)"
+kill -USR1 "$pid"
+sleep 0.2
+kill -STOP "$pid"
+sleep 0.2
+kill -CONT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 0 ] || fail "under the profile, sigwaiter exited $rc after a signal and a stop: $(cat err.txt)"
+grep -qx "handled 1" out.txt || fail "handler output: $(cat out.txt)"
+pass "the handler returned and the stopped sleep resumed under the profile"
+
+# 3: a shell that waited for a finished job while recording, then for a running one.
+sh=$(readlink -f /bin/sh)
+"$TAILOR_BIN" record -q -o sh.json -- /bin/sh -c 'true & sleep 0.2; wait'
+check sh.json "'rt_sigsuspend' not in t['abis']['x86_64']" "premise: the recording already has rt_sigsuspend"
+"$TAILOR_BIN" generate -o sh.prof.json sh.json
+rc=0
+timeout 20 "$TAILOR_BIN" run --profile sh.prof.json -- /bin/sh -c 'sleep 0.3 & wait' || rc=$?
+[ "$rc" = 0 ] || fail "$sh's wait for a running job under the profile exited $rc (124: spun until the timeout)"
+pass "$sh's wait for a running job works under the profile"
