@@ -44,11 +44,16 @@ static const char *const restartable_sleeps[] = {
     "nanosleep", "clock_nanosleep", "clock_nanosleep_time64", "poll", "futex", "futex_time64",
     NULL};
 static const char *const child_waits[] = {"wait4", "waitid", "waitpid", NULL};
+static const char *const thread_starts[] = {"clone", "clone3", NULL};
 
 static const struct {
 	const char *name;
 	const char *const *after; /* any of these allowed on the ABI */
 } companions[] = {
+    /* a thread that ended while recording by the process's exit_group, not its own */
+    {"exit", thread_starts},
+    /* a lock or a join that found no other thread in the way while recording */
+    {"futex", thread_starts},
     /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */
     {"restart_syscall", restartable_sleeps},
     /* a handler installed but never run while recording returns through it */

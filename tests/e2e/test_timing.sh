@@ -7,10 +7,12 @@
 #   2. let a sleep stopped and continued (SIGSTOP/SIGCONT, a debugger, a
 #      cgroup freeze) resume (restart_syscall; without it nanosleep fails),
 #   3. let dash's `wait` sleep while a job still runs (rt_sigsuspend;
-#      without it the shell spins at 100 % CPU forever).
+#      without it the shell spins at 100 % CPU forever),
+#   4. let a join wait for a thread still running (futex; without it glibc
+#      crashes).
 source "$(dirname "$0")/../lib.sh"
 need_live
-need_progs sigwaiter
+need_progs sigwaiter joiner
 scratch
 cd "$T"
 W=$PROGS/sigwaiter
@@ -56,3 +58,12 @@ rc=0
 timeout 20 "$TAILOR_BIN" run --profile sh.prof.json -- /bin/sh -c 'sleep 0.3 & wait' || rc=$?
 [ "$rc" = 0 ] || fail "$sh's wait for a running job under the profile exited $rc (124: spun until the timeout)"
 pass "$sh's wait for a running job works under the profile"
+
+# 4: a join that found its thread done while recording, then one that waits.
+"$TAILOR_BIN" record -q -o j.json -- "$PROGS/joiner" 300 0 >/dev/null
+check j.json "'futex' not in t['abis']['x86_64']" "premise: the recording already has futex"
+"$TAILOR_BIN" generate -o j.prof.json j.json
+rc=0
+out=$(timeout 20 "$TAILOR_BIN" run --profile j.prof.json -- "$PROGS/joiner" 0 300 2>&1) || rc=$?
+[ "$rc" = 0 ] && [ "$out" = joined ] || fail "a join waiting for a running thread under the profile: exit $rc, $out"
+pass "a join waits for a running thread under the profile"
