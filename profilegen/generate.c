@@ -263,17 +263,23 @@ static const struct tl_syscall *allowed_on(const struct tl_trace *t, int abi, co
 	return s && observed(s) && !is_enosys_probe(s) ? s : NULL;
 }
 
-/* Companion i: a call that leads to it is allowed on an ABI that has it. */
+/*
+ * Companion i is not observed, and a call that leads to it is allowed on an
+ * ABI that has it.
+ */
 static bool companion_needed(const struct tl_trace *t, size_t i)
 {
+	bool lead = false;
+
 	for (int a = 0; a < TL_ABI_COUNT; a++) {
+		if (allowed_on(t, a, companions[i].name))
+			return false; /* observed: allowed as such, not named a companion */
 		if (!tl_syscall_known((enum tl_abi)a, companions[i].name))
 			continue;
 		for (const char *const *w = companions[i].after; *w; w++)
-			if (allowed_on(t, a, *w))
-				return true;
+			lead |= allowed_on(t, a, *w) != NULL;
 	}
-	return false;
+	return lead;
 }
 
 static int argset_add(struct tl_argset *set, uint64_t v)

@@ -133,6 +133,13 @@ static void test_companions(void **state)
 	assert_int_equal(tl_generate(&t, NULL, &p), 0);
 	ASSERT_STRV(p.rules[0].names, "clone", "execve", "exit", "exit_group", "futex");
 	tl_profile_free(&p);
+	/* an observed call is not named a companion (futex) but leads to its own */
+	sc(&t, TL_ABI_X86_64, "futex", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	ASSERT_STRV(p.rules[0].names, "clone", "execve", "exit", "exit_group", "futex",
+	            "restart_syscall");
+	assert_non_null(strstr(p.rules[0].comment, "timing (exit, restart_syscall)"));
+	tl_profile_free(&p);
 	tl_trace_free(&t);
 
 	/* ia32's signal(): both of its sigreturns; nothing without a trigger */
