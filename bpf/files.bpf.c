@@ -47,6 +47,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT_        0170000
 #define S_IFDIR_       0040000
 #define VM_EXEC_       0x4
+#define PROT_EXEC_     0x4
 #define AT_FDCWD_      (-100)
 #define AT_EMPTY_PATH_ 0x1000
 #define LOCK_UN_       8
@@ -470,6 +471,9 @@ int tl_files_exit(__u64 *ctx)
 	if (!spec)
 		return 0;
 	read_args(regs, abi, args);
+	/* No PROT_EXEC: no executable mapping to look up (the mmap lock, ~1 µs per mmap). */
+	if ((spec->opts & TL_FS_PROT) && !(args[2] & PROT_EXEC_))
+		return 0;
 	switch (spec->kind) {
 	case TL_FK_OPEN:
 		return on_open(task, args, spec, ret);

@@ -45,6 +45,10 @@ struct filedef {
 
 #define OPEN(nm, fa)       {nm, {.kind = TL_FK_OPEN, .flags_arg = fa, .dirfd = {N, N}, .path = {N, N}}}
 #define KIND(nm, k, acc)   {nm, {.kind = k, .flags_arg = N, .dirfd = {N, N}, .path = {N, N}, .access = {acc, 0}}}
+/* A mapping's file, looked up (bpf_find_vma: the mmap lock) only when prot has PROT_EXEC. */
+#define PROT(nm, k)                                                                     \
+	{nm, {.kind = k, .opts = TL_FS_PROT, .flags_arg = N, .dirfd = {N, N}, .path = {N, N}, \
+	      .access = {TL_ACC_MMAP_EXEC, 0}}}
 /* One path: argument p relative to dirfd argument d (N: the cwd); AT_* flags in argument fa. */
 #define PATH1(nm, d, p, acc, fa, dmask)                                                         \
 	{nm, {.kind = TL_FK_PATH, .npaths = 1, .dirfd = {d, N}, .path = {p, N}, .access = {acc, 0}, \
@@ -75,10 +79,11 @@ static const struct filedef filetable[] = {
     OPEN("open_by_handle_at", 2),
     KIND("execve", TL_FK_EXEC, TL_ACC_EXEC),
     KIND("execveat", TL_FK_EXEC, TL_ACC_EXEC),
-    KIND("mmap", TL_FK_MMAP, TL_ACC_MMAP_EXEC),   /* ia32's old mmap too: the result is an address */
-    KIND("mmap2", TL_FK_MMAP, TL_ACC_MMAP_EXEC),
-    KIND("mprotect", TL_FK_MPROTECT, TL_ACC_MMAP_EXEC),
-    KIND("pkey_mprotect", TL_FK_MPROTECT, TL_ACC_MMAP_EXEC),
+    /* ia32's old mmap too (its arguments are in memory: fill_table drops TL_FS_PROT) */
+    PROT("mmap", TL_FK_MMAP),
+    PROT("mmap2", TL_FK_MMAP),
+    PROT("mprotect", TL_FK_MPROTECT),
+    PROT("pkey_mprotect", TL_FK_MPROTECT),
     KIND("flock", TL_FK_FLOCK, TL_ACC_LOCK),
     KIND("fcntl", TL_FK_FCNTL, TL_ACC_LOCK),
     KIND("fcntl64", TL_FK_FCNTL, TL_ACC_LOCK),
@@ -213,12 +218,16 @@ static int fill_table(struct tl_files *f, int progs_fd, int argspec_fd)
 	for (size_t i = 0; i < TL_ARRAY_SIZE(filetable); i++) {
 		for (int a = 0; a < 2; a++) {
 			int nr = tl_syscall_nr(abis[a], filetable[i].name);
+			struct tl_filespec spec = filetable[i].spec;
 			uint32_t slot;
 
 			if (nr < 0 || nr >= TL_NR_MAX)
 				continue; /* not on this ABI */
+			/* ia32's old mmap takes a pointer to its arguments: no prot to test */
+			if (abis[a] == TL_ABI_X86 && !strcmp(filetable[i].name, "mmap"))
+				spec.opts &= (__u8)~TL_FS_PROT;
 			slot = abis[a] * TL_NR_MAX + (uint32_t)nr;
-			if (bpf_map_update_elem(spec_fd, &slot, &filetable[i].spec, BPF_ANY))
+			if (bpf_map_update_elem(spec_fd, &slot, &spec, BPF_ANY))
 				return tl_err(errno, "loading the file syscall table (%s): %s",
 				              filetable[i].name, strerror(errno));
 			/* after the spec: the recorder calls the file recorder from now on */

@@ -126,6 +126,7 @@ struct tl_cap_count {
  */
 #define TL_CAP_NOAUDIT_MAX 8
 #define TL_KSTACK_MAX      12 /* kernel frames searched */
+#define TL_KSTACK_FIRST    6  /* searched first: vm_enough_memory's checks end there */
 struct tl_addr_range {
 	__u64 start, end;
 };
