@@ -307,6 +307,7 @@ enum tl_file_kind {
 
 #define TL_FS_ARG_NONE (-1) /* no such argument (dirfd: the cwd; flags: 0) */
 #define TL_FS_HOW      1    /* OPEN: flags_arg points to struct open_how (openat2) */
+#define TL_FS_PROT     2    /* MMAP/MPROTECT: argument 2 is prot: nothing unless PROT_EXEC */
 
 struct tl_filespec {
 	__u8 kind;         /* TL_FK_* */
