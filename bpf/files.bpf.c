@@ -53,6 +53,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define LOCK_UN_       8
 #define F_UNLCK_       2
 
+/* uapi personality.h: mappings readable are also executable */
+#define READ_IMPLIES_EXEC_ 0x0400000
+
 /* tl_marks: shared with the recorder (common.bpf.h). */
 
 /* abi * TL_NR_MAX + nr -> what the syscall does with files; tracer/files.c fills it. */
@@ -471,8 +474,12 @@ int tl_files_exit(__u64 *ctx)
 	if (!spec)
 		return 0;
 	read_args(regs, abi, args);
-	/* No PROT_EXEC: no executable mapping to look up (the mmap lock, ~1 µs per mmap). */
-	if ((spec->opts & TL_FS_PROT) && !(args[2] & PROT_EXEC_))
+	/*
+	 * No PROT_EXEC: no executable mapping to look up (the mmap lock, ~1 µs
+	 * per mmap), unless READ_IMPLIES_EXEC makes a readable one executable.
+	 */
+	if ((spec->opts & TL_FS_PROT) && !(args[2] & PROT_EXEC_) &&
+	    !(cur->personality & READ_IMPLIES_EXEC_))
 		return 0;
 	switch (spec->kind) {
 	case TL_FK_OPEN:

@@ -162,6 +162,7 @@ struct task_struct {
 	int exit_code; /* at sched_process_exit: (status & 0xff) << 8, or the signal */
 	struct seccomp seccomp;
 	struct sigpending pending; /* signals sent to this thread */
+	unsigned int personality;  /* READ_IMPLIES_EXEC: mappings readable are executable */
 } __attribute__((preserve_access_index));
 
 /* iter/task programs (recorder.bpf.c: the calls in flight at the stop). */

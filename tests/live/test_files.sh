@@ -26,7 +26,7 @@ probe() { # PROG NAME: record PROG in a fresh directory, compare with the expect
 		sub/at-ren dots/up.txt; do
 		echo x >"$W/$f"
 	done
-	for f in map.bin prot.bin data.bin; do cp "$EXEC_REAL" "$W/$f"; done
+	for f in map.bin prot.bin data.bin rie.bin; do cp "$EXEC_REAL" "$W/$f"; done
 	"$TAILOR_BIN" record -q -o "$T/$2.json" -- "$P" "$W" "$EXEC" 2>"$T/err" ||
 		fail "record $P: exit $?: $(cat "$T/err")"
 	grep -v 'cap_capable tracepoint' "$T/err" | grep -q . && fail "record wrote to stderr: $(cat "$T/err")"
@@ -51,6 +51,7 @@ want = {
     "sub/at-dir": ["create", "delete", "dir"], "sub/at-ren": ["rename"], "from-sub": ["rename"],
     "dots/up.txt": ["read"], "dots/made": ["create", "dir"],  # "../dots/up.txt" from sub
     "map.bin": ["read", "mmap_exec"], "prot.bin": ["read", "mmap_exec"], "data.bin": ["read"],
+    "rie.bin": ["read", "mmap_exec"],       # PROT_READ under READ_IMPLIES_EXEC
 }
 want = {(W + "/" + k).rstrip("/"): v for k, v in want.items()}
 got = {f["path"]: f["access"] for f in files if f["program"] == P and (f["path"] + "/").startswith(W + "/")}

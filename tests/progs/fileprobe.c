@@ -7,7 +7,8 @@
  * hard and symbolic links, a symlink followed; flock and fcntl locks;
  * chmod, truncate, utimensat, fchmod; mkdir/rmdir, mkdirat/unlinkat through
  * a dirfd; a fifo; relative paths with ".." from a chdir'ed subdirectory;
- * mmap PROT_EXEC of a file and mprotect adding PROT_EXEC; and an exec of
+ * mmap PROT_EXEC of a file, mprotect adding PROT_EXEC, and a PROT_READ mmap
+ * under READ_IMPLIES_EXEC; and an exec of
  * EXEC in a child.  Exit 0 when every step behaved as expected, 100+N when
  * step N failed.
  *
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 	char *const exec_argv[] = {argv[argc > 2 ? 2 : 0], NULL};
-	int fd, dfd, status;
+	int fd, dfd, status, pers;
 	void *p;
 	pid_t pid;
 
@@ -120,6 +122,12 @@ int main(int argc, char **argv)
 	CHECK((fd = open("data.bin", O_RDONLY)) >= 0);
 	CHECK((p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED);
 	CHECK(munmap(p, 4096) == 0 && close(fd) == 0); /* not executable: only read */
+	/* READ_IMPLIES_EXEC: readable is executable, with no PROT_EXEC in prot */
+	CHECK((pers = personality(0xffffffff)) != -1);
+	CHECK(personality((unsigned long)pers | READ_IMPLIES_EXEC) != -1);
+	CHECK((fd = open("rie.bin", O_RDONLY)) >= 0);
+	CHECK((p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED);
+	CHECK(munmap(p, 4096) == 0 && close(fd) == 0 && personality((unsigned long)pers) != -1);
 
 	/* an exec in a child */
 	pid = fork();
