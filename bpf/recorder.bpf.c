@@ -1241,11 +1241,6 @@ int BPF_PROG(tl_exit_ct, struct task_struct *p)
 	return on_exit(p, true);
 }
 
-/*
- * Capability checks (capability:cap_capable, Linux 6.x).  user space turns
- * autoload off when the tracepoint does not exist.  ret: 0 granted, else
- * -EPERM.  Attributed to the current task: the check is made on its behalf.
- */
 /* Frames of a kernel stack (n bytes, bpf_get_stack's result) in a NOAUDIT function? */
 static __always_inline bool noaudit_in(const __u64 *ks, long n)
 {
@@ -1259,6 +1254,11 @@ static __always_inline bool noaudit_in(const __u64 *ks, long n)
 	return false;
 }
 
+/*
+ * Capability checks (capability:cap_capable, Linux 6.x).  user space turns
+ * autoload off when the tracepoint does not exist.  ret: 0 granted, else
+ * -EPERM.  Attributed to the current task: the check is made on its behalf.
+ */
 SEC("tp_btf/cap_capable")
 int BPF_PROG(tl_cap, const struct cred *cred, struct user_namespace *target_ns,
              const struct user_namespace *capable_ns, int cap, int ret)
