@@ -32,6 +32,10 @@ static void usage(FILE *f)
 	        "                      later) until PID exits or tailor gets SIGINT/SIGTERM.\n"
 	        "      --grace MS      after SIGINT/SIGTERM, wait up to MS milliseconds for the\n"
 	        "                      command to end (default 2000).\n"
+	        "      --linger MS     after COMMAND exits, keep recording the tasks it left\n"
+	        "                      running (a daemon still shutting down) until they\n"
+	        "                      exit, MS milliseconds at most (default 2000; 0: stop\n"
+	        "                      with COMMAND).\n"
 	        "      --no-stacks     do not capture user call stacks (no callsites for\n"
 	        "                      'tailor explain'; slightly cheaper).\n"
 	        "      --no-files      do not record file accesses (paths opened, created,\n"
@@ -84,6 +88,7 @@ static void usage(FILE *f)
 /* Long options without a short form (containers, docs/containers.md). */
 enum {
 	OPT_CONTAINER = 1000,
+	OPT_LINGER,
 	OPT_ALL_CONTAINERS,
 	OPT_MAX_CONTAINERS,
 	OPT_DURATION,
@@ -146,6 +151,7 @@ int cmd_record(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"pid", required_argument, NULL, 'p'},
 	    {"grace", required_argument, NULL, 'g'},
+	    {"linger", required_argument, NULL, OPT_LINGER},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"no-stacks", no_argument, NULL, 'S'},
 	    {"no-files", no_argument, NULL, 'F'},
@@ -162,7 +168,7 @@ int cmd_record(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct tl_rec_opts o = {.output = "-", .grace_ms = 2000};
+	struct tl_rec_opts o = {.output = "-", .grace_ms = 2000, .linger_ms = 2000};
 	struct tl_rec_result res;
 	const char *sudo_uid;
 	char *end;
@@ -194,6 +200,16 @@ int cmd_record(int argc, char **argv)
 				return TL_EXIT_TAILOR;
 			}
 			o.grace_ms = (int)v;
+			break;
+		case OPT_LINGER:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 0 || v > 3600000) {
+				cli_error("record: --linger: '%s' is not a number of milliseconds",
+				          optarg);
+				return TL_EXIT_TAILOR;
+			}
+			o.linger_ms = (int)v;
 			break;
 		case 'q':
 			o.quiet = true;

@@ -349,20 +349,67 @@ static int wait_loop(struct session *s)
 }
 
 /*
- * The command exited, but descendants it left (daemons, double forks) may
- * still run: tailor does not wait for them, it says so.  Every marked task
- * is the first one or a fork, and counts once at its exit.
+ * Marked tasks still running: every one is the first or a fork, and counts
+ * once at its exit.
  */
-static void note_survivors(struct session *s)
+static uint64_t survivors(struct session *s)
 {
 	struct tl_tracer_stats st;
 
 	if (tl_tracer_stats(s->tr, TARGET_ID, &st) || 1 + st.forks <= st.exits)
+		return 0;
+	return 1 + st.forks - st.exits;
+}
+
+/*
+ * The command exited, but it may have left tasks running: a daemon its test
+ * stopped with a signal and that is still shutting down (its pid file
+ * removed, its sockets closed...).  They are recorded until they exit, for
+ * --linger ms at most; strace -f waits for them with no bound.  A signal
+ * stops the wait: the command's run is complete either way.
+ */
+static int linger(struct session *s)
+{
+	struct pollfd p[2] = {
+	    {.fd = s->sigfd, .events = POLLIN},
+	    {.fd = tl_tracer_event_fd(s->tr), .events = POLLIN},
+	};
+	uint64_t deadline = ms_since(&s->t0) + (uint64_t)s->o->linger_ms;
+	int err;
+
+	while (survivors(s)) {
+		uint64_t now = ms_since(&s->t0);
+		struct signalfd_siginfo si;
+
+		if (now >= deadline)
+			break;
+		/* the count is polled: only the last task of a container signals its exit */
+		if (poll(p, 2, (int)(deadline - now < 50 ? deadline - now : 50)) < 0 &&
+		    errno != EINTR)
+			return tl_err(errno, "poll: %s", strerror(errno));
+		err = tl_tracer_consume(s->tr);
+		if (err)
+			return err;
+		if ((p[0].revents & POLLIN) && read(s->sigfd, &si, sizeof(si)) == sizeof(si))
+			break;
+	}
+	return 0;
+}
+
+/* What still runs after the wait is not recorded: say so. */
+static void note_survivors(struct session *s)
+{
+	uint64_t n = survivors(s);
+	char after[32] = "";
+
+	if (!n)
 		return;
+	if (s->o->linger_ms)
+		snprintf(after, sizeof(after), " %d ms", s->o->linger_ms);
 	fprintf(stderr,
-	        "tailor record: note: %llu task(s) started by the command still run after it "
-	        "exited; what they do from now on is not recorded\n",
-	        (unsigned long long)(1 + st.forks - st.exits));
+	        "tailor record: note: %llu task(s) started by the command still run%s after it "
+	        "exited; what they do from now on is not recorded (--linger)\n",
+	        (unsigned long long)n, after);
 }
 
 /* ---- the trace --------------------------------------------------------------- */
@@ -728,6 +775,8 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 	if (!o->argv)
 		drop_capabilities(); /* --pid: after marking (spawn() dropped them already) */
 	err = wait_loop(&s);
+	if (!err && o->argv && s.child_done && !s.interrupted && o->linger_ms > 0)
+		err = linger(&s);
 	if (err)
 		goto out;
 	if (o->argv && s.child_done && !o->quiet)

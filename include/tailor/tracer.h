@@ -88,6 +88,7 @@ struct tl_rec_opts {
 	bool no_stacks;   /* no user stacks (no callsites in the trace) */
 	bool no_files;    /* no file accesses (no "files" in the trace) */
 	int grace_ms;     /* after SIGINT/SIGTERM: wait this long for the command to end */
+	int linger_ms;    /* after the command: record what it left running this long at most */
 	const char *user; /* run the command as this user (name or uid); NULL: as tailor */
 	/* containers (tracer/container.c, docs/containers.md) */
 	const char *container;   /* --container PID|ID */

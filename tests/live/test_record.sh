@@ -266,4 +266,24 @@ echo "ok: exec records: relative, symlinked, /bin/sh, scripts and fexecve record
 check "$T/ex.json" "t['abis']['x86_64']['execveat']['ok'] == 2" \
 	"execveat: $(q "$T/ex.json" "{k: v for k, v in t['abis']['x86_64'].items() if k.startswith('exec')}")"
 echo "ok: execveat counted as such"
+
+# ---- 8. --linger: what the command left running is recorded until it exits ----------------
+# A daemon stopped by its test shuts down after the test's last command: strace -f sees it.
+left='(sleep 0.3; mkdir "$0/lg"; rmdir "$0/lg") & exit 0'
+"$TAILOR" record -q -o "$T/lg.json" -- sh -c "$left" "$T" || fail "record with a survivor: $?"
+check "$T/lg.json" "{'mkdir', 'rmdir'} <= set(t['abis']['x86_64'])" \
+	"the survivor's calls after the command exited are missing: $(q "$T/lg.json" "sorted(t['abis']['x86_64'])")"
+check "$T/lg.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 0" "run: $(q "$T/lg.json" "t['runs'][0]")"
+"$TAILOR" record -q --linger 0 -o "$T/lg0.json" -- sh -c "$left" "$T" || fail "record --linger 0: $?"
+check "$T/lg0.json" "'mkdir' not in t['abis']['x86_64']" "--linger 0 still recorded the survivor's mkdir"
+sleep 0.5
+t0=$(date +%s%N)
+"$TAILOR" record --linger 300 -o "$T/lg3.json" -- sh -c 'sleep 5 & exit 0' 2>"$T/lg3.err" || fail "record --linger 300: $?"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $ms -lt 3000 ] || fail "--linger 300 waited ${ms} ms for a 5 s survivor"
+grep -q "1 task(s) started by the command still run 300 ms after it exited" "$T/lg3.err" ||
+	fail "no note on the survivor: $(cat "$T/lg3.err")"
+"$TAILOR" record --linger x -o "$T/bad.json" -- true 2>"$T/bad.err" && fail "--linger x accepted"
+[ "$(errlines "$T/bad.err")" = 1 ] || fail "--linger x: $(cat "$T/bad.err")"
+echo "ok: --linger: a survivor recorded until it exits, not with --linger 0, bounded (${ms} ms), noted"
 echo PASS
