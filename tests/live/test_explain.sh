@@ -24,8 +24,8 @@ grep -q "getpriority ← explainme tl_probe_getpriority+0x[0-9a-f]* ← explainm
 "$TAILOR" explain "$T/e.json" getppid >"$T/out2" || fail "explain getppid: $?"
 grep -q "getppid ← libc.so.6 syscall+0x[0-9a-f]* ← explainme tl_probe_getppid+0x[0-9a-f]* ← explainme main+" "$T/out2" ||
 	fail "libc syscall ← tl_probe_getppid ← main: $(cat "$T/out2")"
-"$TAILOR" explain --ascii "$T/e.json" getpriority | grep -q "getpriority <- explainme tl_probe_getpriority" ||
-	fail "--ascii"
+"$TAILOR" explain --ascii "$T/e.json" getpriority >"$T/ascii.txt"
+grep -q "getpriority <- explainme tl_probe_getpriority" "$T/ascii.txt" || fail "--ascii: $(cat "$T/ascii.txt")"
 echo "ok: explain names tl_probe_getpriority (inline syscall) and tl_probe_getppid (via libc)"
 
 # ---- 2. a copy, recorded, then deleted: symbols were resolved at record time ----------------
@@ -99,7 +99,8 @@ printf '{"tailor_trace": 1, "runs": [' >"$T/bad.json"
 [ $? = 2 ] || fail "unknown syscall: want exit 2"
 "$TAILOR" explain 2>/dev/null
 [ $? = 2 ] || fail "no trace: want exit 2"
-"$TAILOR" explain --help | grep -q "usage: tailor explain" || fail "--help"
+"$TAILOR" explain --help >"$T/help.txt" # whole: grep -q quits early (SIGPIPE under pipefail)
+grep -q "usage: tailor explain" "$T/help.txt" || fail "--help"
 out=$("$TAILOR" explain "$T/e.json" kexec_load) || fail "explain kexec_load: $?"
 [ "$out" = "kexec_load: not in the trace" ] || fail "syscall not in the trace: $out"
 echo "ok: no stacks -> says so (0); bad trace -> 1 line (1); unknown syscall (2); --help"

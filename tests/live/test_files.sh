@@ -103,7 +103,10 @@ fi
 	fail "record --no-files"
 [ "$(q "$T/n.json" "not t.get('files') and 'files' not in t['runs'][0]['features']")" = True ] ||
 	fail "--no-files: $(q "$T/n.json" "(t['runs'][0]['features'], len(t.get('files', [])))")"
-"$TAILOR_BIN" record --help | grep -q -- '--no-files' || fail "--no-files not in record --help"
+# Whole output first: grep -q quits at the first match, and a help longer than the pipe
+# write would then die of SIGPIPE (pipefail).
+"$TAILOR_BIN" record --help >"$T/help.txt"
+grep -q -- '--no-files' "$T/help.txt" || fail "--no-files not in record --help"
 pass "--no-files: no files, no \"files\" feature"
 
 # ---- 3. chroot: paths are the process's own ----------------------------------------------------------
