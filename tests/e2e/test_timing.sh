@@ -52,12 +52,16 @@ pass "the handler returned and the stopped sleep resumed under the profile"
 # 3: a shell that waited for a finished job while recording, then for a running one.
 sh=$(readlink -f /bin/sh)
 "$TAILOR_BIN" record -q -o sh.json -- /bin/sh -c 'true & sleep 0.2; wait'
-check sh.json "'rt_sigsuspend' not in t['abis']['x86_64']" "premise: the recording already has rt_sigsuspend"
-"$TAILOR_BIN" generate -o sh.prof.json sh.json
-rc=0
-timeout 20 "$TAILOR_BIN" run --profile sh.prof.json -- /bin/sh -c 'sleep 0.3 & wait' || rc=$?
-[ "$rc" = 0 ] || fail "$sh's wait for a running job under the profile exited $rc (124: spun until the timeout)"
-pass "$sh's wait for a running job works under the profile"
+if [ "$(q sh.json "'rt_sigsuspend' in t['abis']['x86_64']")" = True ]; then
+	# another shell (bash as /bin/sh) may sleep there even for a finished job
+	echo "note: $sh made rt_sigsuspend while recording a wait for a finished job: part 3 tests nothing here"
+else
+	"$TAILOR_BIN" generate -o sh.prof.json sh.json
+	rc=0
+	timeout 20 "$TAILOR_BIN" run --profile sh.prof.json -- /bin/sh -c 'sleep 0.3 & wait' || rc=$?
+	[ "$rc" = 0 ] || fail "$sh's wait for a running job under the profile exited $rc (124: spun until the timeout)"
+	pass "$sh's wait for a running job works under the profile"
+fi
 
 # 4: a join that found its thread done while recording, then one that waits.
 "$TAILOR_BIN" record -q -o j.json -- "$PROGS/joiner" 300 0 >/dev/null
