@@ -566,6 +566,7 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 		if (!companion_needed(t, i))
 			continue;
 		added[i] = true;
+		ncomp++;
 		if ((r = names_add(&allow, companions[i].name)))
 			goto out;
 	}
@@ -651,7 +652,6 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 			                          : ", and the companions of observed calls, "
 			                            "made or not depending on timing (",
 			                      companions[i].name);
-			ncomp = k;
 		}
 		if (n < sizeof(comment) && ncomp)
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, ")");
