@@ -263,23 +263,57 @@ static const struct tl_syscall *allowed_on(const struct tl_trace *t, int abi, co
 	return s && observed(s) && !is_enosys_probe(s) ? s : NULL;
 }
 
-/*
- * Companion i is not observed, and a call that leads to it is allowed on an
- * ABI that has it.
- */
-static bool companion_needed(const struct tl_trace *t, size_t i)
+/* On ABI a, a call that leads to companion i is allowed, or is a companion added there. */
+static bool companion_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT], size_t i, int a)
 {
-	bool lead = false;
-
-	for (int a = 0; a < TL_ABI_COUNT; a++) {
-		if (allowed_on(t, a, companions[i].name))
-			return false; /* observed: allowed as such, not named a companion */
-		if (!tl_syscall_known((enum tl_abi)a, companions[i].name))
-			continue;
-		for (const char *const *w = companions[i].after; *w; w++)
-			lead |= allowed_on(t, a, *w) != NULL;
+	for (const char *const *w = companions[i].after; *w; w++) {
+		if (allowed_on(t, a, *w))
+			return true;
+		for (size_t j = 0; j < TL_ARRAY_SIZE(companions); j++)
+			if (added[j][a] && !strcmp(companions[j].name, *w))
+				return true;
 	}
-	return lead;
+	return false;
+}
+
+static bool companion_added(bool added[][TL_ABI_COUNT], size_t i)
+{
+	for (int a = 0; a < TL_ABI_COUNT; a++)
+		if (added[i][a])
+			return true;
+	return false;
+}
+
+/*
+ * added[i][a]: companion i is allowed on ABI a for what leads to it there,
+ * itself observed on no ABI.  Chained until nothing changes: a futex added
+ * for threads is a restartable sleep too.  Returns how many are added.
+ */
+static size_t companions_find(const struct tl_trace *t, bool added[][TL_ABI_COUNT])
+{
+	size_t n = 0;
+	bool more = true;
+
+	while (more) {
+		more = false;
+		for (size_t i = 0; i < TL_ARRAY_SIZE(companions); i++) {
+			bool observed_any = false;
+
+			for (int a = 0; a < TL_ABI_COUNT; a++)
+				observed_any |= allowed_on(t, a, companions[i].name) != NULL;
+			if (observed_any)
+				continue; /* allowed as such, not named a companion */
+			for (int a = 0; a < TL_ABI_COUNT; a++) {
+				if (added[i][a] ||
+				    !tl_syscall_known((enum tl_abi)a, companions[i].name) ||
+				    !companion_lead(t, added, i, a))
+					continue;
+				n += !companion_added(added, i);
+				added[i][a] = more = true;
+			}
+		}
+	}
+	return n;
 }
 
 static int argset_add(struct tl_argset *set, uint64_t v)
@@ -495,7 +529,7 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	char **arches = NULL, **rt_names = NULL, *rt_label = NULL;
 	size_t narch = 0;
 	bool recorded[TL_ABI_COUNT] = {0}, clone3_enosys = false;
-	bool added[TL_ARRAY_SIZE(companions)] = {0};
+	bool added[TL_ARRAY_SIZE(companions)][TL_ABI_COUNT] = {{0}};
 	size_t ncomp = 0;
 	const char *no_args = NULL;
 	char comment[512], why[96];
@@ -562,14 +596,10 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 	for (size_t i = 0; i < TL_ARRAY_SIZE(loader_baseline); i++)
 		if ((r = names_add(&allow, loader_baseline[i].name)))
 			goto out;
-	for (size_t i = 0; i < TL_ARRAY_SIZE(companions); i++) {
-		if (!companion_needed(t, i))
-			continue;
-		added[i] = true;
-		ncomp++;
-		if ((r = names_add(&allow, companions[i].name)))
+	ncomp = companions_find(t, added);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(companions); i++)
+		if (companion_added(added, i) && (r = names_add(&allow, companions[i].name)))
 			goto out;
-	}
 	/* Measured on x86_64; Docker's names apply to every listed arch. */
 	if (o->runtime != TL_RUNTIME_NONE &&
 	    (r = tl_runtime_baseline(o->runtime, "x86_64", &rt_names, &rt_label)))
@@ -645,7 +675,7 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 		if (n < sizeof(comment))
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, ")");
 		for (size_t i = 0, k = 0; i < TL_ARRAY_SIZE(companions); i++) {
-			if (!added[i] || n >= sizeof(comment))
+			if (!companion_added(added, i) || n >= sizeof(comment))
 				continue;
 			n += (size_t)snprintf(comment + n, sizeof(comment) - n, "%s%s",
 			                      k++ ? ", "
