@@ -501,9 +501,10 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 		}
 		a = &c->accs[c->naccs];
 		memset(a, 0, sizeof(*a));
-		a->pattern = i ? strdup(g.pattern) : g.pattern;
-		a->witness = i ? strdup(g.witness) : g.witness;
-		if (!i)
+		/* copies for all but the last profile, which takes g's strings */
+		a->pattern = i + 1 < np ? strdup(g.pattern) : g.pattern;
+		a->witness = i + 1 < np ? strdup(g.witness) : g.witness;
+		if (i + 1 == np)
 			g.pattern = g.witness = NULL;
 		if (!a->pattern || !a->witness) {
 			free(a->pattern);

@@ -1000,6 +1000,19 @@ static void test_children(void **state)
 	check_all_allowed(&t, out, "kvstore", NULL);
 	check_no_blanket(out);
 	free(out);
+
+	/* bash runs bash: its accesses go to the main profile and to its child (crashed once) */
+	assert_int_equal(tl_trace_add_exec(&t, BASH, BASH, 1), 0);
+	out = export_ok(&t, &o, NULL);
+	assert_non_null(strstr(out, "\n  " BASH " rmpx -> kvstore//bash,"));
+	assert_non_null(strstr(out, "\n  profile bash " BASH " flags=(mediate_deleted) {\n"));
+	parse_ok(out, NULL, &p);
+	assert_int_equal(perms_on(&p, "kvstore//bash", "/work/examples/kvstore/run-tests.sh"),
+	                 TL_AA_READ);
+	assert_int_equal(perms_on(&p, "kvstore", "/work/examples/kvstore/run-tests.sh"),
+	                 TL_AA_READ);
+	tl_aa_policy_free(&p);
+	free(out);
 	tl_trace_free(&t);
 }
 
