@@ -1447,9 +1447,12 @@ static size_t file_first(const struct tl_trace *t, const char *path)
 	return lo < t->nfiles && !strcmp(t->files[lo].path, path) ? lo : t->nfiles;
 }
 
-/* Access bits of a path over all programs; *found tells whether it is there at all. */
+/*
+ * Access bits of a path over all programs; *found tells whether it is there
+ * at all.  p collects the programs that made any access in mask.
+ */
 static uint32_t file_access(const struct tl_trace *t, const char *path, struct progs *p,
-                            bool *found)
+                            uint32_t mask, bool *found)
 {
 	uint32_t acc = 0;
 	size_t i = file_first(t, path);
@@ -1457,7 +1460,7 @@ static uint32_t file_access(const struct tl_trace *t, const char *path, struct p
 	*found = i < t->nfiles;
 	for (; i < t->nfiles && !strcmp(t->files[i].path, path); i++) {
 		acc |= t->files[i].access;
-		if (p)
+		if (p && (t->files[i].access & mask))
 			progs_add(p, t->files[i].program);
 	}
 	return acc;
@@ -1472,8 +1475,8 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 			const char *path = mine->files[i].path;
 			struct progs progs = {0};
 			bool here, in_other;
-			uint32_t acc = file_access(mine, path, side ? &progs : NULL, &here);
-			uint32_t oth = file_access(other, path, NULL, &in_other);
+			uint32_t acc = file_access(mine, path, NULL, 0, &here);
+			uint32_t oth = file_access(other, path, NULL, 0, &in_other);
 			struct risk_pick rk = {TL_RISK_LOW, NULL};
 			struct tl_sb b = {0};
 			enum tl_diff_change ch;
@@ -1482,6 +1485,9 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 			while (i < mine->nfiles && !strcmp(mine->files[i].path, path))
 				i++;
 			pick(&rk, tl_risk_path(path));
+			/* by: the programs that made what is new (all of it for an added path) */
+			if (side)
+				file_access(mine, path, &progs, in_other ? acc & ~oth : acc, &here);
 			if (!in_other) {
 				ch = side ? TL_DIFF_ADDED : TL_DIFF_REMOVED;
 				access_desc(&b, acc, "");
