@@ -54,7 +54,7 @@ int tl_err_ctx(int err, const char *fmt, ...)
 		err_buf[n] = ':';
 		err_buf[n + 1] = ' ';
 		snprintf(err_buf + n + 2, sizeof(err_buf) - n - 2, "%.*s",
-			 (int)(sizeof(err_buf) - n - 3), tail);
+		         (int)(sizeof(err_buf) - n - 3), tail);
 	}
 	scrub(err_buf);
 	return err > 0 ? -err : err;
@@ -206,7 +206,10 @@ int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigne
 	/* mkostemp creates with O_EXCL and mode 0600: no symlink race on the temp name. */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return tl_err(errno, "%s: cannot create temporary file: %s", path, strerror(errno));
+		return tl_err(errno,
+		              "%s: cannot create a temporary file in its directory (written there, "
+		              "then renamed over it): %s",
+		              path, strerror(errno));
 	r = write_all(fd, data, len);
 	if (!r && fchmod(fd, output_mode(path, mode)) < 0)
 		r = -errno;
