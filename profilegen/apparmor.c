@@ -142,44 +142,111 @@ static char **split_path(const char *path)
 
 /*
  * Shapes of per-run names: each returns the component pattern (static
- * storage or into buf) or NULL.  Kept deliberately small; docs/apparmor.md
- * lists them.
+ * storage or into buf) or NULL; the temp-name shapes say where the random
+ * part is instead, the rest being escaped as a literal.  Kept deliberately
+ * small; docs/apparmor.md lists them.
  */
 
-/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 alphanumerics of >= 2 classes. */
-static const char *temp_shape(const char *c, char *buf, size_t size)
-{
-	size_t n = strlen(c), sep = n, slen;
-	bool lower = false, upper = false, digit = false;
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
+/*
+ * Could s[0..n) be the random part of a temp name (mkstemp draws from
+ * [A-Za-z0-9])?  Letters/digits mixing at least two of lower, upper, digit,
+ * and not a lower-case word + number ("files2", "ed2024"), as people name
+ * files and only 0.3% of random draws are.
+ */
+static bool random_part(const char *s, size_t n)
+{
+	bool lower = false, upper = false, digit = false;
+	size_t w = 0, d;
+
+	if (!n || strspn(s, ALNUM) < n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		lower |= s[i] >= 'a' && s[i] <= 'z';
+		upper |= s[i] >= 'A' && s[i] <= 'Z';
+		digit |= s[i] >= '0' && s[i] <= '9';
+	}
+	if (lower + upper + digit < 2)
+		return false;
+	while (w < n && s[w] >= 'a' && s[w] <= 'z')
+		w++;
+	for (d = w; d < n && s[d] >= '0' && s[d] <= '9'; d++)
+		;
+	return !(w >= 2 && d == n);
+}
+
+/*
+ * Temp-file templates without a separator: PREFIX + 6 random + optional
+ * ".SUFFIX" (mkstemps).  Only prefixes known to come from a template, so
+ * that an ordinary name ("ccache.conf", "sorted.txt") is never split.
+ */
+static const char *const temp_prefixes[] = {
+    "cc",   /* gcc, libiberty make_temp_file: ccXXXXXX.s, .o, .res, .cdtor.c, .ld, .le */
+    "file", /* glibc tmpnam/tempnam */
+    "sed",  /* GNU sed -i, when the edited file is in a temp dir */
+    "sort", /* GNU sort */
+    "tmp",  /* mkstemp("tmpXXXXXX"), the usual hand-written template */
+    "tmpf", /* glibc tmpfile() without O_TMPFILE */
+};
+
+/*
+ * A temp name in a temp dir: the random part is c[*head .. *head + *len),
+ * the rest stays literal.  Tried in order, most specific first.
+ */
+static bool temp_shape(const char *c, size_t *head, size_t *len)
+{
+	size_t n = strlen(c), sep = n;
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(temp_prefixes); i++) {
+		size_t p = strlen(temp_prefixes[i]);
+
+		if (n >= p + 6 && !strncmp(c, temp_prefixes[i], p) && random_part(c + p, 6) &&
+		    (n == p + 6 || (c[p + 6] == '.' && n > p + 7))) {
+			*head = p;
+			*len = 6;
+			return true;
+		}
+	}
+	/* Python's tempfile: "tmp" + 8 of [a-z0-9_] with a digit or '_' [+ ".SUFFIX"]. */
+	if (n >= 11 && !strncmp(c, "tmp", 3) &&
+	    strspn(c + 3, "abcdefghijklmnopqrstuvwxyz0123456789_") >= 8 &&
+	    strcspn(c + 3, "0123456789_") < 8 && (n == 11 || (c[11] == '.' && n > 12))) {
+		*head = 3;
+		*len = 8;
+		return true;
+	}
+	/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 random. */
 	for (size_t i = n; i > 0; i--)
 		if (strchr(".-_", c[i - 1])) {
 			sep = i - 1;
 			break;
 		}
-	if (sep < n && sep > 0) {
-		slen = n - sep - 1;
-		for (size_t i = sep + 1; i < n; i++) {
-			lower |= c[i] >= 'a' && c[i] <= 'z';
-			upper |= c[i] >= 'A' && c[i] <= 'Z';
-			digit |= c[i] >= '0' && c[i] <= '9';
-		}
-		if (slen >= 6 && slen <= 32 &&
-		    strspn(c + sep + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                        "0123456789") == slen &&
-		    lower + upper + digit >= 2 && sep + 1 + slen + 1 <= size) {
-			memcpy(buf, c, sep + 1);
-			memset(buf + sep + 1, '?', slen);
-			buf[n] = '\0';
-			return buf;
-		}
+	if (sep < n && sep > 0 && n - sep - 1 >= 6 && n - sep - 1 <= 32 &&
+	    random_part(c + sep + 1, n - sep - 1)) {
+		*head = sep + 1;
+		*len = n - sep - 1;
+		return true;
 	}
-	/* Python's tempfile: "tmp" + 8 of [a-z0-9_], with a digit or '_'. */
-	if (n == 11 && !strncmp(c, "tmp", 3) &&
-	    strspn(c + 3, "abcdefghijklmnopqrstuvwxyz0123456789_") == 8 &&
-	    strpbrk(c + 3, "0123456789_"))
-		return "tmp????????";
-	return NULL;
+	return false;
+}
+
+/*
+ * rsync's temp file, next to its destination in any directory:
+ * ".NAME.XXXXXX".  NAME stays literal, so the rule is for that one file's
+ * temp copies.
+ */
+static bool rsync_shape(const char *c, size_t *head, size_t *len)
+{
+	size_t n = strlen(c);
+
+	/* NAME may start with '.' (rsync of a dotfile), but is not "." or "..". */
+	if (n < 9 || c[0] != '.' || c[n - 7] != '.' || !random_part(c + n - 6, 6) ||
+	    (n == 9 && c[1] == '.') || (n == 10 && c[1] == '.' && c[2] == '.'))
+		return false;
+	*head = n - 6;
+	*len = 6;
+	return true;
 }
 
 /* Numbered device names: tty12 -> tty[0-9]*, nvme0n1p2 -> nvme[0-9]*n[0-9]*p[0-9]*. */
@@ -281,7 +348,9 @@ static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
 	}
 	for (; i < n; i++) {
 		const char *s = c[i], *shape = NULL, *w = s;
+		size_t head = 0, len = 0;
 		char buf[256];
+		bool rnd;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -310,10 +379,22 @@ static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
 			snprintf(buf, sizeof(buf), "%s[0-9]*", c[3]);
 			shape = buf;
 		}
-		if (allow && temp && !shape && i >= (strcmp(c[0], "tmp") ? 2u : 1u))
-			shape = temp_shape(s, buf, sizeof(buf));
+		if (!allow || shape) {
+			rnd = false;
+		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
+			rnd = temp_shape(s, &head, &len);
+		} else {
+			rnd = i == n - 1 && !dir && rsync_shape(s, &head, &len);
+		}
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
+			g->generalised = true;
+		} else if (rnd) {
+			/* The literal parts escaped: a recorded name may hold glob characters. */
+			esc_append(&pat, s, head, &g->quote);
+			for (size_t k = 0; k < len; k++)
+				tl_export_buf_puts(&pat, "?");
+			esc_append(&pat, s + head + len, strlen(s + head + len), &g->quote);
 			g->generalised = true;
 		} else if (allow && i == n - 1 && !dir && version_shape(s, &pat, &g->quote)) {
 			g->generalised = true;

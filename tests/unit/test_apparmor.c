@@ -748,6 +748,170 @@ static void test_generalise(void **state)
 	     "/home/u/notes.AbC123",
 	     {"/home/u/notes.AbC123"},
 	     {"/home/u/notes.AbC124"}}, /* temp shapes only in temp dirs */
+	    /* Temp templates without a separator, in temp dirs: PREFIX + 6 random [+ .SUFFIX]. */
+	    {"/tmp/sortAe7Isi",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/sort??????",
+	     {"/tmp/sortAe7Isi", "/tmp/sortQ1w2E3"},
+	     {"/tmp/sorted", "/tmp/sortAe7Is", "/tmp/sortAe7Isi.x", "/tmp/xortAe7Isi"}},
+	    {"/tmp/cc5WNrVW.s",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.s",
+	     {"/tmp/cc5WNrVW.s", "/tmp/ccAbCdEf.s"},
+	     {"/tmp/cc5WNrVW.o", "/tmp/cc5WNrVW", "/tmp/dd5WNrVW.s", "/tmp/cc5WNrVW.s.x"}},
+	    {"/tmp/ccAbCdEf.res",
+	     TL_ACC_READ,
+	     "/tmp/cc??????.res",
+	     {"/tmp/cc9x8Y7z.res"},
+	     {"/tmp/ccAbCdEf.s"}},
+	    {"/tmp/cc5WNrVW.cdtor.c",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.cdtor.c",
+	     {"/tmp/ccQ1w2E3.cdtor.c"},
+	     {"/tmp/ccQ1w2E3.c", "/tmp/ccQ1w2E3.cdtor.o"}},
+	    {"/tmp/cc5WNrVW.o",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.o",
+	     {"/tmp/ccQ1w2E3.o"},
+	     {"/tmp/ccQ1w2E3.s"}},
+	    {"/tmp/cc5WNrVW.ld",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.ld",
+	     {"/tmp/ccQ1w2E3.ld"},
+	     {"/tmp/ccQ1w2E3.le"}},
+	    {"/tmp/cc5WNrVW.le",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.le",
+	     {"/tmp/ccQ1w2E3.le"},
+	     {"/tmp/ccQ1w2E3.ld"}},
+	    {"/tmp/cc5WNrVW.ltrans0",
+	     TL_ACC_WRITE,
+	     "/tmp/cc??????.ltrans0",
+	     {"/tmp/ccQ1w2E3.ltrans0"},
+	     {"/tmp/ccQ1w2E3.ltrans1"}},
+	    {"/home/u/.notes.Backup",
+	     TL_ACC_WRITE,
+	     "/home/u/.notes.??????",
+	     {"/home/u/.notes.Q1w2E3"},
+	     {"/home/u/.notez.Backup"}}, /* has the shape: generalised (docs/apparmor.md) */
+	    {"/tmp/tmpAb12Cd",
+	     TL_ACC_WRITE,
+	     "/tmp/tmp??????",
+	     {"/tmp/tmpZ9y8X7"},
+	     {"/tmp/tmpfAb12Cd"}},
+	    {"/tmp/tmpfAb12Cd",
+	     TL_ACC_WRITE,
+	     "/tmp/tmpf??????",
+	     {"/tmp/tmpfZ9y8X7"},
+	     {"/tmp/tmpAb12Cd"}},
+	    {"/var/tmp/fileX1y2Z3",
+	     TL_ACC_WRITE,
+	     "/var/tmp/file??????",
+	     {"/var/tmp/fileq9W8e7"},
+	     {"/tmp/fileX1y2Z3"}},
+	    {"/tmp/tmpk2j_8x0q",
+	     TL_ACC_WRITE,
+	     "/tmp/tmp????????",
+	     {"/tmp/tmpzzzz1234"},
+	     {"/tmp/tmpk2j_8x0"}},
+	    {"/tmp/tmpab12cd34.json",
+	     TL_ACC_WRITE,
+	     "/tmp/tmp????????.json",
+	     {"/tmp/tmp_x9y8z7w.json"},
+	     {"/tmp/tmpab12cd34.jso", "/tmp/tmpab12cd34"}},
+	    {"/tmp/my app.AbC123",
+	     TL_ACC_WRITE,
+	     "\"/tmp/my app.??????\"",
+	     {"/tmp/my app.Zz9y8X"},
+	     {"/tmp/my_app.AbC123"}}, /* the literal part escaped and quoted */
+	    {"/tmp/a[1].AbC123",
+	     TL_ACC_WRITE,
+	     "/tmp/a\\[1\\].??????",
+	     {"/tmp/a[1].Zz9y8X"},
+	     {"/tmp/a1.AbC123"}},
+	    /* rsync's ".NAME.XXXXXX" next to the destination, in any directory. */
+	    {"/dst/.f1.9HGdOd",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME,
+	     "/dst/.f1.??????",
+	     {"/dst/.f1.9HGdOd", "/dst/.f1.Ab12Cd"},
+	     {"/dst/.f2.9HGdOd", "/dst/f1", "/dst/.f1.9HGdO", "/other/.f1.9HGdOd"}},
+	    {"/home/u/..bashrc.x7Yk2P",
+	     TL_ACC_WRITE,
+	     "/home/u/..bashrc.??????",
+	     {"/home/u/..bashrc.Q1w2E3"},
+	     {"/home/u/.bashrc", "/home/u/..profile.Q1w2E3"}},
+	    /* Ordinary names stay exact. */
+	    {"/tmp/sorted.txt",
+	     TL_ACC_WRITE,
+	     "/tmp/sorted.txt",
+	     {"/tmp/sorted.txt"},
+	     {"/tmp/sortedXtxt"}},
+	    {"/etc/ccache.conf",
+	     TL_ACC_READ,
+	     "/etc/ccache.conf",
+	     {"/etc/ccache.conf"},
+	     {"/etc/ccachX.conf"}},
+	    {"/tmp/ccache.conf",
+	     TL_ACC_READ,
+	     "/tmp/ccache.conf",
+	     {"/tmp/ccache.conf"},
+	     {"/tmp/ccachX.conf"}},
+	    {"/usr/lib/x86_64-linux-gnu/libcc1.so.0",
+	     TL_ACC_READ | TL_ACC_MMAP_EXEC,
+	     "/usr/lib/x86_64-linux-gnu/libcc1.so.0",
+	     {"/usr/lib/x86_64-linux-gnu/libcc1.so.0"},
+	     {"/usr/lib/x86_64-linux-gnu/libcc2.so.0"}},
+	    {"/home/u/.bashrc",
+	     TL_ACC_READ,
+	     "/home/u/.bashrc",
+	     {"/home/u/.bashrc"},
+	     {"/home/u/.bashrd"}},
+	    {"/src/.gitignore",
+	     TL_ACC_READ,
+	     "/src/.gitignore",
+	     {"/src/.gitignore"},
+	     {"/src/.gitignorf"}},
+	    {"/var/lib/app/data",
+	     TL_ACC_WRITE,
+	     "/var/lib/app/data",
+	     {"/var/lib/app/data"},
+	     {"/var/lib/app/dat0"}},
+	    {"/tmp/sorted2024",
+	     TL_ACC_WRITE,
+	     "/tmp/sorted2024",
+	     {"/tmp/sorted2024"},
+	     {"/tmp/sortXd2024"}},
+	    {"/tmp/ccbuild1", TL_ACC_WRITE, "/tmp/ccbuild1", {"/tmp/ccbuild1"}, {"/tmp/ccbuild2"}},
+	    {"/tmp/tmpfile12",
+	     TL_ACC_WRITE,
+	     "/tmp/tmpfile12",
+	     {"/tmp/tmpfile12"},
+	     {"/tmp/tmpfile13"}},
+	    {"/tmp/sortABCDEF",
+	     TL_ACC_WRITE,
+	     "/tmp/sortABCDEF",
+	     {"/tmp/sortABCDEF"},
+	     {"/tmp/sortABCDEG"}},
+	    {"/tmp/Ae7Isi",
+	     TL_ACC_WRITE,
+	     "/tmp/Ae7Isi",
+	     {"/tmp/Ae7Isi"},
+	     {"/tmp/Be7Isi"}}, /* no anchor */
+	    {"/home/u/sortAe7Isi",
+	     TL_ACC_WRITE,
+	     "/home/u/sortAe7Isi",
+	     {"/home/u/sortAe7Isi"},
+	     {"/home/u/sortQ1w2E3"}}, /* templates only in temp dirs */
+	    {"/home/u/.config.backup",
+	     TL_ACC_WRITE,
+	     "/home/u/.config.backup",
+	     {"/home/u/.config.backup"},
+	     {"/home/u/.config.backupX"}},
+	    {"/home/u/.notes.draft2",
+	     TL_ACC_WRITE,
+	     "/home/u/.notes.draft2",
+	     {"/home/u/.notes.draft2"},
+	     {"/home/u/.notes.draft3"}}, /* word + number, not random */
 	    {"/dev/pts/3",
 	     TL_ACC_READ | TL_ACC_WRITE,
 	     "/dev/pts/[0-9]*",
@@ -802,6 +966,76 @@ static void test_generalise(void **state)
 				fail_msg("%s: '%s' must not match %s", cases[i].path, cases[i].rule,
 				         cases[i].nomatch[k]);
 		tl_aa_policy_free(&p);
+		free(out);
+		tl_trace_free(&t);
+	}
+}
+
+/* The rule line for path (pattern and permissions, without the comment), from a profile of it
+ * alone. */
+static char *rule_of(const char *path)
+{
+	struct tl_trace t;
+	char *out, *line, *end;
+
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	file(&t, path, "/opt/app", TL_ACC_WRITE | TL_ACC_CREATE, 1);
+	out = export_ok(&t, NULL, NULL);
+	line = strstr(out, ",  # write/create by /opt/app (1x)");
+	if (!line)
+		fail_msg("%s: no rule in\n%s", path, out);
+	end = line;
+	while (line > out && line[-1] != '\n')
+		line--;
+	line = strndup(line, (size_t)(end - line));
+	assert_non_null(line);
+	free(out);
+	tl_trace_free(&t);
+	return line;
+}
+
+/*
+ * The temp names of two runs of the same program give the same rule, so a
+ * profile recorded once allows the next run; a trace of both has one rule.
+ */
+static void test_temp_names_stable(void **state)
+{
+	static const char *const pairs[][3] = {
+	    {"/tmp/sortAe7Isi", "/tmp/sortQ1w2E3", "/tmp/sort??????"},
+	    {"/tmp/cc5WNrVW.s", "/tmp/ccAbCdEf.s", "/tmp/cc??????.s"},
+	    {"/tmp/cc5WNrVW.cdtor.c", "/tmp/ccaZ9bY0.cdtor.c", "/tmp/cc??????.cdtor.c"},
+	    {"/dst/.f1.9HGdOd", "/dst/.f1.x1Y2z3", "/dst/.f1.??????"},
+	    {"/tmp/tmpk2j_8x0q", "/tmp/tmp5abc_def", "/tmp/tmp????????"},
+	    {"/tmp/tmp.k3JdL9aQ2x", "/tmp/tmp.Zq81LmN0pR", "/tmp/tmp.??????????"},
+	    {"/var/tmp/tmpfAb12Cd", "/var/tmp/tmpf9Zy8Xw", "/var/tmp/tmpf??????"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(pairs); i++) {
+		char *a = rule_of(pairs[i][0]), *b = rule_of(pairs[i][1]), want[256], *out;
+		struct tl_trace t;
+		int lo = strcmp(pairs[i][0], pairs[i][1]) > 0;
+
+		snprintf(want, sizeof(want), "  %s w", pairs[i][2]);
+		if (strcmp(a, want) || strcmp(b, want))
+			fail_msg("%s, %s: rules '%s', '%s', want '%s'", pairs[i][0], pairs[i][1], a,
+			         b, want);
+		free(a);
+		free(b);
+
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		add_run(&t, "command", all_features);
+		file(&t, pairs[i][0], "/opt/app", TL_ACC_WRITE, 1);
+		file(&t, pairs[i][1], "/opt/app", TL_ACC_WRITE, 1);
+		out = export_ok(&t, NULL, NULL);
+		snprintf(want, sizeof(want),
+		         "\n  %s w,  # write by /opt/app (2x); recorded as %s, %s\n", pairs[i][2],
+		         pairs[i][lo], pairs[i][!lo]); /* recorded paths in byte order */
+		if (!strstr(out, want))
+			fail_msg("no '%s' in\n%s", want, out);
+		check_all_allowed(&t, out, "tailor", NULL);
 		free(out);
 		tl_trace_free(&t);
 	}
@@ -1147,13 +1381,21 @@ static void test_goldens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_match),          cmocka_unit_test(test_perms_parse),
-	    cmocka_unit_test(test_policy_parse),   cmocka_unit_test(test_builtin_tables),
-	    cmocka_unit_test(test_perm_mapping),   cmocka_unit_test(test_generalise),
-	    cmocka_unit_test(test_merge),          cmocka_unit_test(test_exec_once),
-	    cmocka_unit_test(test_caps_net_flags), cmocka_unit_test(test_odd_names),
-	    cmocka_unit_test(test_children),       cmocka_unit_test(test_abstractions),
-	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_match),
+	    cmocka_unit_test(test_perms_parse),
+	    cmocka_unit_test(test_policy_parse),
+	    cmocka_unit_test(test_builtin_tables),
+	    cmocka_unit_test(test_perm_mapping),
+	    cmocka_unit_test(test_generalise),
+	    cmocka_unit_test(test_temp_names_stable),
+	    cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_exec_once),
+	    cmocka_unit_test(test_caps_net_flags),
+	    cmocka_unit_test(test_odd_names),
+	    cmocka_unit_test(test_children),
+	    cmocka_unit_test(test_abstractions),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_goldens),
 	};
 
