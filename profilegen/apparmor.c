@@ -1148,8 +1148,13 @@ static void emit_signals(struct tl_export_buf *b, const struct ctx *c, const cha
 static void emit_profile(struct tl_export_buf *b, struct ctx *c, size_t pi, const char *ind)
 {
 	const struct prof *p = &c->profs[pi];
-	const char *flags =
-	    c->container ? "attach_disconnected,mediate_deleted" : "mediate_deleted";
+	/*
+	 * chroot_relative: paths as tailor recorded them, from the process's
+	 * root at the time (a chroot's own), where AppArmor's default is the
+	 * mount namespace's root; the same paths when the process has no chroot.
+	 */
+	const char *flags = c->container ? "attach_disconnected,chroot_relative,mediate_deleted"
+	                                 : "chroot_relative,mediate_deleted";
 	bool sep;
 	size_t i = 0;
 	char inner[16];

@@ -102,7 +102,7 @@ check "$T/u.aa" "the union of two traces"
 if ! grep -qF '  /usr/bin/id ix,' "$T/u.aa" || ! grep -qF '  /tmp/app-test.??????/db rwk,' "$T/u.aa"; then
 	fail "the union lacks rules of one of its traces"
 fi
-grep -q '^profile app flags=(attach_disconnected,mediate_deleted) {' <(
+grep -q '^profile app flags=(attach_disconnected,chroot_relative,mediate_deleted) {' <(
 	"$TAILOR_BIN" generate -f apparmor --name app "$T/app-container.json") ||
 	fail "a container run does not give attach_disconnected"
 pass "union of traces; container runs"

@@ -149,12 +149,15 @@ PY
 	"$TAILOR_BIN" generate -f apparmor --name chrooted -o "$T/c.aa" "$T/c.json" ||
 		fail "generate -f apparmor (chroot)"
 	grep -q '^  /etc/hostname r,' "$T/c.aa" || fail "no '/etc/hostname r,' rule: $(grep etc "$T/c.aa")"
+	# AppArmor checks paths from the namespace's root unless told to use the chroot's
+	grep -q '^profile chrooted flags=(chroot_relative,mediate_deleted) {' "$T/c.aa" ||
+		fail "the profile of chroot paths is not chroot_relative: $(grep '^profile' "$T/c.aa")"
 	if command -v apparmor_parser >/dev/null && [ -r /etc/apparmor.d/abi/3.0 ]; then
 		apparmor_parser -Q -K --kernel-features /etc/apparmor.d/abi/3.0 --warn=all --Werror \
 			"$T/c.aa" >"$T/parser.out" 2>&1 ||
 			{ cat "$T/parser.out" >&2; fail "apparmor_parser refused the chroot profile"; }
 	fi
-	pass "chroot: /etc/hostname (read via a symlink, then relative), /bin/busybox (exec'ed as /bin/sh and ./busybox too), nothing under $R; its profile says /etc/hostname r"
+	pass "chroot: /etc/hostname (read via a symlink, then relative), /bin/busybox (exec'ed as /bin/sh and ./busybox too), nothing under $R; its profile says /etc/hostname r, chroot_relative"
 else
 	echo "note: no static busybox: chroot case skipped"
 fi

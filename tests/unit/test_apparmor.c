@@ -1109,8 +1109,9 @@ static void test_caps_net_flags(void **state)
 	trace_redis(&t);
 	out = export_ok(&t, NULL, NULL);
 	/* A container run implies the container flags and moby's signal/ptrace rules. */
-	assert_non_null(
-	    strstr(out, "\nprofile tailor flags=(attach_disconnected,mediate_deleted) {\n"));
+	assert_non_null(strstr(
+	    out,
+	    "\nprofile tailor flags=(attach_disconnected,chroot_relative,mediate_deleted) {\n"));
 	assert_non_null(strstr(out, "\n  signal (receive) peer=runc,"));
 	assert_non_null(strstr(out, "\n  ptrace (trace,tracedby,read,readby) peer=tailor,"));
 	assert_non_null(
@@ -1134,7 +1135,8 @@ static void test_caps_net_flags(void **state)
 	free(t.runs[0].kind);
 	t.runs[0].kind = strdup("command");
 	out = export_ok(&t, NULL, NULL);
-	assert_non_null(strstr(out, "\nprofile tailor flags=(mediate_deleted) {\n"));
+	assert_non_null(
+	    strstr(out, "\nprofile tailor flags=(chroot_relative,mediate_deleted) {\n"));
 	assert_null(strstr(out, "runc"));
 	assert_null(strstr(out, "ptrace"));
 	assert_non_null(strstr(out, "\n  signal (receive) peer=unconfined,"));
@@ -1143,8 +1145,9 @@ static void test_caps_net_flags(void **state)
 	o.container = true;
 	o.name = "redis";
 	out = export_ok(&t, &o, NULL);
-	assert_non_null(
-	    strstr(out, "\nprofile redis flags=(attach_disconnected,mediate_deleted) {\n"));
+	assert_non_null(strstr(
+	    out,
+	    "\nprofile redis flags=(attach_disconnected,chroot_relative,mediate_deleted) {\n"));
 	assert_non_null(strstr(out, "\n  signal (send,receive) peer=redis,"));
 	free(out);
 	tl_trace_free(&t);
@@ -1217,7 +1220,8 @@ static void test_children(void **state)
 	o.name = "kvstore";
 	out = export_ok(&t, &o, NULL);
 	assert_non_null(strstr(out, "\n  " KV " px -> kvstore//kvstore,"));
-	assert_non_null(strstr(out, "\n  profile kvstore " KV " flags=(mediate_deleted) {\n"));
+	assert_non_null(
+	    strstr(out, "\n  profile kvstore " KV " flags=(chroot_relative,mediate_deleted) {\n"));
 	assert_non_null(strstr(out, "\n  profile grep /usr/bin/grep flags="));
 	assert_non_null(strstr(out, "\n  profile grep-2 /usr/local/bin/grep flags="));
 	assert_non_null(strstr(out, "\n  signal (send,receive) peer=kvstore{,//*},"));
@@ -1239,7 +1243,8 @@ static void test_children(void **state)
 	assert_int_equal(tl_trace_add_exec(&t, BASH, BASH, 1), 0);
 	out = export_ok(&t, &o, NULL);
 	assert_non_null(strstr(out, "\n  " BASH " rmpx -> kvstore//bash,"));
-	assert_non_null(strstr(out, "\n  profile bash " BASH " flags=(mediate_deleted) {\n"));
+	assert_non_null(
+	    strstr(out, "\n  profile bash " BASH " flags=(chroot_relative,mediate_deleted) {\n"));
 	parse_ok(out, NULL, &p);
 	assert_int_equal(perms_on(&p, "kvstore//bash", "/work/examples/kvstore/run-tests.sh"),
 	                 TL_AA_READ);
