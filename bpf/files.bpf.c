@@ -410,6 +410,56 @@ static __always_inline int on_open(struct task_struct___tl *task, const __u64 *a
 	return record_file(f, acc, 0);
 }
 
+struct sock_common___tl {
+	unsigned short skc_family;
+} TL_KTYPE;
+
+struct sock___tl {
+	struct sock_common___tl __sk_common;
+} TL_KTYPE;
+
+struct socket___tl {
+	struct sock___tl *sk;
+} TL_KTYPE;
+
+/* Starts with its struct sock; path: where it is bound (none: abstract, unbound). */
+struct unix_sock___tl {
+	struct path___tl path;
+	struct sock___tl *peer;
+} TL_KTYPE;
+
+#define AF_UNIX_ 1
+
+/*
+ * bind/connect of a unix socket at a path: AppArmor mediates them through
+ * file rules (bind creates the file, mknod; connect is a write to it).
+ * The kernel's own record: the socket's path after bind, the peer's after
+ * connect (a stream peer carries its listener's path).
+ */
+static __always_inline int on_sock(struct task_struct___tl *task, const __u64 *args,
+                                   const struct tl_filespec *spec)
+{
+	struct file___tl *f = tl_fd_file(task, (int)args[0]);
+	struct unix_sock___tl *u;
+	struct sock___tl *sk;
+
+	if (!f)
+		return 0;
+	sk = KCAST(socket___tl, f->private_data)->sk;
+	if (!sk || sk->__sk_common.skc_family != AF_UNIX_)
+		return 0;
+	u = KCAST(unix_sock___tl, sk);
+	if (spec->opts & TL_FS_PEER) {
+		sk = u->peer;
+		if (!sk)
+			return 0;
+		u = KCAST(unix_sock___tl, sk);
+	}
+	if (!u->path.dentry)
+		return 0;
+	return record(u->path.dentry, u->path.mnt, 0, spec->access[0], 0);
+}
+
 /* Path-only syscalls: path k relative to its dirfd (or the cwd). */
 static __always_inline int on_path(struct task_struct___tl *task, const __u64 *args,
                                    const struct tl_filespec *spec, int k)
@@ -516,6 +566,8 @@ int tl_files_exit(__u64 *ctx)
 			return 0;
 		return record_file(tl_fd_file(task, (int)args[0]), TL_EV_ACC_LOCK, 0);
 	}
+	case TL_FK_SOCK:
+		return on_sock(task, args, spec);
 	case TL_FK_PATH:
 		on_path(task, args, spec, 0);
 		if (spec->npaths > 1)

@@ -71,6 +71,7 @@ struct file___tl {
 	unsigned int f_flags;
 	struct inode___tl *f_inode;
 	struct path___tl f_path;
+	void *private_data; /* a socket's struct socket */
 } TL_KTYPE;
 
 struct fdtable___tl {

@@ -66,7 +66,8 @@ struct filedef {
  * Why each is here: AppArmor mediates opens (r, w, a, and create with
  * O_CREAT), exec (x), mmap/mprotect with PROT_EXEC (m), locks (k),
  * creating, deleting, renaming, linking (l), chmod/chown/truncate/utimes
- * (w).  stat, access, readlink, chdir and xattrs are not mediated by
+ * (w), binding a unix socket to a path (w: its file is created) and
+ * connecting to one (rw).  stat, access, readlink, chdir and xattrs are not mediated by
  * AppArmor 3 file rules and are not recorded.  Names unknown on an ABI
  * (chown32 on x86_64) are skipped.
  */
@@ -121,6 +122,10 @@ static const struct filedef filetable[] = {
     PATH1("futimesat", 0, 1, TL_ACC_SETATTR, N, 0),
     PATH1("utimensat", 0, 1, TL_ACC_SETATTR, 3, 0),
     PATH1("utimensat_time64", 0, 1, TL_ACC_SETATTR, 3, 0),
+    /* a unix socket at a path: bind creates its file (mknod), connect writes to it */
+    KIND("bind", TL_FK_SOCK, TL_ACC_CREATE),
+    {"connect", {.kind = TL_FK_SOCK, .opts = TL_FS_PEER, .flags_arg = N, .dirfd = {N, N}, .path = {N, N},
+                 .access = {TL_ACC_READ | TL_ACC_WRITE, 0}}},
 };
 /* clang-format on */
 

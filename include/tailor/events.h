@@ -292,6 +292,7 @@ enum tl_file_kind {
 	TL_FK_FLOCK,    /* flock(fd, op): lock unless LOCK_UN */
 	TL_FK_FCNTL,    /* fcntl(fd, cmd, struct flock *): a set-lock command, not F_UNLCK */
 	TL_FK_PATH,     /* (dirfd, string) arguments, joined and normalised in user space */
+	TL_FK_SOCK,     /* bind/connect(fd, addr): an AF_UNIX socket's file gets access[0] */
 };
 
 /* enum tl_access (trace.h) for the kernel side; tracer/files.c asserts they agree. */
@@ -308,6 +309,7 @@ enum tl_file_kind {
 #define TL_FS_ARG_NONE (-1) /* no such argument (dirfd: the cwd; flags: 0) */
 #define TL_FS_HOW      1    /* OPEN: flags_arg points to struct open_how (openat2) */
 #define TL_FS_PROT     2    /* MMAP/MPROTECT: argument 2 is prot: nothing unless PROT_EXEC */
+#define TL_FS_PEER     4    /* SOCK: the file of the peer (connect), not the socket's own (bind) */
 
 struct tl_filespec {
 	__u8 kind;         /* TL_FK_* */

@@ -5,6 +5,7 @@
 # an absolute path with symlinks resolved, deduplicated with counts, nothing
 # from tailor itself; paths inside a chroot are the chroot's own; mounts are
 # crossed (a tmpfs and a bind mount in a private mount namespace); --no-files;
+# unix sockets bound and connected to at a path;
 # and `tailor generate -f apparmor` on the trace is accepted by
 # apparmor_parser with the right permissions.  Needs root + BTF.
 . "$TAILOR_SRC/tests/lib.sh"
@@ -275,4 +276,21 @@ if any(k.endswith("/opath.txt") or k.endswith("/missing.txt") for k in rules):
 sys.exit(1 if bad else 0)
 PY
 pass "AppArmor rules: r, w, a, rw, l, rwk, rm, ix and directory rules as recorded"
+
+# ---- 6. unix sockets at a path: bind creates the file, connect writes to it; abstract: none ------------
+mkdir "$T/us"
+"$TAILOR_BIN" record -q -o "$T/us.json" -- python3 -c '
+import socket, sys
+p = sys.argv[1] + "/srv.sock"
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(p); srv.listen(1)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(p)
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind("\0tailor-test-abstract")
+e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.connect("\0tailor-test-abstract")
+' "$T/us" || fail "record (unix sockets): $?"
+check "$T/us.json" "sorted({a for f in t['files'] if f['path'] == '$T/us/srv.sock' for a in f['access']}) == ['create', 'read', 'write']" \
+	"srv.sock: not create (bind) + read/write (connect): $(q "$T/us.json" "[f for f in t['files'] if 'us/' in f['path']]")"
+check "$T/us.json" "not any('abstract' in f['path'] for f in t['files'])" "an abstract socket recorded as a file"
+"$TAILOR_BIN" generate -f apparmor -o "$T/us.aa" "$T/us.json" || fail "generate -f apparmor (unix sockets)"
+grep -q "^  /.*/us/srv\.sock rw, .*recorded as $T/us/srv\.sock" "$T/us.aa" || fail "no rw rule for the socket: $(grep srv "$T/us.aa")"
+pass "unix socket at a path: bind = create, connect = read/write, its rule rw; abstract ones are no files"
 echo PASS
