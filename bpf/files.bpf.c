@@ -439,17 +439,29 @@ struct unix_sock___tl {
 static __always_inline int on_sock(struct task_struct___tl *task, const __u64 *args,
                                    const struct tl_filespec *spec)
 {
-	struct file___tl *f = tl_fd_file(task, (int)args[0]);
+	__u32 opts = spec->opts, access = spec->access[0];
 	struct unix_sock___tl *u;
+	struct file___tl *f;
 	struct sock___tl *sk;
+	__u32 fd = args[0];
 
+	if (opts & TL_FS_SOCKCALL) {
+		/* socketcall(call, args): SYS_BIND 2, SYS_CONNECT 3; args[0] is the fd */
+		if (args[0] != 2 && args[0] != 3)
+			return 0;
+		opts = args[0] == 3 ? TL_FS_PEER : 0;
+		access = args[0] == 3 ? TL_EV_ACC_READ | TL_EV_ACC_WRITE : TL_EV_ACC_CREATE;
+		if (bpf_probe_read_user(&fd, sizeof(fd), (void *)args[1]))
+			return 0;
+	}
+	f = tl_fd_file(task, (int)fd);
 	if (!f)
 		return 0;
 	sk = KCAST(socket___tl, f->private_data)->sk;
 	if (!sk || sk->__sk_common.skc_family != AF_UNIX_)
 		return 0;
 	u = KCAST(unix_sock___tl, sk);
-	if (spec->opts & TL_FS_PEER) {
+	if (opts & TL_FS_PEER) {
 		sk = u->peer;
 		if (!sk)
 			return 0;
@@ -457,7 +469,7 @@ static __always_inline int on_sock(struct task_struct___tl *task, const __u64 *a
 	}
 	if (!u->path.dentry)
 		return 0;
-	return record(u->path.dentry, u->path.mnt, 0, spec->access[0], 0);
+	return record(u->path.dentry, u->path.mnt, 0, access, 0);
 }
 
 /* Path-only syscalls: path k relative to its dirfd (or the cwd). */

@@ -126,6 +126,9 @@ static const struct filedef filetable[] = {
     KIND("bind", TL_FK_SOCK, TL_ACC_CREATE),
     {"connect", {.kind = TL_FK_SOCK, .opts = TL_FS_PEER, .flags_arg = N, .dirfd = {N, N}, .path = {N, N},
                  .access = {TL_ACC_READ | TL_ACC_WRITE, 0}}},
+    /* ia32: bind and connect through socketcall, as older 32-bit libcs make them */
+    {"socketcall", {.kind = TL_FK_SOCK, .opts = TL_FS_SOCKCALL, .flags_arg = N, .dirfd = {N, N},
+                    .path = {N, N}}},
 };
 /* clang-format on */
 
@@ -209,6 +212,28 @@ static void unfill_table(int progs_fd, int argspec_fd)
 	bpf_map_delete_elem(progs_fd, &zero);
 }
 
+/*
+ * The number of name on abi.  libseccomp answers a pseudo-number for
+ * ia32's direct socket calls (bind is 361 there, but filtered through
+ * socketcall): the number is found the other way, from the names.
+ */
+static int file_nr(enum tl_abi abi, const char *name)
+{
+	int nr = tl_syscall_nr(abi, name);
+
+	if (nr >= 0 || !tl_syscall_known(abi, name))
+		return nr;
+	for (int n = 0; n < TL_NR_MAX; n++) {
+		char *s = tl_syscall_name(abi, n);
+		bool same = s && !strcmp(s, name);
+
+		free(s);
+		if (same)
+			return n;
+	}
+	return -ENOENT;
+}
+
 static int fill_table(struct tl_files *f, int progs_fd, int argspec_fd)
 {
 	int spec_fd = bpf_map__fd(f->skel->maps.tl_filespec);
@@ -222,7 +247,7 @@ static int fill_table(struct tl_files *f, int progs_fd, int argspec_fd)
 		              strerror(errno));
 	for (size_t i = 0; i < TL_ARRAY_SIZE(filetable); i++) {
 		for (int a = 0; a < 2; a++) {
-			int nr = tl_syscall_nr(abis[a], filetable[i].name);
+			int nr = file_nr(abis[a], filetable[i].name);
 			struct tl_filespec spec = filetable[i].spec;
 			uint32_t slot;
 

@@ -310,6 +310,7 @@ enum tl_file_kind {
 #define TL_FS_HOW      1    /* OPEN: flags_arg points to struct open_how (openat2) */
 #define TL_FS_PROT     2    /* MMAP/MPROTECT: argument 2 is prot: nothing unless PROT_EXEC */
 #define TL_FS_PEER     4    /* SOCK: the file of the peer (connect), not the socket's own (bind) */
+#define TL_FS_SOCKCALL 8    /* SOCK: ia32 socketcall(call, args): bind (2) or connect (3) */
 
 struct tl_filespec {
 	__u8 kind;         /* TL_FK_* */

@@ -293,4 +293,13 @@ check "$T/us.json" "not any('abstract' in f['path'] for f in t['files'])" "an ab
 "$TAILOR_BIN" generate -f apparmor -o "$T/us.aa" "$T/us.json" || fail "generate -f apparmor (unix sockets)"
 grep -q "^  /.*/us/srv\.sock rw, .*recorded as $T/us/srv\.sock" "$T/us.aa" || fail "no rw rule for the socket: $(grep srv "$T/us.aa")"
 pass "unix socket at a path: bind = create, connect = read/write, its rule rw; abstract ones are no files"
+if [ -x "$PROGS/usock_32" ]; then
+	mkdir "$T/us32"
+	"$TAILOR_BIN" record -q -o "$T/us32.json" -- "$PROGS/usock_32" "$T/us32" || fail "record usock_32: $?"
+	for s in sc direct; do
+		check "$T/us32.json" "sorted({a for f in t['files'] if f['path'] == '$T/us32/$s.sock' for a in f['access']}) == ['create', 'read', 'write']" \
+			"ia32 $s.sock: $(q "$T/us32.json" "[f for f in t['files'] if 'us32/' in f['path']]")"
+	done
+	pass "ia32 unix sockets: bind/connect through socketcall and directly"
+fi
 echo PASS
