@@ -671,8 +671,40 @@ static bool view_allows_value(const struct view *vw, uint32_t index, uint64_t v)
 	return false;
 }
 
+/*
+ * A socket type entry (SOCK_RAW): allowed for an IP family, by a rule that
+ * names the type (tailor's strict socket triples, a hand-written rule).  A
+ * rule on the family alone leaves the type to the capability that guards
+ * it (CAP_NET_RAW, its own diff item), as docs/diff.md says: socket for
+ * AF_INET only is low.
+ */
+static bool view_allows_socket_type(const struct view *vw, const struct tl_risk_entry *e)
+{
+	static const uint64_t ip[] = {2, 10};
+	bool only;
+
+	if (permissive(vw->fallback))
+		return view_allows_value(vw, e->index, e->value) &&
+		       (view_allows_value(vw, 0, ip[0]) || view_allows_value(vw, 0, ip[1]));
+	for (size_t i = 0; i < vw->nconds; i++) {
+		const struct ncond *c = &vw->conds[i];
+		bool names_type = false;
+
+		if (!permissive(c->act) || !cond_accepts(c, e->index, e->value, &only))
+			continue;
+		for (size_t k = 0; k < c->nargs; k++)
+			names_type |= c->args[k].index == e->index;
+		if (names_type &&
+		    (cond_accepts(c, 0, ip[0], &only) || cond_accepts(c, 0, ip[1], &only)))
+			return true;
+	}
+	return false;
+}
+
 static bool view_allows_entry(const struct view *vw, const struct tl_risk_entry *e)
 {
+	if (!strcmp(e->name, "socket") && e->index == 1)
+		return view_allows_socket_type(vw, e);
 	if (e->match == TL_RISK_ANYBIT) {
 		/* Any single flag of the mask, or all of them. */
 		if (view_allows_value(vw, e->index, e->value))
@@ -1645,7 +1677,8 @@ static void net_risk(struct risk_pick *rk, int32_t family, uint64_t types)
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].index == 0 && tl_risk_arg_matches(&e[i], (uint64_t)(uint32_t)family))
 			pick(rk, &e[i]);
-		for (int ty = 0; e[i].index == 1 && ty < 63; ty++)
+		for (int ty = 0; e[i].index == 1 && tl_risk_socket_type_family(family) && ty < 63;
+		     ty++)
 			if ((types >> ty) & 1 && tl_risk_arg_matches(&e[i], (uint64_t)ty))
 				pick(rk, &e[i]);
 	}

@@ -299,3 +299,8 @@ bool tl_risk_arg_matches(const struct tl_risk_entry *e, uint64_t v)
 		return (v & e->value) != 0;
 	return (e->mask ? v & e->mask : v) == e->value;
 }
+
+bool tl_risk_socket_type_family(int64_t family)
+{
+	return family == 2 /* AF_INET */ || family == 10 /* AF_INET6 */;
+}

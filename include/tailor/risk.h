@@ -68,5 +68,11 @@ const struct tl_risk_entry *tl_risk_path(const char *path);
 const struct tl_risk_entry *tl_risk_args(const char *syscall, size_t *n);
 /* True when argument value v matches a TL_RISK_ARG entry. */
 bool tl_risk_arg_matches(const struct tl_risk_entry *e, uint64_t v);
+/*
+ * A socket type entry (socket's argument 1, SOCK_RAW) is a risk for the IP
+ * families only: raw is AF_UNIX's datagram and AF_NETLINK's normal type, and
+ * AF_PACKET has an entry of its own.  True for AF_INET and AF_INET6.
+ */
+bool tl_risk_socket_type_family(int64_t family);
 
 #endif

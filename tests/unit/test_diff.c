@@ -205,6 +205,9 @@ static void test_traces_semantics(void **state)
 	assert_int_equal(it->risk, TL_RISK_HIGH);
 	assert_int_equal(it->ncallsites, 1);
 	assert_string_equal(it->callsites[0].detail, "arg0=0x11");
+	/* netlink's raw is its normal type: the family's risk, not raw IP's */
+	it = must_find(&d, TL_DIFF_NET, TL_DIFF_ADDED, NULL, "AF_NETLINK");
+	assert_int_equal(it->risk, TL_RISK_MEDIUM);
 	it = must_find(&d, TL_DIFF_NET, TL_DIFF_WIDENED, NULL, "AF_INET");
 	assert_non_null(strstr(it->detail, "+dgram"));
 
@@ -514,6 +517,51 @@ static void test_subsumption(void **state)
 	tl_profile_free(&b);
 }
 
+/* socket's type matters for IP families, and only where a rule names it (docs/diff.md). */
+static void test_socket_type_risk(void **state)
+{
+	static const struct {
+		struct tl_arg args[2];
+		size_t nargs;
+		enum tl_risk risk;
+	} cases[] = {
+	    {{{0, 1, 0, TL_OP_EQ}}, 1, TL_RISK_LOW},     /* AF_UNIX: its raw is a datagram */
+	    {{{0, 2, 0, TL_OP_EQ}}, 1, TL_RISK_LOW},     /* AF_INET only */
+	    {{{0, 16, 0, TL_OP_EQ}}, 1, TL_RISK_MEDIUM}, /* AF_NETLINK, raw is its type */
+	    {{{0, 2, 0, TL_OP_EQ}, {1, 0xf, 3, TL_OP_MASKED_EQ}}, 2, TL_RISK_HIGH}, /* raw IP */
+	    {{{0, 10, 0, TL_OP_EQ}, {1, 3, 0, TL_OP_EQ}}, 2, TL_RISK_HIGH},
+	    {{{0, 1, 0, TL_OP_EQ}, {1, 3, 0, TL_OP_EQ}}, 2, TL_RISK_LOW},
+	    {{{0, 2, 0, TL_OP_EQ}, {1, 0xf, 1, TL_OP_MASKED_EQ}}, 2, TL_RISK_LOW}, /* stream */
+	};
+	char *names[] = {"socket", NULL};
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		struct tl_rule r = {.names = names, .action = TL_ACT_ALLOW};
+		struct tl_profile a, b;
+		struct tl_diff d;
+
+		tl_profile_init(&a);
+		tl_profile_init(&b);
+		a.default_action = b.default_action = TL_ACT_ERRNO;
+		r.args = (struct tl_arg *)cases[i].args;
+		r.nargs = cases[i].nargs;
+		assert_int_equal(tl_profile_add_rule(&b, &r), 0);
+		assert_int_equal(tl_diff_profiles(&a, &b, &d), 0);
+		if (must_find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "socket")->risk !=
+		    cases[i].risk) {
+			dump(&d);
+			fail_msg(
+			    "case %zu: risk %d, expected %d", i,
+			    (int)find(&d, TL_DIFF_SYSCALL, TL_DIFF_ADDED, "x86_64", "socket")->risk,
+			    (int)cases[i].risk);
+		}
+		tl_diff_free(&d);
+		tl_profile_free(&a);
+		tl_profile_free(&b);
+	}
+}
+
 static void test_empty_render(void **state)
 {
 	struct tl_diff d = {0};
@@ -540,7 +588,7 @@ int main(void)
 	    cmocka_unit_test(test_moby_old_format),  cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_unknown_arch),     cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
-	    cmocka_unit_test(test_empty_render),
+	    cmocka_unit_test(test_socket_type_risk), cmocka_unit_test(test_empty_render),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
