@@ -110,22 +110,38 @@ static void warn_no_args(const char *path, const struct tl_trace *t, enum tl_arg
 	}
 }
 
-/* Say what makes a trace incomplete: the profile may lack syscalls. */
+/* Say what makes a trace incomplete, run by run: the profile may lack syscalls. */
 static void warn_incomplete(const char *path, const struct tl_trace *t)
 {
-	uint64_t lost = tl_trace_lost(t);
+	for (size_t i = 0; i < t->nruns; i++) {
+		const struct tl_run *r = &t->runs[i];
+		char why[256] = "";
+		size_t n = 0;
 
-	for (size_t i = 0; i < t->nruns; i++)
-		if (!t->runs[i].complete)
-			fprintf(stderr,
-			        "tailor generate: warning: %s: run %zu (%s) is incomplete; the "
-			        "profile may miss syscalls\n",
-			        path, i + 1, t->runs[i].kind);
-	if (lost)
-		fprintf(stderr,
-		        "tailor generate: warning: %s: %" PRIu64 " events were lost while "
-		        "recording; the profile may miss syscalls\n",
-		        path, lost);
+		for (size_t k = 0; k < r->nlost && n < sizeof(why); k++) {
+			if (!r->lost[k].value)
+				continue;
+			if (!strcmp(r->lost[k].name, "start"))
+				n += (size_t)snprintf(
+				    why + n, sizeof(why) - n,
+				    "%srecorded only after it had started (its startup "
+				    "is missing)",
+				    n ? "; " : ": ");
+			else
+				n += (size_t)snprintf(why + n, sizeof(why) - n,
+				                      "%s%" PRIu64 " %s lost", n ? "; " : ": ",
+				                      r->lost[k].value, r->lost[k].name);
+		}
+		if (r->complete && !n)
+			continue;
+		if (!n)
+			snprintf(why, sizeof(why), ": stopped before its end");
+		fprintf(
+		    stderr,
+		    "tailor generate: warning: %s: run %zu (%s) is incomplete%s; the profile may "
+		    "miss syscalls\n",
+		    path, i + 1, r->kind, why);
+	}
 }
 
 enum {

@@ -30,6 +30,7 @@ static void usage(FILE *f)
 	        "  -p, --pid PID       record the running process PID, its threads and the\n"
 	        "                      processes descended from it (running now or started\n"
 	        "                      later) until PID exits or tailor gets SIGINT/SIGTERM.\n"
+	        "                      Its startup ran before: the trace says so (lost.start).\n"
 	        "      --grace MS      after SIGINT/SIGTERM, wait up to MS milliseconds for the\n"
 	        "                      command to end (default 2000).\n"
 	        "      --linger MS     after COMMAND exits, keep recording the tasks it left\n"

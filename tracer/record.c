@@ -492,6 +492,9 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 		    WIFSIGNALED(s->status) ? 128 + WTERMSIG(s->status) : WEXITSTATUS(s->status);
 	}
 	err = tl_tracer_collect(s->tr, TARGET_ID, &trace, &run);
+	/* --pid: its startup ran before it was marked (a running container's too) */
+	if (!err && !s->o->argv)
+		err = tl_run_add_lost(&run, "start", 1);
 	if (err)
 		goto out;
 	tl_rec_run_complete(&run, s->interrupted);
