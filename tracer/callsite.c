@@ -262,6 +262,12 @@ int tl_callsites_on_event(struct tl_callsites *cs, const struct tl_ev_callsite *
 			break;
 		f->is_return = p->nframes > 0;
 		f->offset = k->offset;
+		/*
+		 * An address below every mapping: the kernel takes the next mapping
+		 * (find_vma) and gives a negative offset in it.  Not code: the end.
+		 */
+		if (k->status == TL_STACK_BID_VALID && k->offset >= (1ULL << 47))
+			break;
 		if (k->status == TL_STACK_BID_VALID) {
 			f->has_id = true;
 			memcpy(f->id, k->build_id, TL_BUILD_ID_MAX);
@@ -332,8 +338,11 @@ static struct tl_sym_module *late_module(struct tl_callsites *cs, const uint8_t 
 {
 	struct tl_sym_module *m = tl_sym_by_build_id(cs->sym, id);
 
-	for (size_t i = 0; !m && i < cs->nhints; i++)
-		m = tl_sym_locate(cs->sym, id, cs->hints[i]);
+	/* The binaries themselves first, the debug directory last: it names no binary. */
+	for (size_t i = 0; !m && i < cs->nhints; i++) {
+		tl_sym_open(cs->sym, cs->hints[i], cs->hints[i]);
+		m = tl_sym_by_build_id(cs->sym, id);
+	}
 	if (!m) {
 		scan_self(cs);
 		m = tl_sym_locate(cs->sym, id, NULL);

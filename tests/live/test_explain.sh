@@ -87,6 +87,41 @@ else
 	echo "note: debug-file lookup not tested (no build id, no objcopy, or $DBG exists)"
 fi
 
+# ---- 3b. a non-PIE program that exits at once: no frame below its mappings, libc named as such --
+# A return address below every mapping (the end of the frame chain) came back from the kernel
+# as a huge negative offset into the lowest mapping: a non-PIE binary's.  And a process gone
+# before its stack was read had libc's frames named by libc's separate debug file.
+if command -v gcc >/dev/null && command -v objcopy >/dev/null; then
+	printf '%s\n' '#include <unistd.h>' \
+		'__attribute__((noinline)) static int f(void) { return getppid(); }' \
+		'int main(void) { return f() < 0; }' >"$T/np.c"
+	gcc -O1 -no-pie -fno-omit-frame-pointer -o "$T/npfp" "$T/np.c" || fail "gcc -no-pie"
+	LIBC=$(ldd "$T/npfp" | sed -n 's/.*libc\.so\.6 => \([^ ]*\).*/\1/p')
+	LBID=$(readelf -n "$LIBC" 2>/dev/null | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
+	LDBG=/usr/lib/debug/.build-id/${LBID:0:2}/${LBID:2}.debug
+	made=
+	if [ -n "$LBID" ] && [ ! -e "$LDBG" ]; then
+		mkdir -p "${LDBG%/*}" && objcopy --only-keep-debug "$LIBC" "$LDBG" && made=1
+		trap 'rm -f "$DBG"; [ -n "$made" ] && rm -f "$LDBG"; rm -rf "$T"' EXIT
+	fi
+	"$TAILOR" record -q -o "$T/np.json" -- "$T/npfp" || fail "record npfp: $?"
+	[ -n "$made" ] && rm -f "$LDBG"
+	python3 - "$T/np.json" <<'PY' || fail "npfp frames (above)"
+import json, sys
+t = json.load(open(sys.argv[1]))
+fr = [f for c in t.get("callsites", []) for f in c["frames"]]
+bad = [f for f in fr if f.get("offset", 0) >= 1 << 47]
+if bad: print("frames below every mapping kept:", bad[:3]); sys.exit(1)
+dbg = [f["file"] for f in fr if f.get("file", "").endswith(".debug")]
+if dbg: print("frames named by a debug file:", dbg[:3]); sys.exit(1)
+if not any(f.get("file", "").endswith("/npfp") and f.get("symbol") == "main" for f in fr):
+    print("npfp main not in the frames:", fr[:6]); sys.exit(1)
+PY
+	echo "ok: non-PIE, short-lived: no frame below the mappings; libc named by its file, not its debug file"
+else
+	echo "note: non-PIE frames not tested (no gcc or objcopy)"
+fi
+
 # ---- 4. no stacks, errors, usage -----------------------------------------------------------
 "$TAILOR" record -q --no-stacks -o "$T/n.json" -- "$PROGS/explainme" || fail "record --no-stacks: $?"
 out=$("$TAILOR" explain "$T/n.json" getpriority) || fail "explain without stacks: exit $?"
