@@ -499,23 +499,26 @@ static int arg_rules(const struct tl_trace *t, const struct tl_gen_opts *o, stru
 			                     extra, &cond);
 		names_del(allow, ar->name);
 		argsets_free(sets);
-		/* ia32's socketcall multiplexes socket(): it cannot be argument-filtered. */
-		if (!r && !strcmp(ar->name, "socket") && names_has(allow, "socketcall")) {
-			static const struct tl_argrule sc = {
-			    .name = "socketcall",
-			    .args = {{.index = 1, .what = "call (arguments are in memory)"}},
-			};
-
-			r = tl_argrules_emit_by_name(
-			    &sc,
-			    "the ia32 multiplexer of socket() and the other socket calls passes "
-			    "their arguments in memory, so seccomp cannot filter them",
-			    "socket families are only enforced on the direct socket syscall",
-			    extra);
-			names_del(allow, "socketcall");
-		}
 	}
 	argsets_free(sets);
+	/*
+	 * ia32's socketcall multiplexes socket() and the rest: it cannot be
+	 * argument-filtered, which its own rule says (also when the program
+	 * never made the direct socket syscall: 32-bit glibc does not).
+	 */
+	if (!r && names_has(allow, "socketcall")) {
+		static const struct tl_argrule sc = {
+		    .name = "socketcall",
+		    .args = {{.index = 1, .what = "call (arguments are in memory)"}},
+		};
+
+		r = tl_argrules_emit_by_name(
+		    &sc,
+		    "the ia32 multiplexer of socket() and the other socket calls passes "
+		    "their arguments in memory, so seccomp cannot filter them",
+		    "socket families are only enforced on the direct socket syscall", extra);
+		names_del(allow, "socketcall");
+	}
 	if (*clone3_enosys)
 		names_del(allow, "clone3");
 	return r;

@@ -855,6 +855,18 @@ static void test_args_ia32(void **state)
 	tl_profile_free(&p);
 	tl_trace_free(&t);
 
+	/* socketcall alone (32-bit glibc makes no direct socket call): its own rule too */
+	tl_trace_init(&t);
+	add_args_run(&t);
+	VALS(&t, "mmap", 2, 3);
+	sc(&t, TL_ABI_X86, "socketcall", 1, 1);
+	generate_mode(&t, TL_ARGS_SAFE, &p);
+	assert_false(in_main_list(&p, "socketcall"));
+	assert_int_equal(rules_of(&p, "socketcall", r, 4), 1);
+	assert_non_null(strstr(r[0]->comment, "socketcall: the ia32 multiplexer"));
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
 	/* a value set missing on one ABI: the union is incomplete, by name */
 	tl_trace_init(&t);
 	add_args_run(&t);
