@@ -1065,7 +1065,7 @@ static int check_writable_dir(const char *dir, const char *what)
 
 static int check_output_file(const char *out)
 {
-	char *dir;
+	char *dir, what[PATH_MAX + 64];
 	int err;
 
 	if (!out || !strcmp(out, "-"))
@@ -1073,7 +1073,8 @@ static int check_output_file(const char *out)
 	dir = tl_rec_out_dir(out);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
-	err = check_writable_dir(dir, "cannot write the trace to");
+	snprintf(what, sizeof(what), "cannot write the trace to %s: directory", out);
+	err = check_writable_dir(dir, what);
 	free(dir);
 	return err;
 }
