@@ -47,7 +47,17 @@ struct prof {
 	bool root;    /* child whose program was also started from outside (runs in main too) */
 	bool base;    /* includes <abstractions/base> */
 	size_t ndrop; /* rules the abstraction replaced */
+	/*
+	 * A child that runs more programs than a profile may name as exec
+	 * targets: they run in it (ix), so it holds their rules too; absorbs[k]:
+	 * child k is one of them (directly or further down).
+	 */
+	bool flat;
+	bool *absorbs;
 };
+
+/* Named exec transitions a profile may hold: apparmor_parser 3 refuses a 13th target. */
+#define NAMED_X_MAX 12
 
 struct ctx {
 	const struct tl_trace *t;
@@ -59,6 +69,7 @@ struct ctx {
 	size_t nprofs;
 	struct acc *accs;
 	size_t naccs, cap;
+	bool *sel;                /* profs_of's answer, one flag per profile */
 	size_t nskipped, nnoperm; /* not a path; nothing AppArmor mediates */
 	const char *skipped_ex, *noperm_ex;
 };
@@ -517,11 +528,11 @@ static uint32_t needs_rule(uint32_t access)
 	return access & ~(uint32_t)TL_ACC_DIR;
 }
 
-/* Which profile(s) run program p: main, its child, or both (started from outside too). */
-static size_t profs_of(struct ctx *c, const char *program, size_t out[2])
+/* The child profile of program p (its generalised path is the child's key), or 0. */
+static size_t child_of_program(const struct ctx *c, const char *program)
 {
 	struct gen g;
-	size_t n = 0, child = 0;
+	size_t child = 0;
 
 	if (c->nprofs > 1 && program[0] == '/' && !generalise(&c->vars, program, false, &g)) {
 		for (size_t i = 1; i < c->nprofs; i++)
@@ -530,11 +541,36 @@ static size_t profs_of(struct ctx *c, const char *program, size_t out[2])
 		free(g.pattern);
 		free(g.witness);
 	}
+	return child;
+}
+
+/*
+ * Which profiles run program p: main, its child, or both (started from
+ * outside too), and every flat child it runs in.  Answer in c->sel; returns
+ * how many.
+ */
+static size_t profs_of(struct ctx *c, const char *program)
+{
+	size_t n = 0, child = child_of_program(c, program);
+
+	memset(c->sel, 0, c->nprofs * sizeof(*c->sel));
 	if (!child || c->profs[child].root)
-		out[n++] = 0;
+		c->sel[0] = true;
 	if (child)
-		out[n++] = child;
+		c->sel[child] = true;
+	for (size_t i = 1; child && i < c->nprofs; i++)
+		if (c->profs[i].flat && c->profs[i].absorbs[child])
+			c->sel[i] = true;
+	for (size_t i = 0; i < c->nprofs; i++)
+		n += c->sel[i];
 	return n;
+}
+
+/* Does program run in profile pi? */
+static bool runs_in(struct ctx *c, const char *program, size_t pi)
+{
+	profs_of(c, program);
+	return c->sel[pi];
 }
 
 static size_t child_of(const struct ctx *c, const char *pattern)
@@ -548,7 +584,7 @@ static size_t child_of(const struct ctx *c, const char *pattern)
 static int add_acc(struct ctx *c, const char *path, const char *program, uint32_t access,
                    uint64_t count)
 {
-	size_t profs[2], np;
+	size_t np, done = 0;
 	struct gen g;
 	int r;
 
@@ -565,10 +601,14 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 	r = generalise(&c->vars, path, access & TL_ACC_DIR, &g);
 	if (r)
 		return r;
-	np = profs_of(c, program, profs);
-	for (size_t i = 0; i < np; i++) {
+	np = profs_of(c, program);
+	for (size_t pi = 0; pi < c->nprofs && !r; pi++) {
+		size_t i = done;
 		struct acc *a;
 
+		if (!c->sel[pi])
+			continue;
+		done++;
 		if (c->naccs == c->cap) {
 			size_t cap = c->cap ? 2 * c->cap : 64;
 			struct acc *tmp = realloc(c->accs, cap * sizeof(*tmp));
@@ -599,8 +639,10 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 		a->program = program;
 		a->access = access;
 		a->count = count;
-		a->prof = profs[i];
-		a->target = (access & TL_ACC_EXEC) ? child_of(c, a->pattern) : 0;
+		a->prof = pi;
+		/* in a flat child, programs it runs run in it: ix */
+		a->target =
+		    (access & TL_ACC_EXEC) && !c->profs[pi].flat ? child_of(c, a->pattern) : 0;
 		c->naccs++;
 	}
 	free(g.pattern);
@@ -714,6 +756,70 @@ static int build_children(struct ctx *c)
 		return r;
 	qsort(c->profs + 1, c->nprofs - 1, sizeof(*c->profs), prof_cmp);
 	return name_children(c);
+}
+
+/* Execs between children: edge[x * n + y], child x runs program y. */
+static void exec_edge(const struct ctx *c, bool *edge, const char *program, const char *path)
+{
+	size_t x = child_of_program(c, program), y = child_of_program(c, path);
+
+	if (x && y)
+		edge[x * c->nprofs + y] = true;
+}
+
+/*
+ * The main profile reaches its children by attachment (cx), without a
+ * limit; a child reaches another by name (px -> MAIN//CHILD), of which a
+ * profile may hold NAMED_X_MAX.  A child over it is flat: what it runs runs
+ * in it (ix), so it takes their rules, and theirs further down.
+ */
+static int mark_flat(struct ctx *c)
+{
+	const struct tl_trace *t = c->t;
+	size_t n = c->nprofs, *queue = NULL;
+	bool *edge = calloc(n * n, sizeof(*edge));
+	int r = 0;
+
+	if (!edge)
+		return tl_err(ENOMEM, "apparmor export: out of memory");
+	for (size_t i = 0; i < t->nexecs; i++)
+		if (t->execs[i].parent[0])
+			exec_edge(c, edge, t->execs[i].parent, t->execs[i].path);
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (t->files[i].access & TL_ACC_EXEC)
+			exec_edge(c, edge, t->files[i].program, t->files[i].path);
+	for (size_t x = 1; x < n && !r; x++) {
+		size_t targets = 0, head = 0, tail = 0;
+		bool *seen;
+
+		for (size_t y = 1; y < n; y++)
+			targets += edge[x * n + y];
+		if (targets <= NAMED_X_MAX)
+			continue;
+		seen = calloc(n, sizeof(*seen));
+		if (!queue)
+			queue = malloc(n * sizeof(*queue));
+		if (!seen || !queue) {
+			free(seen);
+			r = tl_err(ENOMEM, "apparmor export: out of memory");
+			break;
+		}
+		c->profs[x].flat = true;
+		c->profs[x].absorbs = seen;
+		queue[tail++] = x;
+		while (head < tail) {
+			size_t u = queue[head++];
+
+			for (size_t y = 1; y < n; y++)
+				if (edge[u * n + y] && !seen[y]) {
+					seen[y] = true;
+					queue[tail++] = y;
+				}
+		}
+	}
+	free(queue);
+	free(edge);
+	return r;
 }
 
 static int file_key_cmp(const void *e, const void *k)
@@ -942,15 +1048,16 @@ static void emit_rule(struct tl_export_buf *b, const struct ctx *c, const char *
 		perms[k++] = 'k';
 	if (bits & TL_ACC_MMAP_EXEC)
 		perms[k++] = 'm';
+	/* from main: the child by its attachment (cx); from a child: by name (px) */
 	if (bits & TL_ACC_EXEC) {
-		perms[k++] = target ? 'p' : 'i';
+		perms[k++] = !target ? 'i' : a[0].prof ? 'p' : 'c';
 		perms[k++] = 'x';
 	}
 	perms[k] = '\0';
 	tl_export_buf_puts(b, ind);
 	put_quoted(b, a[0].pattern, a[0].quote);
 	tl_export_buf_printf(b, " %s", perms);
-	if (target)
+	if (target && a[0].prof)
 		tl_export_buf_printf(b, " -> %s//%s", c->profs[0].name, c->profs[target].name);
 	tl_export_buf_puts(b, ",");
 	rule_comment(b, a, n); /* a is sorted by program, then path (acc_cmp) */
@@ -970,12 +1077,7 @@ static bool emit_caps(struct tl_export_buf *b, struct ctx *c, size_t pi, const c
 		size_t progs = 0;
 
 		for (j = i; j < t->ncaps && t->caps[j].cap == t->caps[i].cap; j++) {
-			size_t p[2], np = profs_of(c, t->caps[j].program, p);
-			bool mine = false;
-
-			for (size_t k = 0; k < np; k++)
-				mine |= p[k] == pi;
-			if (!mine)
+			if (!runs_in(c, t->caps[j].program, pi))
 				continue;
 			granted += t->caps[j].granted;
 			progs++;
@@ -1006,12 +1108,7 @@ static bool emit_caps(struct tl_export_buf *b, struct ctx *c, size_t pi, const c
 			                     "program coped without it):",
 			                     lname);
 		for (size_t k = i, first = 1; k < j; k++) {
-			size_t p[2], np = profs_of(c, t->caps[k].program, p);
-			bool mine = false;
-
-			for (size_t q = 0; q < np; q++)
-				mine |= p[q] == pi;
-			if (!mine)
+			if (!runs_in(c, t->caps[k].program, pi))
 				continue;
 			tl_export_buf_puts(b, first ? " " : "; ");
 			first = 0;
@@ -1070,12 +1167,7 @@ static bool emit_net(struct tl_export_buf *b, struct ctx *c, size_t pi, const ch
 		     j++)
 			;
 		for (size_t k = i; k < j; k++) {
-			size_t p[2], np = profs_of(c, t->net[k].program, p);
-			bool mine = false;
-
-			for (size_t q = 0; q < np; q++)
-				mine |= p[q] == pi;
-			if (!mine)
+			if (!runs_in(c, t->net[k].program, pi))
 				continue;
 			if (first) {
 				tl_export_buf_puts(b, ind);
@@ -1166,6 +1258,11 @@ static void emit_profile(struct tl_export_buf *b, struct ctx *c, size_t pi, cons
 		tl_export_buf_puts(b, " ");
 	}
 	tl_export_buf_printf(b, "flags=(%s) {\n", flags);
+	if (p->flat)
+		tl_export_buf_printf(b,
+		                     "%s# runs what it starts in itself (ix), with their rules: it "
+		                     "starts more than %d programs, the most a profile may name\n",
+		                     inner, NAMED_X_MAX);
 	if (p->base)
 		tl_export_buf_printf(b,
 		                     "%sinclude <abstractions/base>  # replaces %zu rule%s (libc, "
@@ -1254,7 +1351,10 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 	    name, name);
 	if (c->nprofs > 1)
 		tl_export_buf_printf(
-		    b, "# Executed programs run in child profiles %s//NAME (px).\n", name);
+		    b,
+		    "# Executed programs run in child profiles %s//NAME: entered by "
+		    "their path from %s (cx),\n# by name from another child (px).\n",
+		    name, name);
 	if (!tl_trace_complete(t))
 		tl_export_buf_puts(b,
 		                   "# WARNING: the trace is incomplete (a run was interrupted or "
@@ -1316,8 +1416,10 @@ static void ctx_free(struct ctx *c)
 	for (size_t i = 0; i < c->nprofs; i++) {
 		free(c->profs[i].name);
 		free(c->profs[i].key);
+		free(c->profs[i].absorbs);
 	}
 	free(c->profs);
+	free(c->sel);
 	tl_aa_vars_free(&c->vars);
 }
 
@@ -1362,8 +1464,15 @@ int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, cha
 	c.nprofs = 1;
 	if (o->children) {
 		r = build_children(&c);
+		if (!r)
+			r = mark_flat(&c);
 		if (r)
 			goto out;
+	}
+	c.sel = calloc(c.nprofs, sizeof(*c.sel));
+	if (!c.sel) {
+		r = tl_err(ENOMEM, "apparmor export: out of memory");
+		goto out;
 	}
 	for (size_t i = 0; i < t->nfiles && !r; i++)
 		r = add_acc(&c, t->files[i].path, t->files[i].program, t->files[i].access,

@@ -1204,6 +1204,23 @@ static void test_odd_names(void **state)
 	tl_trace_free(&t);
 }
 
+/* dash runs bash, which starts 13 programs (one more than a profile may name): p3 reads a file. */
+static void trace_many(struct tl_trace *t)
+{
+	char prog[32];
+
+	tl_trace_init(t);
+	add_run(t, "command", all_features);
+	assert_int_equal(tl_trace_add_exec(t, "/usr/bin/dash", "", 1), 0);
+	assert_int_equal(tl_trace_add_exec(t, BASH, "/usr/bin/dash", 1), 0);
+	for (int i = 0; i <= 12; i++) {
+		snprintf(prog, sizeof(prog), "/usr/bin/p%d", i);
+		assert_int_equal(tl_trace_add_exec(t, prog, BASH, 1), 0);
+	}
+	file(t, "/etc/p3.conf", "/usr/bin/p3", TL_ACC_READ, 1);
+	file(t, "/etc/bash.bashrc", BASH, TL_ACC_READ, 1);
+}
+
 static void test_children(void **state)
 {
 	struct tl_trace t;
@@ -1219,7 +1236,8 @@ static void test_children(void **state)
 	o.children = true;
 	o.name = "kvstore";
 	out = export_ok(&t, &o, NULL);
-	assert_non_null(strstr(out, "\n  " KV " px -> kvstore//kvstore,"));
+	/* from main: by attachment (cx), which knows no limit of targets */
+	assert_non_null(strstr(out, "\n  " KV " cx,"));
 	assert_non_null(
 	    strstr(out, "\n  profile kvstore " KV " flags=(chroot_relative,mediate_deleted) {\n"));
 	assert_non_null(strstr(out, "\n  profile grep /usr/bin/grep flags="));
@@ -1242,7 +1260,9 @@ static void test_children(void **state)
 	/* bash runs bash: its accesses go to the main profile and to its child (crashed once) */
 	assert_int_equal(tl_trace_add_exec(&t, BASH, BASH, 1), 0);
 	out = export_ok(&t, &o, NULL);
-	assert_non_null(strstr(out, "\n  " BASH " rmpx -> kvstore//bash,"));
+	assert_non_null(strstr(out, "\n  " BASH " rmcx,"));
+	/* from a child: by name */
+	assert_non_null(strstr(out, "\n    " KV " px -> kvstore//kvstore,"));
 	assert_non_null(
 	    strstr(out, "\n  profile bash " BASH " flags=(chroot_relative,mediate_deleted) {\n"));
 	parse_ok(out, NULL, &p);
@@ -1251,6 +1271,24 @@ static void test_children(void **state)
 	assert_int_equal(perms_on(&p, "kvstore", "/work/examples/kvstore/run-tests.sh"),
 	                 TL_AA_READ);
 	tl_aa_policy_free(&p);
+	free(out);
+	tl_trace_free(&t);
+
+	/* a child that starts more programs than a profile may name runs them itself */
+	trace_many(&t);
+	out = export_ok(&t, &o, NULL);
+	assert_non_null(strstr(out,
+	                       "\n  profile bash " BASH " flags=(chroot_relative,mediate_deleted) "
+	                       "{\n    # runs what it starts in itself (ix)"));
+	assert_non_null(strstr(out, "\n    /usr/bin/p12 ix,"));
+	assert_null(strstr(out, "px ->"));
+	parse_ok(out, NULL, &p);
+	/* p3's own file, in p3's profile and in bash's, where p3 runs when bash starts it */
+	assert_int_equal(perms_on(&p, "kvstore//p3", "/etc/p3.conf"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "kvstore//bash", "/etc/p3.conf"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "kvstore", "/etc/p3.conf"), 0);
+	tl_aa_policy_free(&p);
+	check_all_allowed(&t, out, "kvstore", NULL);
 	free(out);
 	tl_trace_free(&t);
 }
@@ -1358,6 +1396,7 @@ static void test_goldens(void **state)
 	    {"kvstore-abstractions", trace_kvstore, false, true},
 	    {"redis-container", trace_redis, false, false},
 	    {"odd", trace_odd, false, false},
+	    {"many-children", trace_many, true, false},
 	};
 
 	(void)state;
