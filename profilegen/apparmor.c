@@ -601,6 +601,22 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 	r = generalise(&c->vars, path, access & TL_ACC_DIR, &g);
 	if (r)
 		return r;
+	/*
+	 * chmod, chown, utimes or rename by path: a file or a directory, which
+	 * the trace cannot tell, and AppArmor names a directory with a trailing
+	 * '/': both spellings (one path is never both, so nothing more is granted).
+	 */
+	if (!(access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME))) {
+		char *both;
+
+		if (asprintf(&both, "%s{,/}", g.pattern) < 0) {
+			free(g.pattern);
+			free(g.witness);
+			return tl_err(ENOMEM, "apparmor export: out of memory");
+		}
+		free(g.pattern);
+		g.pattern = both;
+	}
 	np = profs_of(c, program);
 	for (size_t pi = 0; pi < c->nprofs && !r; pi++) {
 		size_t i = done;

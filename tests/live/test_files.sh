@@ -253,7 +253,8 @@ rules = {}
 for line in text.splitlines():
     m = re.match(r'^\s+"?([^"#]+?)"?\s+([a-z]+(?: -> \S+)?),\s*(#.*)?$', line)
     if m:
-        rules[m.group(1)] = m.group(2)
+        # a path renamed or chmod'ed may be a directory: "PATH{,/}" names both spellings
+        rules[m.group(1).removesuffix("{,/}")] = m.group(2)
 # the temp dir may be generalised (tailor-test.?????? ): compare by what follows it
 def rule(suffix):
     hits = [v for k, v in rules.items() if k.endswith("/w/" + suffix) or k.endswith("/w" + suffix)]

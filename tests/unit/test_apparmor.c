@@ -654,12 +654,14 @@ static void test_perm_mapping(void **state)
 	    {TL_ACC_WRITE | TL_ACC_APPEND, "/srv/f w,"},
 	    {TL_ACC_CREATE, "/srv/f w,"},
 	    {TL_ACC_DELETE, "/srv/f w,"},
-	    {TL_ACC_RENAME, "/srv/f rw,"},
+	    /* by path, a file or a directory: both spellings */
+	    {TL_ACC_RENAME, "/srv/f{,/} rw,"},
 	    {TL_ACC_LINK, "/srv/f l,"},
 	    {TL_ACC_LOCK, "/srv/f k,"},
 	    {TL_ACC_EXEC, "/srv/f ix,"},
 	    {TL_ACC_MMAP_EXEC, "/srv/f m,"},
-	    {TL_ACC_SETATTR, "/srv/f w,"},
+	    {TL_ACC_SETATTR, "/srv/f{,/} w,"},
+	    {TL_ACC_SETATTR | TL_ACC_WRITE, "/srv/f w,"}, /* opened: a file */
 	    {TL_ACC_READ | TL_ACC_DIR, "/srv/f/ r,"},
 	    {TL_ACC_CREATE | TL_ACC_DIR, "/srv/f/ w,"},
 	    {TL_ACC_READ | TL_ACC_WRITE | TL_ACC_LOCK | TL_ACC_MMAP_EXEC | TL_ACC_EXEC,
@@ -679,6 +681,24 @@ static void test_perm_mapping(void **state)
 		if (!strstr(out, line))
 			fail_msg("access 0x%x: no '%s' in\n%s", cases[i].acc, cases[i].rule, out);
 		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
+	}
+	/* chmod of a directory by path: AppArmor checks "/srv/d/"; nothing below it */
+	{
+		struct tl_aa_policy p;
+		struct tl_trace t;
+		char *out;
+
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/srv/d", "/opt/app", TL_ACC_SETATTR, 1);
+		out = export_ok(&t, NULL, NULL);
+		parse_ok(out, NULL, &p);
+		assert_int_equal(perms_on(&p, "tailor", "/srv/d/"), TL_AA_WRITE | TL_AA_APPEND);
+		assert_int_equal(perms_on(&p, "tailor", "/srv/d"), TL_AA_WRITE | TL_AA_APPEND);
+		assert_int_equal(perms_on(&p, "tailor", "/srv/d/x"), 0);
+		tl_aa_policy_free(&p);
 		free(out);
 		tl_trace_free(&t);
 	}
