@@ -197,6 +197,7 @@ static const char *const temp_prefixes[] = {
     "file", /* glibc tmpnam/tempnam */
     "sed",  /* GNU sed -i, when the edited file is in a temp dir */
     "sort", /* GNU sort */
+    "php",  /* PHP's tempnam() and upload files */
     "tmp",  /* mkstemp("tmpXXXXXX"), the usual hand-written template */
     "tmpf", /* glibc tmpfile() without O_TMPFILE */
 };
@@ -258,6 +259,32 @@ static bool rsync_shape(const char *c, size_t *head, size_t *len)
 	*head = n - 6;
 	*len = 6;
 	return true;
+}
+
+/*
+ * A file made next to another under the writer's pid, to be renamed over it
+ * or kept as a backup: "NAME.<pid>.tmp" (haproxy's sockets), ".bak", ".new",
+ * ".old".  The pid is c[*head .. *head + *len).
+ */
+static bool pid_shape(const char *c, size_t *head, size_t *len)
+{
+	static const char *const sfx[] = {".tmp", ".bak", ".new", ".old"};
+	size_t n = strlen(c), d;
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(sfx); i++) {
+		size_t k = strlen(sfx[i]);
+
+		if (n <= k + 3 || strcmp(c + n - k, sfx[i]))
+			continue;
+		for (d = n - k; d > 0 && c[d - 1] >= '0' && c[d - 1] <= '9'; d--)
+			;
+		if (n - k - d >= 2 && d >= 2 && c[d - 1] == '.') {
+			*head = d;
+			*len = n - k - d;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Numbered device names: tty12 -> tty[0-9]*, nvme0n1p2 -> nvme[0-9]*n[0-9]*p[0-9]*. */
@@ -361,7 +388,7 @@ static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
 		const char *s = c[i], *shape = NULL, *w = s;
 		size_t head = 0, len = 0;
 		char buf[256];
-		bool rnd;
+		bool rnd, pid;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -397,14 +424,15 @@ static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, &head, &len);
 		}
+		pid = !rnd && allow && !shape && i == n - 1 && !dir && pid_shape(s, &head, &len);
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
 			g->generalised = true;
-		} else if (rnd) {
+		} else if (rnd || pid) {
 			/* The literal parts escaped: a recorded name may hold glob characters. */
 			esc_append(&pat, s, head, &g->quote);
-			for (size_t k = 0; k < len; k++)
-				tl_export_buf_puts(&pat, "?");
+			for (size_t k = 0; k < (pid ? 1 : len); k++)
+				tl_export_buf_puts(&pat, pid ? "[0-9]*" : "?");
 			esc_append(&pat, s + head + len, strlen(s + head + len), &g->quote);
 			g->generalised = true;
 		} else if (allow && i == n - 1 && !dir && version_shape(s, &pat, &g->quote)) {

@@ -769,6 +769,23 @@ static void test_generalise(void **state)
 	     {"/home/u/notes.AbC123"},
 	     {"/home/u/notes.AbC124"}}, /* temp shapes only in temp dirs */
 	    /* Temp templates without a separator, in temp dirs: PREFIX + 6 random [+ .SUFFIX]. */
+	    {"/tmp/phpH0tlbR",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/php??????",
+	     {"/tmp/phpH0tlbR", "/tmp/phpA1b2C3"},
+	     {"/tmp/phpinfo", "/tmp/phpH0tlbR/x", "/tmp/xhpH0tlbR"}},
+	    /* a file under its writer's pid, renamed into place or kept as a backup */
+	    {"/run/app.sock.22714.tmp",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/run/app.sock.[0-9]*.tmp",
+	     {"/run/app.sock.22714.tmp", "/run/app.sock.3.tmp"},
+	     {"/run/app.sock.tmp", "/run/other.sock.22714.tmp", "/run/app.sock.22714.bak",
+	      "/run/app.sock.22714.tmp/x"}},
+	    {"/run/app.sock.22837.bak",
+	     TL_ACC_LINK,
+	     "/run/app.sock.[0-9]*.bak",
+	     {"/run/app.sock.1234.bak"},
+	     {"/run/app.sock.bak", "/run/app.sock.1234.tmp"}},
 	    {"/tmp/sortAe7Isi",
 	     TL_ACC_WRITE | TL_ACC_CREATE,
 	     "/tmp/sort??????",
