@@ -159,6 +159,8 @@ static char **split_path(const char *path)
  */
 
 #define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+/* The alphabet of Python's tempfile names. */
+#define PY_TEMP_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 /*
  * Could s[0..n) be the random part of a temp name (mkstemp draws from
@@ -221,8 +223,7 @@ static bool temp_shape(const char *c, size_t *head, size_t *len)
 		}
 	}
 	/* Python's tempfile: "tmp" + 8 of [a-z0-9_] with a digit or '_' [+ ".SUFFIX"]. */
-	if (n >= 11 && !strncmp(c, "tmp", 3) &&
-	    strspn(c + 3, "abcdefghijklmnopqrstuvwxyz0123456789_") >= 8 &&
+	if (n >= 11 && !strncmp(c, "tmp", 3) && strspn(c + 3, PY_TEMP_CHARS) >= 8 &&
 	    strcspn(c + 3, "0123456789_") < 8 && (n == 11 || (c[11] == '.' && n > 12))) {
 		*head = 3;
 		*len = 8;
@@ -360,8 +361,11 @@ static bool proc_fd(char **comps, size_t n, size_t i)
  * or the escaped literal; the witness is the path with /proc/self and
  * /proc/thread-self replaced by a pid ("1"), which the kernel does too.
  */
-static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
+static int gen_path(const char *path, uint32_t access, bool allow, struct gen *g)
 {
+	bool dir = access & TL_ACC_DIR;
+	/* created and deleted by the program: a scratch file */
+	bool transient = (access & TL_ACC_CREATE) && (access & TL_ACC_DELETE);
 	struct tl_export_buf pat = {0}, wit = {0};
 	char **c = split_path(path);
 	size_t n, i = 0;
@@ -421,6 +425,20 @@ static int gen_path(const char *path, bool dir, bool allow, struct gen *g)
 			rnd = false;
 		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
 			rnd = temp_shape(s, &head, &len);
+			/*
+			 * Python's tempfile probes the temp dir with a file of 8
+			 * characters from its alphabet, no prefix, created and
+			 * removed: each character gets the alphabet's class (no
+			 * "?": a class is an anchor).
+			 */
+			if (!rnd && transient && !dir && i == n - 1 &&
+			    i == (strcmp(c[0], "tmp") ? 2u : 1u) && strlen(s) == 8 &&
+			    strspn(s, PY_TEMP_CHARS) == 8 && strpbrk(s, "0123456789_")) {
+				buf[0] = '\0';
+				for (int k = 0; k < 8; k++)
+					strcat(buf, "[a-z0-9_]");
+				shape = buf;
+			}
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, &head, &len);
 		}
@@ -534,10 +552,12 @@ static int check_gen(const struct tl_aa_vars *vars, const struct gen *g, bool *o
 	return 0;
 }
 
-static int generalise(const struct tl_aa_vars *vars, const char *path, bool dir, struct gen *g)
+/* access: TL_ACC_DIR for a directory; what else was done decides some shapes */
+static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t access,
+                      struct gen *g)
 {
 	bool ok;
-	int r = gen_path(path, dir, true, g);
+	int r = gen_path(path, access, true, g);
 
 	if (r || !g->generalised)
 		return r;
@@ -546,7 +566,7 @@ static int generalise(const struct tl_aa_vars *vars, const char *path, bool dir,
 		return r;
 	free(g->pattern);
 	free(g->witness);
-	return gen_path(path, dir, false, g); /* the literal path: exact, always right */
+	return gen_path(path, access, false, g); /* the literal path: exact, always right */
 }
 
 /* ---- entries --------------------------------------------------------------------- */
@@ -562,7 +582,7 @@ static size_t child_of_program(const struct ctx *c, const char *program)
 	struct gen g;
 	size_t child = 0;
 
-	if (c->nprofs > 1 && program[0] == '/' && !generalise(&c->vars, program, false, &g)) {
+	if (c->nprofs > 1 && program[0] == '/' && !generalise(&c->vars, program, 0, &g)) {
 		for (size_t i = 1; i < c->nprofs; i++)
 			if (!strcmp(c->profs[i].key, g.pattern))
 				child = i;
@@ -626,7 +646,7 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 			c->noperm_ex = path;
 		return 0;
 	}
-	r = generalise(&c->vars, path, access & TL_ACC_DIR, &g);
+	r = generalise(&c->vars, path, access, &g);
 	if (r)
 		return r;
 	/*
@@ -705,7 +725,7 @@ static int add_child(struct ctx *c, const char *path, bool root)
 {
 	struct prof *tmp;
 	struct gen g;
-	int r = generalise(&c->vars, path, false, &g);
+	int r = generalise(&c->vars, path, 0, &g);
 
 	if (r)
 		return r;
@@ -787,7 +807,7 @@ static int build_children(struct ctx *c)
 
 		if (t->execs[i].parent[0] || t->execs[i].path[0] != '/')
 			continue;
-		r = generalise(&c->vars, t->execs[i].path, false, &g);
+		r = generalise(&c->vars, t->execs[i].path, 0, &g);
 		if (r)
 			break;
 		for (size_t k = 1; k < c->nprofs; k++)

@@ -769,6 +769,24 @@ static void test_generalise(void **state)
 	     {"/home/u/notes.AbC123"},
 	     {"/home/u/notes.AbC124"}}, /* temp shapes only in temp dirs */
 	    /* Temp templates without a separator, in temp dirs: PREFIX + 6 random [+ .SUFFIX]. */
+	    /* Python's tempfile probe: 8 of its alphabet, directly in the temp dir */
+	    {"/tmp/gux7_vpn",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_]",
+	     {"/tmp/gux7_vpn", "/tmp/ab_12cde"},
+	     {"/tmp/GUX7_VPN", "/tmp/gux7_vpn9", "/tmp/gux7_vp", "/tmp/x/gux7_vpn"}},
+	    /* kept (not created and removed): a file someone named, as /tmp/ccbuild1 */
+	    {"/tmp/ab_12cde",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/ab_12cde",
+	     {"/tmp/ab_12cde"},
+	     {"/tmp/gux7_vpn"}},
+	    {"/tmp/sub/gux7_vpn",
+	     TL_ACC_WRITE,
+	     "/tmp/sub/gux7_vpn",
+	     {"/tmp/sub/gux7_vpn"},
+	     {"/tmp/sub/ab_12cde"}},
+	    {"/tmp/abcdefgh", TL_ACC_WRITE, "/tmp/abcdefgh", {"/tmp/abcdefgh"}, {"/tmp/abcdefgi"}},
 	    {"/tmp/phpH0tlbR",
 	     TL_ACC_WRITE | TL_ACC_CREATE,
 	     "/tmp/php??????",
