@@ -1419,10 +1419,20 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 		    "# Executed programs run in child profiles %s//NAME: entered by "
 		    "their path from %s (cx),\n# by name from another child (px).\n",
 		    name, name);
-	if (!tl_trace_complete(t))
-		tl_export_buf_puts(b,
-		                   "# WARNING: the trace is incomplete (a run was interrupted or "
-		                   "events were lost): rules may be missing.\n");
+	if (!tl_trace_complete(t)) {
+		bool late = false;
+
+		for (size_t i = 0; i < t->nruns; i++)
+			for (size_t k = 0; k < t->runs[i].nlost; k++)
+				late |= !strcmp(t->runs[i].lost[k].name, "start") &&
+				        t->runs[i].lost[k].value;
+		tl_export_buf_puts(
+		    b, late ? "# WARNING: the trace is incomplete (recorded only after "
+		              "the program had started: its startup is missing):\n#   "
+		              "rules may be missing.\n"
+		            : "# WARNING: the trace is incomplete (a run was interrupted "
+		              "or events were lost): rules may be missing.\n");
+	}
 	emit_feature_note(b, t, "files", "file accesses",
 	                  "the profile allows no file access; record with file tracing");
 	emit_feature_note(b, t, "caps", "capabilities",
