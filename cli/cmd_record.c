@@ -292,7 +292,12 @@ int cmd_record(int argc, char **argv)
 			return err == -ENOENT ? TL_EXIT_NOTFOUND : TL_EXIT_NOEXEC;
 		return TL_EXIT_TAILOR;
 	}
-	if (res.interrupted)
+	if (res.interrupted && o.all_containers)
+		fprintf(stderr,
+		        "tailor record: stopped by signal %d; the traces of containers still "
+		        "running are marked incomplete\n",
+		        res.signal);
+	else if (res.interrupted)
 		fprintf(stderr, "tailor record: stopped by signal %d; trace marked incomplete\n",
 		        res.signal);
 	if (res.has_exit_status)
