@@ -608,6 +608,12 @@ loop_table() { # prefix title n n_strace
 				"$(plus "$(calc "$(mn "$p.$k.cpu") - $(mn "$p.$f.cpu")")") ns CPU minima"
 		done
 	done
+	# The file recorder alone: the same traced loop with and without it, per rep.
+	[[ -n ${S[$p.record_nofiles.cpu]:-} ]] || return 0
+	v=$(median $(paired_diff "$p.record.cpu" "$p.record_nofiles.cpu"))
+	fig "$p.files.paired_cpu_ns" "$v"
+	echo "- the file recorder (traced minus traced \`--no-files\`, paired CPU): **$(plus "$v") ns**" \
+		"per syscall$( [[ $p == or ]] && echo ", $(plus "$(calc "$v * 3")") ns per open (it runs for the open only)")."
 }
 loop_table ppid "Recorder: getppid loop" "$n_ppid" "$n_ppid_strace"
 loop_table or "Recorder: open/read/close loop (ns per syscall = ns per triple / 3)" "$n_or" "$n_or_strace"
