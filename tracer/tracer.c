@@ -7,7 +7,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ struct tl_tracer {
 	struct tl_callsites *callsites;
 	bool has_caps;          /* capability:cap_capable attached */
 	bool has_stacks;        /* user stacks captured */
+	bool own_root;          /* targets share tailor's root (not containers) */
 	struct tl_files *files; /* file accesses (tracer/files.c), NULL when not recorded */
 	int oom;                /* exec records dropped in user space for lack of memory */
 	int cs_oom;             /* callsite records dropped in user space for lack of memory */
@@ -201,6 +204,49 @@ int tl_tracer_check_env(void)
 
 /* ---- open / close ---------------------------------------------------------- */
 
+/*
+ * A script's exec record is the string given to execve joined to its
+ * directory (the kernel has released the script's file by then): a symlink
+ * in it is not resolved, where AppArmor checks the file it leads to
+ * (/usr/bin/which is /usr/bin/which.debianutils).  Resolved here in the
+ * process's root (its chroot or container) while the process, now the
+ * interpreter, still runs; NULL when it cannot be (the string stays).
+ */
+static char *resolve_in_root(uint32_t pid, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	char proc[64], got[PATH_MAX], root[PATH_MAX];
+	ssize_t n, rn;
+	size_t rl;
+	int rfd, fd;
+
+	snprintf(proc, sizeof(proc), "/proc/%u/root", pid);
+	rfd = open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return NULL;
+	rn = readlink(proc, root, sizeof(root) - 1);
+	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	close(rfd);
+	if (fd < 0 || rn <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	root[rn] = '\0';
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, got, sizeof(got) - 1);
+	close(fd);
+	if (n <= 0 || (size_t)n >= sizeof(got) - 1)
+		return NULL;
+	got[n] = '\0';
+	rl = strcmp(root, "/") ? strlen(root) : 0;
+	/* outside the root as we see it, or deleted meanwhile: keep the string */
+	if (got[0] != '/' || strncmp(got, root, rl) || (got[rl] && got[rl] != '/') ||
+	    (n > 10 && !strcmp(got + n - 10, " (deleted)")))
+		return NULL;
+	return strdup(got[rl] ? got + rl : "/");
+}
+
 /* An exec record: the program's path as the kernel resolved it (tracer/kpath.c). */
 static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 {
@@ -231,6 +277,21 @@ static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 	if (!r->path) {
 		t->oom++;
 		return 0;
+	}
+	/*
+	 * A script's name, given as a string: its symlinks resolved
+	 * (resolve_in_root); a short script may be gone already: then in our
+	 * root, which a command's or --pid's targets share unless they chroot.
+	 */
+	if (e.path.name_len && r->path[0] == '/') {
+		char *real = resolve_in_root(e.pid, r->path);
+
+		if (!real && t->own_root)
+			real = realpath(r->path, NULL);
+		if (real) {
+			free(r->path);
+			r->path = real;
+		}
 	}
 	t->nexecs++;
 	if (tl_callsites_hint(t->callsites, r->path))
@@ -326,6 +387,7 @@ static int set_container_cfg(struct tl_tracer *t, const struct tl_tracer_opts *o
 		return tl_err(EINVAL, "at most %u container targets (asked for %u)", TL_LIVE_MAX,
 		              t->ntargets);
 	t->skel->rodata->tl_cfg_containers = o->containers || o->all_containers;
+	t->own_root = !o->containers && !o->all_containers;
 	t->skel->rodata->tl_cfg_all_containers = o->all_containers;
 	t->skel->rodata->tl_cfg_after_seccomp = o->after_seccomp;
 	if (o->all_containers)

@@ -220,12 +220,15 @@ cp "$(readlink -f /bin/true)" "$D/bin/x"
 ln -s bin/x "$D/via-link"
 printf '#!/bin/sh\n%s -c true\n' "$D/via-link" >"$D/script.sh"
 chmod +x "$D/script.sh"
+# a script through a symlink: AppArmor checks the file it leads to (which -> which.debianutils)
+ln -s script.sh "$D/link-script"
 SH=$(readlink -f /bin/sh)
 TRUE=$(readlink -f /bin/true)
 PYBIN=/usr/bin/python3 # not PATH's: it may be a wrapper script (pyenv)
 [ -x "$PYBIN" ] || PYBIN=$(command -v python3)
 PY=$(readlink -f "$PYBIN")
 "$TAILOR" record -q -o "$T/ex.json" -- /bin/sh -c "cd '$D' && ./bin/x && ./via-link && ./script.sh &&
+	./link-script && '$D/link-script' &&
 	'$PYBIN' -c '
 import os
 fd = os.open(\"/bin/true\", os.O_RDONLY)
@@ -247,11 +250,11 @@ S = D + "/script.sh"
 want = {
     (SH, ""): 1,              # tailor ran /bin/sh
     (D + "/bin/x", SH): 2,    # ./bin/x and ./via-link
-    (S, SH): 1,               # ./script.sh: the script, not its interpreter
+    (S, SH): 3,               # ./script.sh: the script, not its interpreter; twice by its link
     (PY, SH): 1,              # python3 (a symlink)
     (TRUE, PY): 1,            # fexecve of /bin/true
     (S, PY): 1,               # fexecve of the script (/dev/fd/N)
-    (D + "/bin/x", S): 2,     # the two scripts' via-link: by the script
+    (D + "/bin/x", S): 4,     # the four scripts' via-link: by the script
 }
 bad = False
 for k in sorted(set(want) | set(got)):
