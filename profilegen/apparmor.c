@@ -208,7 +208,7 @@ static const char *const temp_prefixes[] = {
  * A temp name in a temp dir: the random part is c[*head .. *head + *len),
  * the rest stays literal.  Tried in order, most specific first.
  */
-static bool temp_shape(const char *c, size_t *head, size_t *len)
+static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 {
 	size_t n = strlen(c), sep = n;
 
@@ -222,9 +222,13 @@ static bool temp_shape(const char *c, size_t *head, size_t *len)
 			return true;
 		}
 	}
-	/* Python's tempfile: "tmp" + 8 of [a-z0-9_] with a digit or '_' [+ ".SUFFIX"]. */
+	/*
+	 * Python's tempfile: "tmp" + 8 of [a-z0-9_] [+ ".SUFFIX"], with a digit
+	 * or '_' unless the program removed it (6% of its names have neither).
+	 */
 	if (n >= 11 && !strncmp(c, "tmp", 3) && strspn(c + 3, PY_TEMP_CHARS) >= 8 &&
-	    strcspn(c + 3, "0123456789_") < 8 && (n == 11 || (c[11] == '.' && n > 12))) {
+	    (transient || strcspn(c + 3, "0123456789_") < 8) &&
+	    (n == 11 || (c[11] == '.' && n > 12))) {
 		*head = 3;
 		*len = 8;
 		return true;
@@ -424,16 +428,16 @@ static int gen_path(const char *path, uint32_t access, bool allow, struct gen *g
 		if (!allow || shape) {
 			rnd = false;
 		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
-			rnd = temp_shape(s, &head, &len);
+			rnd = temp_shape(s, transient && i == n - 1, &head, &len);
 			/*
 			 * Python's tempfile probes the temp dir with a file of 8
 			 * characters from its alphabet, no prefix, created and
 			 * removed: each character gets the alphabet's class (no
-			 * "?": a class is an anchor).
+			 * "?": a class is an anchor), whatever the draw.
 			 */
 			if (!rnd && transient && !dir && i == n - 1 &&
 			    i == (strcmp(c[0], "tmp") ? 2u : 1u) && strlen(s) == 8 &&
-			    strspn(s, PY_TEMP_CHARS) == 8 && strpbrk(s, "0123456789_")) {
+			    strspn(s, PY_TEMP_CHARS) == 8) {
 				buf[0] = '\0';
 				for (int k = 0; k < 8; k++)
 					strcat(buf, "[a-z0-9_]");

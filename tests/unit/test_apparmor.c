@@ -775,6 +775,17 @@ static void test_generalise(void **state)
 	     "/tmp/[a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_]",
 	     {"/tmp/gux7_vpn", "/tmp/ab_12cde"},
 	     {"/tmp/GUX7_VPN", "/tmp/gux7_vpn9", "/tmp/gux7_vp", "/tmp/x/gux7_vpn"}},
+	    /* letters only (6% of Python's draws): still its probe when created and removed */
+	    {"/tmp/fxupuaft",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_]",
+	     {"/tmp/fxupuaft", "/tmp/gux7_vpn"},
+	     {"/tmp/fxupuafT"}},
+	    {"/tmp/tmpabcdefgh",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/tmp????????",
+	     {"/tmp/tmpabcdefgh", "/tmp/tmpk2j_8x0q"},
+	     {"/tmp/tmpabcdefg", "/tmp/xmpabcdefgh"}},
 	    /* kept (not created and removed): a file someone named, as /tmp/ccbuild1 */
 	    {"/tmp/ab_12cde",
 	     TL_ACC_WRITE | TL_ACC_CREATE,
