@@ -633,12 +633,41 @@ static size_t child_of(const struct ctx *c, const char *pattern)
 	return 0;
 }
 
+/*
+ * What the trace's other records of path say it is: 1 a file (opened,
+ * executed, created as one...), 2 a directory, 0 nothing but setattr and
+ * rename by name.  t->files is sorted by path.
+ */
+static int path_kind(const struct tl_trace *t, const char *path)
+{
+	size_t lo = 0, hi = t->nfiles;
+	int kind = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(t->files[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < t->nfiles && !strcmp(t->files[lo].path, path) && kind != 2; lo++) {
+		uint32_t a = t->files[lo].access;
+
+		if (a & TL_ACC_DIR)
+			kind = 2;
+		else if (a & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME))
+			kind = 1;
+	}
+	return kind;
+}
+
 static int add_acc(struct ctx *c, const char *path, const char *program, uint32_t access,
                    uint64_t count)
 {
 	size_t np, done = 0;
 	struct gen g;
-	int r;
+	int r, kind;
 
 	if (path[0] != '/') {
 		if (!c->nskipped++)
@@ -650,15 +679,19 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 			c->noperm_ex = path;
 		return 0;
 	}
+	/*
+	 * chmod, chown, utimes or rename by path: a file or a directory, which
+	 * this record cannot tell, and AppArmor names a directory with a
+	 * trailing '/'.  Another record of the path may tell (an open); else
+	 * both spellings (one path is never both, so nothing more is granted).
+	 */
+	kind = access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME) ? 1 : path_kind(c->t, path);
+	if (kind == 2)
+		access |= TL_ACC_DIR;
 	r = generalise(&c->vars, path, access, &g);
 	if (r)
 		return r;
-	/*
-	 * chmod, chown, utimes or rename by path: a file or a directory, which
-	 * the trace cannot tell, and AppArmor names a directory with a trailing
-	 * '/': both spellings (one path is never both, so nothing more is granted).
-	 */
-	if (!(access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME))) {
+	if (!kind) {
 		char *both;
 
 		if (asprintf(&both, "%s{,/}", g.pattern) < 0) {
