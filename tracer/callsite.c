@@ -428,8 +428,16 @@ int tl_callsites_collect(struct tl_callsites *cs, uint32_t target, struct tl_tra
 		s = tl_trace_syscall(trace, (enum tl_abi)p->abi, NULL, (int32_t)p->nr);
 		if (!s)
 			return tl_err(ENOMEM, "out of memory");
-		for (; nf < p->nframes && !err; nf++)
-			err = make_frame(cs, &p->frames[nf], &frames[nf]);
+		for (; nf < p->nframes && !err; nf++) {
+			struct cs_frame *f = &p->frames[nf];
+
+			if (!f->mod && f->has_id)
+				f->mod = late_module(cs, f->id);
+			/* a return address outside code: data read as a frame, the end */
+			if (nf && f->mod && !f->is_addr && !tl_sym_in_code(f->mod, f->offset - 1))
+				break;
+			err = make_frame(cs, f, &frames[nf]);
+		}
 		c.abi = p->abi;
 		c.syscall = s->name;
 		c.program = (char *)image_path(ctx, p->image);

@@ -539,6 +539,16 @@ bool tl_sym_after_call(struct tl_sym_module *m, uint64_t off)
 	return false;
 }
 
+bool tl_sym_in_code(const struct tl_sym_module *m, uint64_t off)
+{
+	if (!m || !m->nsegs || m->debug_only)
+		return true; /* cannot tell */
+	for (size_t i = 0; i < m->nsegs; i++)
+		if (off >= m->segs[i].off && off < m->segs[i].off + m->segs[i].filesz)
+			return m->segs[i].exec;
+	return false;
+}
+
 bool tl_sym_has_frame(struct tl_sym_module *m, uint64_t off)
 {
 	static const uint8_t endbr64[4] = {0xf3, 0x0f, 0x1e, 0xfa};

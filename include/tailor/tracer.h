@@ -163,6 +163,8 @@ const char *tl_sym_build_id(const struct tl_sym_module *m);
 bool tl_sym_lookup(struct tl_sym_module *m, uint64_t off, const char **name, uint64_t *symoff);
 /* The code just before file offset off ends with a call instruction (x86). */
 bool tl_sym_after_call(struct tl_sym_module *m, uint64_t off);
+/* File offset off is in an executable segment (true when that cannot be told). */
+bool tl_sym_in_code(const struct tl_sym_module *m, uint64_t off);
 /* The function containing off starts with a frame-pointer prologue (push %rbp). */
 bool tl_sym_has_frame(struct tl_sym_module *m, uint64_t off);
 

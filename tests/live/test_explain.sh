@@ -118,6 +118,25 @@ if not any(f.get("file", "").endswith("/npfp") and f.get("symbol") == "main" for
     print("npfp main not in the frames:", fr[:6]); sys.exit(1)
 PY
 	echo "ok: non-PIE, short-lived: no frame below the mappings; libc named by its file, not its debug file"
+	# every return address kept points into code: ps's prctl ended in libc's read-only data
+	if command -v ps >/dev/null && command -v readelf >/dev/null; then
+		"$TAILOR" record -q -o "$T/ps.json" -- ps -e >/dev/null || fail "record ps: $?"
+		python3 - "$T/ps.json" <<'PY' || fail "frames outside code (above)"
+import json, re, subprocess, sys
+t = json.load(open(sys.argv[1]))
+segs = {}
+def code(path, off):
+    if path not in segs:
+        out = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+        segs[path] = [(int(m[0], 16), int(m[1], 16), "E" in m[2])
+                      for m in re.findall(r"LOAD\s+(0x[0-9a-f]+)\s+\S+\s+\S+\s+(0x[0-9a-f]+)\s+\S+\s+([RWE ]+?)\s+0x", out)]
+    return any(o <= off < o + n and x for o, n, x in segs[path]) if segs[path] else True
+bad = [(c["syscall"], f) for c in t.get("callsites", []) for f in c["frames"][1:]
+       if f.get("file", "").startswith("/") and not code(f["file"], f["offset"] - 1)]
+if bad: print("return addresses outside code:", bad[:3]); sys.exit(1)
+PY
+		echo "ok: ps: every return address kept is in an executable segment"
+	fi
 else
 	echo "note: non-PIE frames not tested (no gcc or objcopy)"
 fi
