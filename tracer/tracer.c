@@ -387,7 +387,6 @@ static int set_container_cfg(struct tl_tracer *t, const struct tl_tracer_opts *o
 		return tl_err(EINVAL, "at most %u container targets (asked for %u)", TL_LIVE_MAX,
 		              t->ntargets);
 	t->skel->rodata->tl_cfg_containers = o->containers || o->all_containers;
-	t->own_root = !o->containers && !o->all_containers;
 	t->skel->rodata->tl_cfg_all_containers = o->all_containers;
 	t->skel->rodata->tl_cfg_after_seccomp = o->after_seccomp;
 	if (o->all_containers)
@@ -423,6 +422,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return tl_err(ENOMEM, "out of memory");
+	t->own_root = !(o && (o->containers || o->all_containers));
 	t->ntargets = o && o->max_targets ? o->max_targets : 1;
 	t->has_stacks = !(o && o->no_stacks);
 	err = tl_argtable_check();
