@@ -573,6 +573,18 @@ static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t 
 	return gen_path(path, access, false, g); /* the literal path: exact, always right */
 }
 
+int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access, char **out)
+{
+	struct gen g;
+	int r = generalise(vars, path, access, &g);
+
+	if (r)
+		return r;
+	free(g.witness);
+	*out = g.pattern;
+	return 0;
+}
+
 /* ---- entries --------------------------------------------------------------------- */
 
 static uint32_t needs_rule(uint32_t access)

@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 #include <seccomp.h>
 
+#include "tailor/apparmor.h"
 #include "tailor/common.h"
 #include "tailor/diff.h"
 #include "tailor/generate.h"
@@ -1463,63 +1464,128 @@ static void access_desc(struct tl_sb *b, uint32_t bits, const char *sign)
 	}
 }
 
-/* Index of the first file record of path (files are sorted by path), or t->nfiles. */
-static size_t file_first(const struct tl_trace *t, const char *path)
+/*
+ * A trace's files by the rule they make: the AppArmor export's pattern of
+ * each path (a temp or pid name of one run and of the next are one entry),
+ * then the program.  Sorted by (key, program).
+ */
+struct fent {
+	char *key;
+	const char *path; /* the first recorded path of the key, for "recorded as" */
+	const char *program;
+	uint32_t access;
+};
+
+static int fent_cmp(const void *a, const void *b)
 {
-	size_t lo = 0, hi = t->nfiles;
+	const struct fent *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : strcmp(x->program, y->program);
+}
+
+static void fents_free(struct fent *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+static int fents_of(const struct tl_trace *t, const struct tl_aa_vars *vars, struct fent **out)
+{
+	struct fent *v = calloc(t->nfiles ? t->nfiles : 1, sizeof(*v));
+	int r = 0;
+
+	if (!v)
+		return tl_err(ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->nfiles && !r; i++) {
+		const struct tl_file *f = &t->files[i];
+
+		v[i].path = f->path;
+		v[i].program = f->program ? f->program : "";
+		v[i].access = f->access;
+		if (f->path[0] == '/')
+			r = tl_aa_path_pattern(vars, f->path, f->access & TL_ACC_DIR, &v[i].key);
+		else if (!(v[i].key = strdup(f->path)))
+			r = tl_err(ENOMEM, "out of memory");
+	}
+	if (r) {
+		fents_free(v, t->nfiles);
+		return r;
+	}
+	qsort(v, t->nfiles, sizeof(*v), fent_cmp);
+	*out = v;
+	return 0;
+}
+
+/* Index of the first entry of key in v (sorted), or n. */
+static size_t fent_first(const struct fent *v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(t->files[mid].path, path) < 0)
+		if (strcmp(v[mid].key, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < t->nfiles && !strcmp(t->files[lo].path, path) ? lo : t->nfiles;
+	return lo;
 }
 
 /*
- * Access bits of a path over all programs; *found tells whether it is there
+ * Access bits of a key over all programs; *found tells whether it is there
  * at all.  p collects the programs that made any access in mask.
  */
-static uint32_t file_access(const struct tl_trace *t, const char *path, struct progs *p,
+static uint32_t fent_access(const struct fent *v, size_t n, const char *key, struct progs *p,
                             uint32_t mask, bool *found)
 {
 	uint32_t acc = 0;
-	size_t i = file_first(t, path);
+	size_t i = fent_first(v, n, key);
 
-	*found = i < t->nfiles;
-	for (; i < t->nfiles && !strcmp(t->files[i].path, path); i++) {
-		acc |= t->files[i].access;
-		if (p && (t->files[i].access & mask))
-			progs_add(p, t->files[i].program);
+	*found = i < n && !strcmp(v[i].key, key);
+	for (; i < n && !strcmp(v[i].key, key); i++) {
+		acc |= v[i].access;
+		if (p && (v[i].access & mask))
+			progs_add(p, v[i].program);
 	}
 	return acc;
 }
 
 static int diff_files(struct builder *bd, const struct tl_trace *o, const struct tl_trace *n)
 {
-	for (int side = 0; side < 2; side++) {
-		const struct tl_trace *mine = side ? n : o, *other = side ? o : n;
+	struct fent *fe[2] = {NULL, NULL};
+	struct tl_aa_vars vars;
+	int r;
 
-		for (size_t i = 0; i < mine->nfiles;) {
-			const char *path = mine->files[i].path;
+	tl_aa_vars_init(&vars);
+	r = tl_aa_vars_add_tunables(&vars);
+	if (!r)
+		r = fents_of(o, &vars, &fe[0]);
+	if (!r)
+		r = fents_of(n, &vars, &fe[1]);
+	for (int side = 0; side < 2 && !r; side++) {
+		const struct fent *mine = fe[side], *other = fe[!side];
+		size_t nm = side ? n->nfiles : o->nfiles, no = side ? o->nfiles : n->nfiles;
+
+		for (size_t i = 0; i < nm && !r;) {
+			const char *key = mine[i].key;
 			struct progs progs = {0};
 			bool here, in_other;
-			uint32_t acc = file_access(mine, path, NULL, 0, &here);
-			uint32_t oth = file_access(other, path, NULL, 0, &in_other);
+			uint32_t acc = fent_access(mine, nm, key, NULL, 0, &here);
+			uint32_t oth = fent_access(other, no, key, NULL, 0, &in_other);
 			struct risk_pick rk = {TL_RISK_LOW, NULL};
 			struct tl_sb b = {0};
 			enum tl_diff_change ch;
-			int r;
 
-			while (i < mine->nfiles && !strcmp(mine->files[i].path, path))
+			while (i < nm && !strcmp(mine[i].key, key))
 				i++;
-			pick(&rk, tl_risk_path(path));
+			pick(&rk, tl_risk_path(key));
 			/* by: the programs that made what is new (all of it for an added path) */
 			if (side)
-				file_access(mine, path, &progs, in_other ? acc & ~oth : acc, &here);
+				fent_access(mine, nm, key, &progs, in_other ? acc & ~oth : acc,
+				            &here);
 			if (!in_other) {
 				ch = side ? TL_DIFF_ADDED : TL_DIFF_REMOVED;
 				access_desc(&b, acc, "");
@@ -1540,11 +1606,15 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 			} else {
 				continue;
 			}
-			if ((r = item_add(bd, TL_DIFF_FILE, ch, NULL, path, rk, &b, NULL)))
-				return r;
+			if (strcmp(key, mine[i - 1].path))
+				tl_sb_printf(&b, "; recorded as %s", mine[i - 1].path);
+			r = item_add(bd, TL_DIFF_FILE, ch, NULL, key, rk, &b, NULL);
 		}
 	}
-	return 0;
+	fents_free(fe[0], o->nfiles);
+	fents_free(fe[1], n->nfiles);
+	tl_aa_vars_free(&vars);
+	return r;
 }
 
 struct capsum {

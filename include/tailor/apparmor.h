@@ -30,6 +30,16 @@ struct tl_aa_opts {
 
 void tl_aa_opts_init(struct tl_aa_opts *o);
 
+struct tl_aa_vars;
+/*
+ * The pattern the export writes for an absolute path with these accesses
+ * (TL_ACC_*): per-run names (pids, temp names, library versions) become
+ * globs, as docs/apparmor.md lists; vars: from tl_aa_vars_add_tunables.
+ * *out: the caller frees.  -ENOMEM.
+ */
+int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access,
+                       char **out);
+
 /*
  * Write an AppArmor 3 profile allowing what the trace recorded.  Output is
  * deterministic (same trace and options, same bytes); the caller frees *out.

@@ -194,6 +194,11 @@ static void test_traces_semantics(void **state)
 	/* by: who made the new access, not sudo, which only read it (as before) */
 	assert_string_equal(it->detail, "+write by /usr/bin/app");
 	must_find(&d, TL_DIFF_FILE, TL_DIFF_REMOVED, NULL, "/var/lib/app/data");
+	/* compared by the rule they make: another run's temp name is no change */
+	assert_null(find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/tmp/sort??????"));
+	assert_null(find(&d, TL_DIFF_FILE, TL_DIFF_REMOVED, NULL, "/tmp/sort??????"));
+	it = must_find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/tmp/cc??????.s");
+	assert_non_null(strstr(it->detail, "recorded as /tmp/cc5WNrVW.s"));
 	assert_null(
 	    find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/usr/lib/x86_64-linux-gnu/libc.so.6"));
 	it = must_find(&d, TL_DIFF_PROGRAM, TL_DIFF_ADDED, NULL, "/usr/bin/sudo");
