@@ -215,7 +215,9 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 	for (size_t i = 0; i < TL_ARRAY_SIZE(temp_prefixes); i++) {
 		size_t p = strlen(temp_prefixes[i]);
 
-		if (n >= p + 6 && !strncmp(c, temp_prefixes[i], p) && random_part(c + p, 6) &&
+		/* any 6 of mkstemp's alphabet for a file the program removed: a scratch file */
+		if (n >= p + 6 && !strncmp(c, temp_prefixes[i], p) &&
+		    (random_part(c + p, 6) || (transient && strspn(c + p, ALNUM) >= 6)) &&
 		    (n == p + 6 || (c[p + 6] == '.' && n > p + 7))) {
 			*head = p;
 			*len = 6;

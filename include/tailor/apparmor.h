@@ -33,8 +33,9 @@ void tl_aa_opts_init(struct tl_aa_opts *o);
 struct tl_aa_vars;
 /*
  * The pattern the export writes for an absolute path with these accesses
- * (TL_ACC_*): per-run names (pids, temp names, library versions) become
- * globs, as docs/apparmor.md lists; vars: from tl_aa_vars_add_tunables.
+ * (TL_ACC_*: a directory, a file created and deleted): per-run names (pids,
+ * temp names, library versions) become globs, as docs/apparmor.md lists;
+ * vars: from tl_aa_vars_add_tunables.
  * *out: the caller frees.  -ENOMEM.
  */
 int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access,

@@ -799,6 +799,12 @@ static void test_generalise(void **state)
 	     "/tmp/[a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_]",
 	     {"/tmp/gux7_vpn", "/tmp/ab_12cde"},
 	     {"/tmp/GUX7_VPN", "/tmp/gux7_vpn9", "/tmp/gux7_vp", "/tmp/x/gux7_vpn"}},
+	    /* one class, or word + number: generalised after a known prefix once removed */
+	    {"/tmp/sortAXULOX",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/sort??????",
+	     {"/tmp/sortAXULOX", "/tmp/sortnbzd91"},
+	     {"/tmp/sortAXULO", "/tmp/xortAXULOX"}},
 	    /* letters only (6% of Python's draws): still its probe when created and removed */
 	    {"/tmp/fxupuaft",
 	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
