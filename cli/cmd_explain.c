@@ -37,6 +37,8 @@ static void usage(FILE *f)
 	    "frame left unresolved then is looked up again by build id (the recorded\n"
 	    "path if its build id still matches, /usr/lib/debug/.build-id/).\n"
 	    "Stacks come from frame pointers: code built without them may show gaps.\n"
+	    "A trace recorded after its program started (record --pid, a running\n"
+	    "container) says \"first recorded call\".\n"
 	    "\n"
 	    "options:\n"
 	    "  --ascii     write '<-' instead of '←'\n"
@@ -119,6 +121,16 @@ static bool any_run_has(const struct tl_trace *t, const char *feature)
 	return false;
 }
 
+/* A run recorded only after its program had started (--pid, a running container). */
+static bool any_run_late(const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		for (size_t k = 0; k < t->runs[i].nlost; k++)
+			if (!strcmp(t->runs[i].lost[k].name, "start") && t->runs[i].lost[k].value)
+				return true;
+	return false;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -127,7 +139,7 @@ int cmd_explain(int argc, char **argv)
 	    {0},
 	};
 	struct tl_symbolizer *sym = NULL;
-	const char *arrow = "←", *path;
+	const char *arrow = "←", *path, *first;
 	struct tl_trace t;
 	char **names;
 	int c, nnames;
@@ -171,6 +183,8 @@ int cmd_explain(int argc, char **argv)
 		tl_trace_free(&t);
 		return TL_EXIT_OK;
 	}
+	/* its real first call may have come before the recording */
+	first = any_run_late(&t) ? "first recorded call" : "first call";
 	tl_sym_new(&sym); /* NULL on ENOMEM: frames are shown as recorded */
 	for (size_t i = 0; i < t.ncallsites; i++) {
 		const struct tl_callsite *cs = &t.callsites[i];
@@ -180,7 +194,7 @@ int cmd_explain(int argc, char **argv)
 			continue;
 		if (!prev || prev->abi != cs->abi || strcmp(prev->syscall, cs->syscall))
 			printf("%s %s\n", tl_abi_name((enum tl_abi)cs->abi), cs->syscall);
-		printf("  %s in %s:\n", cs->detail ? cs->detail : "first call",
+		printf("  %s in %s:\n", cs->detail ? cs->detail : first,
 		       cs->program && cs->program[0] ? cs->program : "(unknown program)");
 		printf("    %s", cs->syscall);
 		for (size_t k = 0; k < cs->nframes; k++) {

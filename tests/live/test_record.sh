@@ -158,6 +158,8 @@ check "$T/pid.json" "t['runs'][0]['kind'] == 'pid' and t['runs'][0]['pid'] == $l
 # its startup ran before it was marked: incomplete, as a running container's
 check "$T/pid.json" "not t['runs'][0]['complete'] and t['runs'][0]['lost'].get('start') == 1" \
 	"--pid: not marked as missing its start: $(q "$T/pid.json" "t['runs'][0]")"
+out=$("$TAILOR" explain "$T/pid.json" 2>&1) || fail "explain --pid trace: $?"
+case $out in *"first recorded call in"*) ;; *) fail "explain of a --pid trace: $out" ;; esac
 for s in clone wait4 execve clock_nanosleep; do
 	check "$T/pid.json" "'$s' in t['abis']['x86_64']" "--pid: $s missing"
 done
