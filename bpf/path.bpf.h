@@ -87,10 +87,19 @@ struct mm_struct___tl {
 	struct file___tl *exe_file;
 } TL_KTYPE;
 
+struct mnt_namespace___tl {
+	struct mount___tl *root;
+} TL_KTYPE;
+
+struct nsproxy___tl {
+	struct mnt_namespace___tl *mnt_ns;
+} TL_KTYPE;
+
 struct task_struct___tl {
 	struct fs_struct___tl *fs;
 	struct files_struct___tl *files;
 	struct mm_struct___tl *mm;
+	struct nsproxy___tl *nsproxy;
 } TL_KTYPE;
 
 #ifdef TL_PATH_RDONLY_CAST

@@ -1044,6 +1044,31 @@ static __always_inline void exec_path(struct tl_path_scratch *s, struct task_str
 	s->path.flags = s->path.name_len = s->path.dir_len = s->path.pad = 0;
 	if (BPF_CORE_READ(bprm, interp) == filename)
 		goto file;
+	{
+		/*
+		 * A chroot: user space must not resolve the script's name in its own
+		 * root.  Not one when the root is the top of mounts stacked on the
+		 * namespace's root (the real root on the initramfs, a container's
+		 * after pivot_root).
+		 */
+		struct mnt_namespace___tl *ns = KREAD2(task, nsproxy, mnt_ns);
+		struct mount___tl *nsroot = ns ? KREAD(ns, root) : 0, *m = tl_real_mount(rmnt);
+		unsigned long d = rd;
+		bool chroot = true;
+
+		for (int i = 0; i < 4 && nsroot; i++) {
+			if (d != (unsigned long)KREAD(m, mnt.mnt_root))
+				break; /* a directory inside a mount */
+			if (m == nsroot) {
+				chroot = false;
+				break;
+			}
+			d = (unsigned long)KREAD(m, mnt_mountpoint);
+			m = KREAD(m, mnt_parent);
+		}
+		if (chroot)
+			s->path.flags |= TL_PATHF_CHROOT;
+	}
 	n = bpf_probe_read_kernel_str(s->data, TL_FILE_NAME_MAX, filename);
 	if (n <= 0)
 		goto file;

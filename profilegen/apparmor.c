@@ -575,7 +575,8 @@ static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t 
 	return gen_path(path, access, false, g); /* the literal path: exact, always right */
 }
 
-int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access, char **out)
+int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access, char **out,
+                       bool *generalised)
 {
 	struct gen g;
 	int r = generalise(vars, path, access, &g);
@@ -584,6 +585,7 @@ int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t
 		return r;
 	free(g.witness);
 	*out = g.pattern;
+	*generalised = g.generalised;
 	return 0;
 }
 

@@ -1474,6 +1474,7 @@ struct fent {
 	const char *path; /* the first recorded path of the key, for "recorded as" */
 	const char *program;
 	uint32_t access;
+	bool generalised; /* key is a glob, not the path escaped */
 };
 
 static int fent_cmp(const void *a, const void *b)
@@ -1505,7 +1506,8 @@ static int fents_of(const struct tl_trace *t, const struct tl_aa_vars *vars, str
 		v[i].program = f->program ? f->program : "";
 		v[i].access = f->access;
 		if (f->path[0] == '/')
-			r = tl_aa_path_pattern(vars, f->path, f->access, &v[i].key);
+			r = tl_aa_path_pattern(vars, f->path, f->access, &v[i].key,
+			                       &v[i].generalised);
 		else if (!(v[i].key = strdup(f->path)))
 			r = tl_err(ENOMEM, "out of memory");
 	}
@@ -1579,9 +1581,9 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 			struct tl_sb b = {0};
 			enum tl_diff_change ch;
 
-			while (i < nm && !strcmp(mine[i].key, key))
-				i++;
-			pick(&rk, tl_risk_path(key));
+			/* risk by the paths recorded (/proc/kcore), not by their pattern */
+			for (; i < nm && !strcmp(mine[i].key, key); i++)
+				pick(&rk, tl_risk_path(mine[i].path));
 			/* by: the programs that made what is new (all of it for an added path) */
 			if (side)
 				fent_access(mine, nm, key, &progs, in_other ? acc & ~oth : acc,
@@ -1606,8 +1608,15 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 			} else {
 				continue;
 			}
-			if (strcmp(key, mine[i - 1].path))
-				tl_sb_printf(&b, "; recorded as %s", mine[i - 1].path);
+			if (mine[i - 1].generalised) {
+				/* a file name is any bytes: control characters shown escaped */
+				tl_sb_puts(&b, "; recorded as ");
+				for (const char *c = mine[i - 1].path; *c; c++)
+					if ((unsigned char)*c < 0x20 || *c == 0x7f)
+						tl_sb_printf(&b, "\\x%02x", (unsigned char)*c);
+					else
+						tl_sb_printf(&b, "%c", *c);
+			}
 			r = item_add(bd, TL_DIFF_FILE, ch, NULL, key, rk, &b, NULL);
 		}
 	}

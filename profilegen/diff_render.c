@@ -234,7 +234,10 @@ static void render_text(struct tl_sb *b, const struct tl_diff *d, const struct r
 static void md_text(struct tl_sb *b, const char *s)
 {
 	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#", *s))
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			tl_sb_printf(b, "\\x%02x",
+			             (unsigned char)*s); /* a newline would end the table */
+		else if (strchr("\\`*_[]<>|#", *s))
 			tl_sb_printf(b, "\\%c", *s);
 		else
 			tl_sb_printf(b, "%c", *s);

@@ -247,6 +247,23 @@ static char *resolve_in_root(uint32_t pid, const char *path)
 	return strdup(got[rl] ? got + rl : "/");
 }
 
+/* A script's directory (resolved by the kernel) and its name as given, not normalised. */
+static char *raw_script_path(const struct tl_ev_path *p, const char *data)
+{
+	struct tl_ev_path dir = *p;
+	char *dpath, *out = NULL;
+
+	if (data[0] == '/')
+		return strndup(data, p->name_len);
+	dir.name_len = 0;
+	dpath = tl_kpath_build(&dir, data + p->name_len);
+	if (!dpath || dpath[0] != '/' ||
+	    asprintf(&out, "%s/%.*s", strcmp(dpath, "/") ? dpath : "", (int)p->name_len, data) < 0)
+		out = NULL;
+	free(dpath);
+	return out;
+}
+
 /* An exec record: the program's path as the kernel resolved it (tracer/kpath.c). */
 static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 {
@@ -284,10 +301,13 @@ static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 	 * root, which a command's or --pid's targets share unless they chroot.
 	 */
 	if (e.path.name_len && r->path[0] == '/') {
-		char *real = resolve_in_root(e.pid, r->path);
+		char *raw = raw_script_path(&e.path, d), *real;
 
-		if (!real && t->own_root)
-			real = realpath(r->path, NULL);
+		/* the string as given: ".." after a symlink is the link's parent's */
+		real = resolve_in_root(e.pid, raw ? raw : r->path);
+		if (!real && t->own_root && !(e.path.flags & TL_PATHF_CHROOT))
+			real = realpath(raw ? raw : r->path, NULL);
+		free(raw);
 		if (real) {
 			free(r->path);
 			r->path = real;

@@ -179,6 +179,7 @@ struct tl_ev_path {
 
 #define TL_PATHF_TRUNCATED   1 /* deeper than TL_FILE_DEPTH or longer than the buffer */
 #define TL_PATHF_UNREACHABLE 2 /* the walk left every mount without meeting the root */
+#define TL_PATHF_CHROOT      8 /* exec records: the process's root is not its namespace's */
 
 #define TL_FILE_DEPTH    64   /* path components walked at most */
 #define TL_FILE_NAME_MAX 4096 /* bytes of a user path string (PATH_MAX) */

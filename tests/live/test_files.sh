@@ -159,6 +159,23 @@ PY
 			{ cat "$T/parser.out" >&2; fail "apparmor_parser refused the chroot profile"; }
 	fi
 	pass "chroot: /etc/hostname (read via a symlink, then relative), /bin/busybox (exec'ed as /bin/sh and ./busybox too), nothing under $R; its profile says /etc/hostname r, chroot_relative"
+	# A script reached through a symlink inside the chroot: resolved in the chroot, never in
+	# tailor's root, where the same name leads elsewhere (a short script may keep its name).
+	mkdir -p "$R/s" "$T/decoy"
+	printf '#!/bin/sh\necho in-chroot\n' >"$R/etc/target.sh"
+	printf '#!/bin/sh\necho decoy\n' >"$T/decoy/target.sh"
+	chmod +x "$R/etc/target.sh" "$T/decoy/target.sh"
+	mkdir -p "$R$T"
+	ln -s /etc/target.sh "$R$T/link.sh"
+	ln -s "$T/decoy/target.sh" "$T/link.sh"
+	for i in 1 2 3; do
+		"$TAILOR_BIN" record -q -o "$T/cs.json" -- chroot "$R" "$T/link.sh" >"$T/cs.out" ||
+			fail "record a chroot's script: $?"
+		[ "$(cat "$T/cs.out")" = in-chroot ] || fail "chroot script output: $(cat "$T/cs.out")"
+		check "$T/cs.json" "{e['path'] for e in t['execs'] if e['parent'] == '$CHROOT'} <= {'/etc/target.sh', '$T/link.sh'}" \
+			"a chroot's script resolved outside it: $(q "$T/cs.json" "t['execs']")"
+	done
+	pass "a chroot's script through a symlink: resolved in the chroot (or kept), never in tailor's root"
 else
 	echo "note: no static busybox: chroot case skipped"
 fi

@@ -269,6 +269,16 @@ for path, parent in got:
 sys.exit(1 if bad else 0)
 PY
 echo "ok: exec records: relative, symlinked, /bin/sh, scripts and fexecve recorded as the resolved files"
+# ".." after a symlink is the link target's parent, as the kernel resolves it, not the text's
+mkdir -p "$D/deep/sub"
+printf '#!/bin/sh\ntrue\n' >"$D/deep/x2.sh"
+printf '#!/bin/sh\nexit 9\n' >"$D/x2.sh"
+chmod +x "$D/deep/x2.sh" "$D/x2.sh"
+ln -s deep/sub "$D/dl"
+"$TAILOR" record -q -o "$T/dd.json" -- /bin/sh -c "'$D/dl/../x2.sh'" || fail "record dl/../x2.sh: $?"
+check "$T/dd.json" "'$D/deep/x2.sh' in {e['path'] for e in t['execs']} and '$D/x2.sh' not in {e['path'] for e in t['execs']}" \
+	"dl/../x2.sh: $(q "$T/dd.json" "t['execs']")"
+echo "ok: a script named through a symlink and '..' is the file the kernel ran"
 # fexecve is execveat: counted as execveat, though it returns rewritten as execve
 check "$T/ex.json" "t['abis']['x86_64']['execveat']['ok'] == 2" \
 	"execveat: $(q "$T/ex.json" "{k: v for k, v in t['abis']['x86_64'].items() if k.startswith('exec')}")"

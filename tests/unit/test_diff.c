@@ -199,6 +199,10 @@ static void test_traces_semantics(void **state)
 	assert_null(find(&d, TL_DIFF_FILE, TL_DIFF_REMOVED, NULL, "/tmp/sort??????"));
 	it = must_find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/tmp/cc??????.s");
 	assert_non_null(strstr(it->detail, "recorded as /tmp/cc5WNrVW.s"));
+	/* risk by the path recorded, not by its pattern */
+	it = must_find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "@{PROC}/sysrq-trigger");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_null(strstr(it->detail, "recorded as")); /* only a variable, no glob: still shown */
 	assert_null(
 	    find(&d, TL_DIFF_FILE, TL_DIFF_ADDED, NULL, "/usr/lib/x86_64-linux-gnu/libc.so.6"));
 	it = must_find(&d, TL_DIFF_PROGRAM, TL_DIFF_ADDED, NULL, "/usr/bin/sudo");
