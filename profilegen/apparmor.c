@@ -367,7 +367,12 @@ static bool proc_fd(char **comps, size_t n, size_t i)
  * or the escaped literal; the witness is the path with /proc/self and
  * /proc/thread-self replaced by a pid ("1"), which the kernel does too.
  */
-static int gen_path(const char *path, uint32_t access, bool allow, struct gen *g)
+/*
+ * scratch: the number of leading components naming a directory the program
+ * created and removed (0: none): its name is a scratch name too, for the
+ * files below it as for itself.
+ */
+static int gen_path(const char *path, uint32_t access, size_t scratch, bool allow, struct gen *g)
 {
 	bool dir = access & TL_ACC_DIR;
 	/* created and deleted by the program: a scratch file */
@@ -430,7 +435,8 @@ static int gen_path(const char *path, uint32_t access, bool allow, struct gen *g
 		if (!allow || shape) {
 			rnd = false;
 		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
-			rnd = temp_shape(s, transient && i == n - 1, &head, &len);
+			rnd = temp_shape(s, (transient && i == n - 1) || i + 1 == scratch, &head,
+			                 &len);
 			/*
 			 * Python's tempfile probes the temp dir with a file of 8
 			 * characters from its alphabet, no prefix, created and
@@ -559,11 +565,11 @@ static int check_gen(const struct tl_aa_vars *vars, const struct gen *g, bool *o
 }
 
 /* access: TL_ACC_DIR for a directory; what else was done decides some shapes */
-static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t access,
-                      struct gen *g)
+static int generalise_in(const struct tl_aa_vars *vars, const char *path, uint32_t access,
+                         size_t scratch, struct gen *g)
 {
 	bool ok;
-	int r = gen_path(path, access, true, g);
+	int r = gen_path(path, access, scratch, true, g);
 
 	if (r || !g->generalised)
 		return r;
@@ -572,14 +578,62 @@ static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t 
 		return r;
 	free(g->pattern);
 	free(g->witness);
-	return gen_path(path, access, false, g); /* the literal path: exact, always right */
+	return gen_path(path, access, scratch, false,
+	                g); /* the literal path: exact, always right */
 }
 
-int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access, char **out,
-                       bool *generalised)
+static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t access,
+                      struct gen *g)
+{
+	return generalise_in(vars, path, access, 0, g);
+}
+
+/* Is there a record of dir, a directory the trace's programs created and removed? */
+static bool scratch_dir(const struct tl_trace *t, const char *dir)
+{
+	size_t lo = 0, hi = t->nfiles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(t->files[mid].path, dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < t->nfiles && !strcmp(t->files[lo].path, dir); lo++)
+		if ((t->files[lo].access & (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE)) ==
+		    (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE))
+			return true;
+	return false;
+}
+
+/* The components of path's deepest parent that is a scratch directory (0: none). */
+static size_t scratch_depth(const struct tl_trace *t, const char *path)
+{
+	size_t depth = 0, comps = 0;
+	char *p, *copy;
+
+	if (!t || !t->nfiles || !(copy = strdup(path)))
+		return 0;
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		comps++;
+		*p = '\0';
+		if (scratch_dir(t, copy))
+			depth = comps;
+		*p = '/';
+	}
+	free(copy);
+	return depth;
+}
+
+int tl_aa_path_pattern(const struct tl_aa_vars *vars, const struct tl_trace *t, const char *path,
+                       uint32_t access, char **out, bool *generalised)
 {
 	struct gen g;
-	int r = generalise(vars, path, access, &g);
+	int r = generalise_in(vars, path, access, scratch_depth(t, path), &g);
 
 	if (r)
 		return r;
@@ -704,7 +758,7 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 	kind = access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME) ? 1 : path_kind(c->t, path);
 	if (kind == 2)
 		access |= TL_ACC_DIR;
-	r = generalise(&c->vars, path, access, &g);
+	r = generalise_in(&c->vars, path, access, scratch_depth(c->t, path), &g);
 	if (r)
 		return r;
 	if (!kind) {

@@ -1506,7 +1506,7 @@ static int fents_of(const struct tl_trace *t, const struct tl_aa_vars *vars, str
 		v[i].program = f->program ? f->program : "";
 		v[i].access = f->access;
 		if (f->path[0] == '/')
-			r = tl_aa_path_pattern(vars, f->path, f->access, &v[i].key,
+			r = tl_aa_path_pattern(vars, t, f->path, f->access, &v[i].key,
 			                       &v[i].generalised);
 		else if (!(v[i].key = strdup(f->path)))
 			r = tl_err(ENOMEM, "out of memory");

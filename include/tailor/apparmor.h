@@ -35,12 +35,13 @@ struct tl_aa_vars;
  * The pattern the export writes for an absolute path with these accesses
  * (TL_ACC_*: a directory, a file created and deleted): per-run names (pids,
  * temp names, library versions) become globs, as docs/apparmor.md lists;
- * vars: from tl_aa_vars_add_tunables.
- * *out: the caller frees; *generalised: it is a glob, not the path escaped.
+ * vars: from tl_aa_vars_add_tunables; t (or NULL): the trace of path, whose
+ * scratch directories (created and removed) make the names below them
+ * scratch names too.  *out: the caller frees; *generalised: it is a glob, not the path escaped.
  * -ENOMEM.
  */
-int tl_aa_path_pattern(const struct tl_aa_vars *vars, const char *path, uint32_t access, char **out,
-                       bool *generalised);
+int tl_aa_path_pattern(const struct tl_aa_vars *vars, const struct tl_trace *t, const char *path,
+                       uint32_t access, char **out, bool *generalised);
 
 /*
  * Write an AppArmor 3 profile allowing what the trace recorded.  Output is

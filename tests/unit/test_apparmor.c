@@ -708,6 +708,24 @@ static void test_perm_mapping(void **state)
 		free(out);
 		tl_trace_free(&t);
 
+		/* a scratch directory's name is a scratch name for the files below it too */
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/tmp/tmpwqjuojbh", "/opt/app", TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+		     1);
+		file(&t, "/tmp/tmpwqjuojbh/a", "/opt/app", TL_ACC_WRITE | TL_ACC_CREATE, 1);
+		file(&t, "/tmp/tmpkeptdirx/a", "/opt/app", TL_ACC_WRITE, 1);
+		out = export_ok(&t, NULL, NULL);
+		assert_non_null(strstr(out, "\n  /tmp/tmp????????"
+		                            "/ w,")); /* no trigraph */
+		assert_non_null(strstr(out, "\n  /tmp/tmp????????"
+		                            "/a w,"));
+		assert_non_null(
+		    strstr(out, "\n  /tmp/tmpkeptdirx/a w,")); /* not removed: literal */
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
+
 		/* another program's record tells: written (a file), listed (a directory) */
 		tl_trace_init(&t);
 		add_run(&t, "command", all_features);
