@@ -588,19 +588,27 @@ static int generalise(const struct tl_aa_vars *vars, const char *path, uint32_t 
 	return generalise_in(vars, path, access, 0, g);
 }
 
-/* Is there a record of dir, a directory the trace's programs created and removed? */
-static bool scratch_dir(const struct tl_trace *t, const char *dir)
+/* The first record of path in t->files (sorted by path), or where it would be. */
+static size_t files_first(const struct tl_trace *t, const char *path)
 {
 	size_t lo = 0, hi = t->nfiles;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(t->files[mid].path, dir) < 0)
+		if (strcmp(t->files[mid].path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Is there a record of dir, a directory the trace's programs created and removed? */
+static bool scratch_dir(const struct tl_trace *t, const char *dir)
+{
+	size_t lo = files_first(t, dir);
+
 	for (; lo < t->nfiles && !strcmp(t->files[lo].path, dir); lo++)
 		if ((t->files[lo].access & (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE)) ==
 		    (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE))
@@ -710,17 +718,9 @@ static size_t child_of(const struct ctx *c, const char *pattern)
  */
 static int path_kind(const struct tl_trace *t, const char *path)
 {
-	size_t lo = 0, hi = t->nfiles;
+	size_t lo = files_first(t, path);
 	int kind = 0;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(t->files[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (; lo < t->nfiles && !strcmp(t->files[lo].path, path) && kind != 2; lo++) {
 		uint32_t a = t->files[lo].access;
 
