@@ -1471,7 +1471,7 @@ static void access_desc(struct tl_sb *b, uint32_t bits, const char *sign)
  */
 struct fent {
 	char *key;
-	const char *path; /* the first recorded path of the key, for "recorded as" */
+	const char *path; /* as recorded: its risk, and "recorded as" */
 	const char *program;
 	uint32_t access;
 	bool generalised; /* key is a glob, not the path escaped */
