@@ -26,6 +26,27 @@ struct {
 } tl_marks SEC(".maps");
 
 /*
+ * Who made the call the recorder hands to the file recorder (tail call),
+ * written just before it: so files.bpf.c makes no helper call to learn it
+ * (the task storage lookup and bpf_get_current_task_btf: ~45 ns per traced
+ * open here).  Per CPU: the tail call runs on the CPU that wrote it, and a
+ * sys_exit program never nests in another on one CPU.  Shared like tl_marks.
+ */
+struct tl_handoff {
+	__u32 target;
+	__u32 pad;
+	__u64 image; /* tl_mark.image */
+	__u64 task;  /* the current task's address, a number (read through bpf_rdonly_cast) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tl_handoff);
+} tl_handoff SEC(".maps");
+
+/*
  * The task's mark, or NULL.  Most tasks have no task storage at all: for
  * them this is one load and compare, no helper call.
  */

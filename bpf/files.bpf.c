@@ -56,7 +56,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* uapi personality.h: mappings readable are also executable */
 #define READ_IMPLIES_EXEC_ 0x0400000
 
-/* tl_marks: shared with the recorder (common.bpf.h). */
+/* tl_marks, tl_handoff: shared with the recorder (common.bpf.h). */
 
 /* abi * TL_NR_MAX + nr -> what the syscall does with files; tracer/files.c fills it. */
 struct {
@@ -158,6 +158,28 @@ static __always_inline __u64 hash_name(struct tl_path_scratch *s)
 	return c.h;
 }
 
+/*
+ * The tl_file_seen key of an access to (d, vfsmnt) by the handed-off caller
+ * (m) whose root is rd, and its slot.
+ */
+static __always_inline __u32 seen_key(struct tl_seen_key *sk, const struct tl_handoff *m,
+                                      unsigned long d, unsigned long vfsmnt, unsigned long rd,
+                                      __u32 access, __u32 flags)
+{
+	sk->dentry = d;
+	sk->mnt = vfsmnt;
+	sk->root = rd;
+	sk->name_hash = KCAST(dentry___tl, d)->d_name.hash_len;
+	sk->image = m->image;
+	sk->target = m->target;
+	sk->access = access;
+	sk->flags = flags;
+	sk->renames = tl_file_renames;
+	sk->epoch = tl_file_epoch;
+	sk->pad = 0;
+	return (d >> 6 ^ d >> 14 ^ vfsmnt >> 6 ^ m->image ^ access * 7) & (TL_SEEN_N - 1);
+}
+
 /* The accesses counted in e go to tl_files (gone if user space forgot its key). */
 static __always_inline void seen_flush(struct tl_seen_entry *e)
 {
@@ -199,28 +221,29 @@ static __always_inline void seen_fill(struct tl_seen_cache *sc, __u32 slot,
  */
 __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 {
-	struct task_struct___tl *task = (void *)bpf_get_current_task_btf();
+	struct task_struct___tl *task;
 	struct fs_struct___tl *fs;
 	struct tl_file_key key = {};
 	struct tl_seen_key sk = {};
 	struct tl_seen_cache *sc = 0;
 	__u32 slot = 0;
 	struct tl_path_scratch *s;
-	struct tl_mark *m;
+	struct tl_handoff *m;
 	unsigned long rd, rmnt, d, vfsmnt;
 	__u64 one = 1, *cnt, h = 0;
 	__u32 zero = 0, size;
 	long r;
 
-	m = tl_task_mark((struct task_struct *)task);
+	/* the recorder's word on who made the call: no task storage lookup */
+	m = bpf_map_lookup_elem(&tl_handoff, &zero);
+	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
+	if (!m || !s)
+		return 0;
 	/*
 	 * Loads through a trusted task make the verifier search the kernel's
 	 * BTF by name (~1 ms each); through a read-only cast they do not.
 	 */
-	task = KCAST(task_struct___tl, task);
-	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
-	if (!m || !s)
-		return 0;
+	task = KCAST(task_struct___tl, s->task);
 	d = s->d;
 	vfsmnt = s->vfsmnt;
 	fs = task->fs;
@@ -249,32 +272,12 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 	key.access = access;
 	key.image = m->image;
 	if (!ustr) {
-		struct tl_seen_entry *e;
-
-		sk.dentry = d;
-		sk.mnt = vfsmnt;
-		sk.root = rd;
-		sk.name_hash = KCAST(dentry___tl, d)->d_name.hash_len;
-		sk.image = m->image;
-		sk.target = m->target;
-		sk.access = access;
-		sk.flags = flags;
-		sk.renames = tl_file_renames;
-		sk.epoch = tl_file_epoch;
+		/* seen_probe missed: the slot gets this key once it is in tl_files */
 		sc = bpf_map_lookup_elem(&tl_file_seen, &zero);
 		if (!sc)
 			return 0;
-		slot = (d >> 6 ^ d >> 14 ^ vfsmnt >> 6 ^ m->image ^ access * 7) & (TL_SEEN_N - 1);
-		e = &sc->e[slot];
-		if (e->key.dentry == sk.dentry && e->key.mnt == sk.mnt && e->key.root == sk.root &&
-		    e->key.name_hash == sk.name_hash && e->key.image == sk.image &&
-		    e->key.target == sk.target && e->key.access == sk.access &&
-		    e->key.flags == sk.flags && e->key.renames == sk.renames &&
-		    e->key.epoch == sk.epoch) {
-			e->pending++;
-			return 0;
-		}
-		seen_flush(e);
+		slot = seen_key(&sk, m, d, vfsmnt, rd, access, flags);
+		seen_flush(&sc->e[slot & (TL_SEEN_N - 1)]);
 	}
 	key.hash = tl_mix(tl_path_walk(s, d, vfsmnt, rd, rmnt, false), h);
 	cnt = bpf_map_lookup_elem(&tl_files, &key);
@@ -325,7 +328,37 @@ static __always_inline void read_args(struct pt_regs *regs, __u32 abi, __u64 *ar
 	}
 }
 
-/* Hand (dentry, vfsmount) to tl_file_record through the scratch value. */
+/*
+ * An access to (s->d, s->vfsmnt) counted before by this CPU (tl_file_seen):
+ * count it again, true.  Inline at every call site: the call of
+ * tl_file_record costs as much as the probe on this machine's return thunks.
+ */
+static __always_inline bool seen_probe(struct tl_path_scratch *s, __u32 access, __u32 flags)
+{
+	struct task_struct___tl *task = KCAST(task_struct___tl, s->task);
+	unsigned long d = s->d, vfsmnt = s->vfsmnt; /* numbers: stored pointers read back */
+	struct tl_seen_entry *e;
+	struct tl_seen_cache *sc;
+	struct tl_seen_key sk;
+	struct tl_handoff *m;
+	__u32 zero = 0, slot;
+
+	m = bpf_map_lookup_elem(&tl_handoff, &zero);
+	sc = bpf_map_lookup_elem(&tl_file_seen, &zero);
+	if (!m || !sc || !d || !vfsmnt)
+		return false;
+	slot = seen_key(&sk, m, d, vfsmnt, (unsigned long)task->fs->root.dentry, access, flags);
+	e = &sc->e[slot & (TL_SEEN_N - 1)];
+	if (e->key.dentry != sk.dentry || e->key.mnt != sk.mnt || e->key.root != sk.root ||
+	    e->key.name_hash != sk.name_hash || e->key.image != sk.image ||
+	    e->key.target != sk.target || e->key.access != sk.access || e->key.flags != sk.flags ||
+	    e->key.renames != sk.renames || e->key.epoch != sk.epoch)
+		return false;
+	e->pending++;
+	return true;
+}
+
+/* Hand (dentry, vfsmount) to tl_file_record through the scratch value (the task: tl_files_exit). */
 static __always_inline int record(void *d, void *vfsmnt, __u64 ustr, __u32 access, __u32 flags)
 {
 	__u32 zero = 0;
@@ -335,6 +368,8 @@ static __always_inline int record(void *d, void *vfsmnt, __u64 ustr, __u32 acces
 		return 0;
 	s->d = (unsigned long)d;
 	s->vfsmnt = (unsigned long)vfsmnt;
+	if (!ustr && seen_probe(s, access, flags))
+		return 0;
 	return tl_file_record(ustr, access, flags);
 }
 
@@ -516,18 +551,25 @@ static __always_inline int on_path(struct task_struct___tl *task, const __u64 *a
 SEC("tp_btf/sys_exit")
 int tl_files_exit(__u64 *ctx)
 {
-	struct task_struct *cur = bpf_get_current_task_btf();
-	/* read-only cast: see tl_file_record */
-	struct task_struct___tl *task = KCAST(task_struct___tl, cur);
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	struct task_struct___tl *task;
 	long ret = (long)ctx[1];
+	struct tl_path_scratch *s;
+	struct tl_handoff *h;
 	struct tl_filespec *spec;
-	__u32 idx, abi;
+	__u32 idx, abi, zero = 0;
 	__u64 nr, a1, args[8];
 
 	if (ret < 0 && ret >= -4095)
 		return 0;
-	abi = (cur->thread_info.status & TS_COMPAT) ? TL_EV_ABI_X86 : TL_EV_ABI_X86_64;
+	s = bpf_map_lookup_elem(&tl_file_scratch, &zero);
+	h = bpf_map_lookup_elem(&tl_handoff, &zero);
+	if (!s || !h || !h->task)
+		return 0;
+	/* the recorder's current task, read through a read-only cast (see tl_file_record) */
+	s->task = h->task;
+	task = KCAST(task_struct___tl, h->task);
+	abi = (task->thread_info.status & TS_COMPAT) ? TL_EV_ABI_X86 : TL_EV_ABI_X86_64;
 	nr = regs->orig_ax;
 	if (nr >= TL_NR_MAX)
 		return 0;
@@ -541,7 +583,7 @@ int tl_files_exit(__u64 *ctx)
 	 * per mmap), unless READ_IMPLIES_EXEC makes a readable one executable.
 	 */
 	if ((spec->opts & TL_FS_PROT) && !(args[2] & PROT_EXEC_) &&
-	    !(cur->personality & READ_IMPLIES_EXEC_))
+	    !(task->personality & READ_IMPLIES_EXEC_))
 		return 0;
 	switch (spec->kind) {
 	case TL_FK_OPEN:

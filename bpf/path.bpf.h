@@ -95,7 +95,13 @@ struct nsproxy___tl {
 	struct mnt_namespace___tl *mnt_ns;
 } TL_KTYPE;
 
+struct thread_info___tl {
+	__u32 status;
+} TL_KTYPE;
+
 struct task_struct___tl {
+	struct thread_info___tl thread_info;
+	unsigned int personality;
 	struct fs_struct___tl *fs;
 	struct files_struct___tl *files;
 	struct mm_struct___tl *mm;
@@ -145,7 +151,7 @@ static __always_inline unsigned long tl_kword(unsigned long addr)
 /* A record being built: its fixed part (file or exec), then the path's data. */
 struct tl_path_scratch {
 	/* Arguments of global functions, stored here: they read back as scalars. */
-	__u64 d, vfsmnt;
+	__u64 d, vfsmnt, task;
 	struct {
 		unsigned long d, mnt, rd, rmnt;
 		__u64 h;

@@ -191,6 +191,18 @@ static __always_inline unsigned long ctx_regs(void *ctx)
  */
 #define TL_FAST_LO 0xffffffffffffULL
 __u64 tl_fast[TL_REGS_SLOTS];
+/*
+ * That task's program image (tl_mark.image) and address, for the file
+ * recorder (tl_handoff).  Three words cannot be stored at once: the writer
+ * clears the entry, writes these, then the entry; a reader takes them only
+ * if the entry read before and after them is its own (only the task itself
+ * writes that value, and it is the reader; x86 keeps stores and loads in
+ * order).
+ */
+struct tl_fast_info tl_fast_info[TL_REGS_SLOTS];
+
+/* Keeps the compiler from merging or reordering the accesses around it. */
+#define tl_barrier() asm volatile("" ::: "memory")
 
 static __always_inline void fast_forget(unsigned long regs)
 {
@@ -198,6 +210,22 @@ static __always_inline void fast_forget(unsigned long regs)
 
 	if (regs && !((tl_fast[slot] ^ regs) & TL_FAST_LO))
 		tl_fast[slot] = 0;
+}
+
+/* The task's own entry (tl_fast_info says in which order). */
+static __always_inline void fast_set(__u32 slot, __u64 entry, __u64 image, __u64 task)
+{
+	volatile __u64 *e = &tl_fast[slot & (TL_REGS_SLOTS - 1)];
+	volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
+
+	if (*e == entry && i->image == image && i->task == task)
+		return; /* already so: no store to a line other CPUs read */
+	*e = 0;
+	tl_barrier();
+	i->image = image;
+	i->task = task;
+	tl_barrier();
+	*e = entry;
 }
 
 /* A per-CPU word: a pointer stored in a map reads back as a number (regs_addr). */
@@ -749,16 +777,27 @@ static __always_inline void count_only(const struct tl_mark *m, __u32 abi, __u32
  * (ERESTART*, 512..516, never reaches user space); a successful file
  * syscall goes on to the file recorder (files.bpf.c) by a tail call.
  */
-static __always_inline void count_return(void *ctx, struct tl_count *c, __u32 target, __u32 abi,
-                                         __u32 nr, const struct tl_argspec *spec, long ret)
+static __always_inline void count_return(void *ctx, struct tl_count *c, __u32 target,
+                                         const struct tl_fast_info *who, __u32 abi, __u32 nr,
+                                         const struct tl_argspec *spec, long ret)
 {
+	struct tl_handoff *h;
+	__u32 zero = 0;
+
 	c->calls++;
 	if (ret <= -512 && ret >= -516)
 		return;
 	if (ret >= 0 || ret < -4095) {
 		c->ok++;
-		if (spec && (spec->flags & TL_ARGF_FILE))
+		if (spec && (spec->flags & TL_ARGF_FILE)) {
+			h = bpf_map_lookup_elem(&tl_handoff, &zero);
+			if (!h)
+				return;
+			h->target = target;
+			h->image = who->image;
+			h->task = who->task;
 			bpf_tail_call_static(ctx, &tl_file_progs, 0);
+		}
 	} else {
 		record_err(target, abi, nr, ret);
 	}
@@ -780,9 +819,12 @@ static __always_inline bool is_clone(__u32 abi, long nr)
  * call (bpf_get_current_task_btf and the task storage lookup cost ~50 ns
  * here).  false: not such a call, the slow path decides.
  */
-static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u64 t1, long ret)
+static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 slot, __u64 fast,
+                                       long ret)
 {
 	long nr = (long)regs->orig_ax;
+	struct tl_fast_info who = {};
+	__u64 t1 = fast >> 48;
 	struct tl_argspec *spec;
 	struct tl_count *c;
 	__u32 sidx, idx;
@@ -798,7 +840,17 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u64 t1
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c || !c->calls)
 		return false;
-	count_return(ctx, c, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, spec, ret);
+	if (spec->flags & TL_ARGF_FILE) {
+		volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
+
+		/* the entry was read before (tl_sys_exit): these are its own if it still holds */
+		who.image = i->image;
+		who.task = i->task;
+		tl_barrier();
+		if (*(volatile __u64 *)&tl_fast[slot & (TL_REGS_SLOTS - 1)] != fast)
+			return false;
+	}
+	count_return(ctx, c, (__u32)(t1 - 1), &who, TL_EV_ABI_X86_64, (__u32)nr, spec, ret);
 	return true;
 }
 
@@ -818,6 +870,7 @@ int tl_sys_exit(__u64 *ctx)
 {
 	struct task_struct *task;
 	__u64 values[TL_ARGS_PER_CALL] = {};
+	struct tl_fast_info who = {};
 	struct tl_argspec *spec = 0;
 	__u32 abi, idx, sidx, slot, newmask = 0;
 	unsigned long raddr;
@@ -835,14 +888,16 @@ int tl_sys_exit(__u64 *ctx)
 		return 0;
 	regs = (struct pt_regs *)ctx[0];
 	ret = (long)ctx[1];
-	fast = tl_fast[slot];
+	fast = *(volatile __u64 *)&tl_fast[slot];
 	if (raddr && fast && !((fast ^ raddr) & TL_FAST_LO) &&
-	    fast_count(ctx, regs, fast >> 48, ret))
+	    fast_count(ctx, regs, slot, fast, ret))
 		return 0;
 	task = bpf_get_current_task_btf();
 	m = tl_task_mark(task);
 	if (!m)
 		return 0;
+	who.image = m->image;
+	who.task = (unsigned long)task;
 	nr = (long)regs->orig_ax;
 	abi = TL_EV_ABI_X86_64;
 	if (task->thread_info.status & TS_COMPAT) {
@@ -934,9 +989,10 @@ int tl_sys_exit(__u64 *ctx)
 		/* Nothing pending (flags, state): its next returns may take the fast path. */
 		if (raddr && m->state == TL_MARK_ACTIVE && m->target < 0xffff &&
 		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
-			tl_fast[slot] = (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48;
+			fast_set(slot, (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48,
+			         m->image, who.task);
 	}
-	count_return(ctx, c, m->target, abi, (__u32)nr, spec, ret);
+	count_return(ctx, c, m->target, &who, abi, (__u32)nr, spec, ret);
 	return 0;
 }
 

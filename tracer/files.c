@@ -288,7 +288,7 @@ static int join_loader(struct tl_files *f)
 	return f->load_err;
 }
 
-int tl_files_start(int marks_fd, struct tl_files **out)
+int tl_files_start(const struct tl_shared_maps *shared, struct tl_files **out)
 {
 	struct tl_files *f;
 	int err;
@@ -302,9 +302,11 @@ int tl_files_start(int marks_fd, struct tl_files **out)
 		err = tl_err(errno, "opening the file recorder: %s", strerror(errno));
 		goto out;
 	}
-	err = bpf_map__reuse_fd(f->skel->maps.tl_marks, marks_fd);
+	err = bpf_map__reuse_fd(f->skel->maps.tl_marks, shared->marks);
+	if (!err)
+		err = bpf_map__reuse_fd(f->skel->maps.tl_handoff, shared->handoff);
 	if (err) {
-		err = tl_err(-err, "sharing the task marks with the file recorder: %s",
+		err = tl_err(-err, "sharing the recorder's maps with the file recorder: %s",
 		             strerror(-err));
 		goto out;
 	}
@@ -320,10 +322,10 @@ out:
 	return err;
 }
 
-int tl_files_open(int marks_fd, int progs_fd, int argspec_fd, struct ring_buffer *rb,
-                  struct tl_files **out)
+int tl_files_open(const struct tl_shared_maps *shared, int progs_fd, int argspec_fd,
+                  struct ring_buffer *rb, struct tl_files **out)
 {
-	int err = tl_files_start(marks_fd, out);
+	int err = tl_files_start(shared, out);
 
 	if (!err)
 		err = tl_files_finish(*out, progs_fd, argspec_fd, rb);

@@ -7,7 +7,7 @@
  * (Linux < 5.16, or the program refused) the ranges come from
  * /proc/kallsyms, parsed by hand and read only up to the symbol after the
  * last name needed, and the caller looks for the tracepoint in the BTF.
- * Its object also creates the task marks map the two recorders share.
+ * Its object also creates the maps the two recorders share (tl_shared_maps).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +36,15 @@ static void add_range(struct tl_kinfo *ki, uint64_t start, uint64_t end)
 		ki->noaudit[ki->nnoaudit++] = (struct tl_addr_range){.start = start, .end = end};
 }
 
+void tl_shared_maps_close(struct tl_shared_maps *shared)
+{
+	if (shared->marks >= 0)
+		close(shared->marks);
+	if (shared->handoff >= 0)
+		close(shared->handoff);
+	shared->marks = shared->handoff = -1;
+}
+
 void tl_kinfo_query(struct tl_kinfo *ki)
 {
 	struct kinfo_bpf *skel;
@@ -43,12 +52,15 @@ void tl_kinfo_query(struct tl_kinfo *ki)
 
 	memset(ki, 0, sizeof(*ki));
 	ki->cap_tracepoint = ki->prepare_tracepoint = -1;
-	ki->marks_fd = -1;
+	ki->shared.marks = ki->shared.handoff = -1;
 	skel = kinfo_bpf__open_and_load();
 	if (!skel)
 		return;
 	/* Outlives the object: the recorders take it with bpf_map__reuse_fd. */
-	ki->marks_fd = fcntl(bpf_map__fd(skel->maps.tl_marks), F_DUPFD_CLOEXEC, 3);
+	ki->shared.marks = fcntl(bpf_map__fd(skel->maps.tl_marks), F_DUPFD_CLOEXEC, 3);
+	ki->shared.handoff = fcntl(bpf_map__fd(skel->maps.tl_handoff), F_DUPFD_CLOEXEC, 3);
+	if (ki->shared.marks < 0 || ki->shared.handoff < 0)
+		tl_shared_maps_close(&ki->shared); /* the recorder makes its own */
 	for (size_t i = 0; i < TL_ARRAY_SIZE(noaudit_names); i++) {
 		size_t n = strlen(noaudit_names[i]) + 1;
 

@@ -429,7 +429,7 @@ static void files_off(struct tl_tracer *t)
 
 int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 {
-	struct tl_kinfo ki = {.marks_fd = -1};
+	struct tl_kinfo ki = {.shared = {.marks = -1, .handoff = -1}};
 	bool want_files = !(o && o->no_files), files_started = false;
 	struct tl_tracer *t;
 	int err;
@@ -514,16 +514,18 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		        "(Linux 6.10); an exec is recorded as the new program's execve "
 		        "(execveat as execve, and in the new program's ABI)\n");
 	}
-	if (ki.marks_fd >= 0) {
-		/* Marks made by kinfo: the file recorder loads (thread) while this one does. */
-		err = bpf_map__reuse_fd(t->skel->maps.tl_marks, ki.marks_fd);
+	if (ki.shared.marks >= 0) {
+		/* Maps made by kinfo: the file recorder loads (thread) while this one does. */
+		err = bpf_map__reuse_fd(t->skel->maps.tl_marks, ki.shared.marks);
+		if (!err)
+			err = bpf_map__reuse_fd(t->skel->maps.tl_handoff, ki.shared.handoff);
 		if (err) {
 			err = tl_err(-err, "sharing the task marks: %s", strerror(-err));
 			goto out;
 		}
 		if (want_files) {
 			files_started = true;
-			if (tl_files_start(ki.marks_fd, &t->files))
+			if (tl_files_start(&ki.shared, &t->files))
 				files_off(t);
 		}
 	}
@@ -562,9 +564,11 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		int progs_fd = bpf_map__fd(t->skel->maps.tl_file_progs);
 		int spec_fd = bpf_map__fd(t->skel->maps.tl_argspec);
 
+		struct tl_shared_maps shared = {bpf_map__fd(t->skel->maps.tl_marks),
+		                                bpf_map__fd(t->skel->maps.tl_handoff)};
+
 		if (!files_started)
-			err = tl_files_open(bpf_map__fd(t->skel->maps.tl_marks), progs_fd, spec_fd,
-			                    t->rb, &t->files);
+			err = tl_files_open(&shared, progs_fd, spec_fd, t->rb, &t->files);
 		else if (t->files)
 			err = tl_files_finish(t->files, progs_fd, spec_fd, t->rb);
 		if (err)
@@ -574,8 +578,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	t = NULL;
 	err = 0;
 out:
-	if (ki.marks_fd >= 0)
-		close(ki.marks_fd);
+	tl_shared_maps_close(&ki.shared);
 	tl_tracer_close(t);
 	return err;
 }

@@ -58,21 +58,27 @@ char *tl_kpath_build(const struct tl_ev_path *p, const char *data);
 struct tl_files;
 struct ring_buffer;
 
+/* Maps the recorder and the file recorder share (bpf/common.bpf.h): fds, -1: none. */
+struct tl_shared_maps {
+	int marks;   /* tl_marks: the targets' task marks */
+	int handoff; /* tl_handoff: who made the call the recorder hands to the file recorder */
+};
+
 /*
- * Load the file recorder sharing the recorder's task marks (marks_fd), put
+ * Load the file recorder sharing the recorder's maps (shared), put
  * its program in the recorder's tail-call slot (progs_fd, tl_file_progs),
  * flag the file syscalls in the recorder's argspec_fd (tl_argspec,
  * TL_ARGF_FILE: already filled) and add its records to rb.
  */
-int tl_files_open(int marks_fd, int progs_fd, int argspec_fd, struct ring_buffer *rb,
-                  struct tl_files **out);
+int tl_files_open(const struct tl_shared_maps *shared, int progs_fd, int argspec_fd,
+                  struct ring_buffer *rb, struct tl_files **out);
 /*
  * The same in two steps, so that the file recorder loads while the recorder
  * does (it is the slower one to verify): start loads it in a thread (the
- * marks map must exist), finish waits for it, then fills the slots and adds
+ * shared maps must exist), finish waits for it, then fills the slots and adds
  * its records to rb.  On a failure of finish, f is freed.
  */
-int tl_files_start(int marks_fd, struct tl_files **out);
+int tl_files_start(const struct tl_shared_maps *shared, struct tl_files **out);
 int tl_files_finish(struct tl_files *f, int progs_fd, int argspec_fd, struct ring_buffer *rb);
 void tl_files_free(struct tl_files *f);
 /* Add target's file accesses; exec_caller names the program that exec'ed an image. */
@@ -93,14 +99,16 @@ struct tl_kinfo {
 	bool noaudit_known;     /* noaudit[] was asked for (false: ask tl_kinfo_noaudit_kallsyms) */
 	size_t nnoaudit;
 	struct tl_addr_range noaudit[TL_CAP_NOAUDIT_MAX]; /* functions making NOAUDIT checks */
-	int marks_fd; /* a new task marks map (common.bpf.h) for both recorders; -1: none */
+	struct tl_shared_maps shared; /* new maps for both recorders (common.bpf.h); -1: none */
 };
 
 /*
  * Ask the kernel (< 1 ms); what it cannot tell stays unknown.  Never fails.
- * The caller closes marks_fd.
+ * The caller closes the shared maps' fds.
  */
 void tl_kinfo_query(struct tl_kinfo *ki);
+/* Close the fds of shared (-1 after). */
+void tl_shared_maps_close(struct tl_shared_maps *shared);
 /* The NOAUDIT ranges from /proc/kallsyms (the fallback: ~30 ms). */
 void tl_kinfo_noaudit_kallsyms(struct tl_kinfo *ki);
 

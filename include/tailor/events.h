@@ -49,6 +49,12 @@ struct tl_mark {
 	__u64 image;  /* id of the program image the task runs (exec records) */
 };
 
+/* The recorder's fast path: who a task is, besides its target (recorder.bpf.c, tl_fast_info). */
+struct tl_fast_info {
+	__u64 image; /* tl_mark.image */
+	__u64 task;  /* the task's address, a number */
+};
+
 /* Per-CPU counter of one (target, abi, nr). */
 struct tl_count {
 	__u64 calls; /* calls made: at return, at exit (exit, exit_group), in flight at the stop */
