@@ -35,7 +35,7 @@ struct {
 struct tl_handoff {
 	__u32 target;
 	__u32 pad;
-	__u64 image; /* tl_mark.image */
+	__u64 image; /* tl_mark.prog */
 	__u64 task;  /* the current task's address, a number (read through bpf_rdonly_cast) */
 };
 

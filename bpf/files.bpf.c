@@ -127,37 +127,6 @@ static __always_inline void fstat_inc(int i)
 	tl_stat_inc(tl_file_stats, TL_FSTAT_N, i);
 }
 
-struct hash_ctx {
-	struct tl_path_scratch *s;
-	__u64 h;
-};
-
-/* bpf_loop body: word i of the user string (a loop body the verifier checks once). */
-static long hash_word(__u64 i, struct hash_ctx *c)
-{
-	struct tl_path_scratch *s = c->s;
-	__u64 left = s->path.name_len, w;
-
-	/* i is 64-bit: the bound check and the index are the same register */
-	if (i >= TL_FILE_NAME_MAX / 8 || i * 8 >= left)
-		return 1;
-	w = s->words[i];
-	left -= i * 8;
-	if (left < 8)
-		w &= (1ULL << (left * 8)) - 1; /* bytes after the NUL are stale */
-	c->h = tl_mix(c->h, w);
-	return 0;
-}
-
-/* Hash the user string s->data[0 .. name_len), 8 bytes at a time. */
-static __always_inline __u64 hash_name(struct tl_path_scratch *s)
-{
-	struct hash_ctx c = {.s = s, .h = 0x6e616d65ULL};
-
-	bpf_loop(TL_FILE_NAME_MAX / 8, hash_word, &c, 0);
-	return c.h;
-}
-
 /*
  * The tl_file_seen key of an access to (d, vfsmnt) by the handed-off caller
  * (m) whose root is rd, and its slot.
@@ -260,7 +229,7 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		if (r <= 0)
 			return 0;
 		s->path.name_len = r;
-		h = hash_name(s);
+		h = tl_hash_name(s);
 		if (s->data[0] == '/') {
 			d = rd; /* absolute: from the process's root */
 			vfsmnt = rmnt;

@@ -261,6 +261,37 @@ __noinline int tl_path_step(struct tl_path_scratch *s, __u32 copy)
 	                     copy);
 }
 
+struct tl_hash_ctx {
+	struct tl_path_scratch *s;
+	__u64 h;
+};
+
+/* bpf_loop body: word i of the user string (a loop body the verifier checks once). */
+static long tl_hash_word(__u64 i, struct tl_hash_ctx *c)
+{
+	struct tl_path_scratch *s = c->s;
+	__u64 left = s->path.name_len, w;
+
+	/* i is 64-bit: the bound check and the index are the same register */
+	if (i >= TL_FILE_NAME_MAX / 8 || i * 8 >= left)
+		return 1;
+	w = s->words[i];
+	left -= i * 8;
+	if (left < 8)
+		w &= (1ULL << (left * 8)) - 1; /* bytes after the NUL are stale */
+	c->h = tl_mix(c->h, w);
+	return 0;
+}
+
+/* Hash the user string s->data[0 .. name_len), 8 bytes at a time. */
+static __always_inline __u64 tl_hash_name(struct tl_path_scratch *s)
+{
+	struct tl_hash_ctx c = {.s = s, .h = 0x6e616d65ULL};
+
+	bpf_loop(TL_FILE_NAME_MAX / 8, tl_hash_word, &c, 0);
+	return c.h;
+}
+
 /* Levels walked inline (registers, no call): most paths; deeper ones call tl_path_step. */
 #define TL_PATH_INLINE 8
 

@@ -192,7 +192,7 @@ static __always_inline unsigned long ctx_regs(void *ctx)
 #define TL_FAST_LO 0xffffffffffffULL
 __u64 tl_fast[TL_REGS_SLOTS];
 /*
- * That task's program image (tl_mark.image) and address, for the file
+ * That task's program (tl_mark.prog) and address, for the file
  * recorder (tl_handoff).  Three words cannot be stored at once: the writer
  * clears the entry, writes these, then the entry; a reader takes them only
  * if the entry read before and after them is its own (only the task itself
@@ -629,7 +629,7 @@ static __always_inline struct tl_mark *ct_mark(struct task_struct *p)
 		/* zero: created here, not by user space meanwhile */
 		m->target = target;
 		m->state = TL_MARK_ACTIVE;
-		m->image = 0;
+		m->image = m->prog = 0;
 		m->cur = exec_cur(p);
 		m->flags = TL_MARKF_EXEC; /* counted at its return */
 		live_add(target, 1);
@@ -702,7 +702,7 @@ static __always_inline void record_net(struct pt_regs *regs, const struct tl_mar
 	__u64 zero = 0, *v;
 
 	k.target = m->target;
-	k.image = m->image;
+	k.image = m->prog;
 	if (socketcall) {
 		__u32 a[3];
 
@@ -896,7 +896,7 @@ int tl_sys_exit(__u64 *ctx)
 	m = tl_task_mark(task);
 	if (!m)
 		return 0;
-	who.image = m->image;
+	who.image = m->prog;
 	who.task = (unsigned long)task;
 	nr = (long)regs->orig_ax;
 	abi = TL_EV_ABI_X86_64;
@@ -989,8 +989,8 @@ int tl_sys_exit(__u64 *ctx)
 		/* Nothing pending (flags, state): its next returns may take the fast path. */
 		if (raddr && m->state == TL_MARK_ACTIVE && m->target < 0xffff &&
 		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
-			fast_set(slot, (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48,
-			         m->image, who.task);
+			fast_set(slot, (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48, m->prog,
+			         who.task);
 	}
 	count_return(ctx, c, m->target, &who, abi, (__u32)nr, spec, ret);
 	return 0;
@@ -1067,6 +1067,7 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
 	cm->target = pm->target;
 	cm->state = pm->state;
 	cm->image = pm->image;
+	cm->prog = pm->prog;
 	cm->cur = 0;
 	cm->flags = TL_MARKF_FORKED;
 	index_task(child, cm);
@@ -1084,8 +1085,12 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
  * or for execveat ("/dev/fd/N" or "/dev/fd/N/name") fd N, which a script's
  * exec needs open: the directory is resolved, the string is not.
  */
-static __always_inline void exec_path(struct tl_path_scratch *s, struct task_struct *p,
-                                      struct linux_binprm *bprm)
+/*
+ * The exec record's path into s (flags, string, components), and a hash of
+ * it: the walk's, and the string's for a script (its name as given).
+ */
+static __always_inline __u64 exec_path(struct tl_path_scratch *s, struct task_struct *p,
+                                       struct linux_binprm *bprm)
 {
 	struct task_struct___tl *task = (void *)p;
 	struct fs_struct___tl *fs = KREAD(task, fs);
@@ -1165,7 +1170,40 @@ file:
 	d = (unsigned long)KREAD(f, f_path.dentry);
 	mnt = (unsigned long)KREAD(f, f_path.mnt);
 walk:
-	tl_path_walk(s, d, mnt, rd, rmnt, true);
+	return tl_mix(tl_path_walk(s, d, mnt, rd, rmnt, true),
+	              s->path.name_len ? tl_hash_name(s) : 0);
+}
+
+/*
+ * Per (target, program, caller): the image whose keys the program's records
+ * take (tl_mark.prog).  Without it every exec took new keys: a test suite
+ * running 4 500 processes filled the file recorder's 65 536, and 4 096
+ * capability or socket records were 4 096 processes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct tl_prog_key);
+	__type(value, __u64);
+} tl_progs SEC(".maps");
+
+/* m's program after it exec'ed image, whose record (named: the ring buffer took it) hashes to path.
+ */
+static __always_inline __u64 prog_of(const struct tl_mark *m, __u32 flags, __u64 path, __u64 image,
+                                     bool named)
+{
+	struct tl_prog_key k = {
+	    .target = m->target, .flags = flags, .path = path, .caller = m->prog};
+	__u64 *v = bpf_map_lookup_elem(&tl_progs, &k);
+
+	if (v)
+		return *v;
+	/* an image whose record was lost names nothing: never the first */
+	if (!named || bpf_map_update_elem(&tl_progs, &k, &image, BPF_NOEXIST) != -17 /* EEXIST */)
+		return image;
+	v = bpf_map_lookup_elem(&tl_progs, &k); /* another CPU was first */
+	return v ? *v : image;
 }
 
 /*
@@ -1219,10 +1257,10 @@ int BPF_PROG(tl_prepare_ct, struct task_struct *p, struct linux_binprm *bprm)
  */
 static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *bprm, bool ct)
 {
+	__u32 zero = 0, size, flags = 0;
 	struct tl_path_scratch *s;
+	__u64 image, path = 0;
 	struct tl_mark *m;
-	__u32 zero = 0, size;
-	__u64 image;
 
 	m = bpf_task_storage_get(&tl_marks, p, 0, 0);
 	if (!m && ct && tl_cfg_containers)
@@ -1247,7 +1285,8 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
 		s->exec.pad = 0;
 		s->exec.old_image = m->image;
 		s->exec.new_image = image;
-		exec_path(s, p, bprm);
+		path = exec_path(s, p, bprm);
+		flags = s->path.flags;
 		size = sizeof(s->exec) + s->path.name_len + s->path.dir_len;
 		if (size > sizeof(s->exec) + sizeof(s->data))
 			size = sizeof(s->exec) + sizeof(s->data);
@@ -1258,6 +1297,8 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
 		stat_inc(TL_STAT_EVENTS);
 	else
 		stat_inc(TL_STAT_DROPS);
+	/* before m->prog changes: it is the caller's */
+	m->prog = path ? prog_of(m, flags, path, image, s) : image;
 	m->image = image;
 	return 0;
 }
@@ -1370,7 +1411,7 @@ int BPF_PROG(tl_cap, const struct cred *cred, struct user_namespace *target_ns,
 	}
 	k.target = m->target;
 	k.cap = cap;
-	k.image = m->image;
+	k.image = m->prog;
 	v = hash_get(&tl_caps, &k, &zero, TL_STAT_CAP_DROPS);
 	if (!v)
 		return 0;

@@ -1461,6 +1461,8 @@ int tl_tracer_reset_target(struct tl_tracer *t, uint32_t target)
 		err = forget_hash(sk->maps.tl_caps, target);
 	if (!err)
 		err = forget_hash(sk->maps.tl_net, target);
+	if (!err)
+		err = forget_hash(sk->maps.tl_progs, target);
 	if (err)
 		return err;
 	for (size_t i = 0; i < t->nexecs; i++) {

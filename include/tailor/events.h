@@ -47,11 +47,27 @@ struct tl_mark {
 	__u32 cur;    /* with TL_MARKF_EXEC: 1 + abi * TL_NR_MAX + nr, 0: unknown */
 	__u32 flags;  /* TL_MARKF_* */
 	__u64 image;  /* id of the program image the task runs (exec records) */
+	/*
+	 * The image that keys the task's per-program records (files,
+	 * capabilities, sockets): the first image of this target that ran the
+	 * same program (the exec record's path) exec'ed by the same program.
+	 * So a program run 10 000 times takes the keys of one, and each exec
+	 * record still names its caller.  image itself when unknown.
+	 */
+	__u64 prog;
+};
+
+/* tl_progs (recorder.bpf.c): what makes two execs the same program. */
+struct tl_prog_key {
+	__u32 target;
+	__u32 flags;   /* the exec record's TL_PATHF_* */
+	__u64 path;    /* hash of the exec record's path (its walk and its string) */
+	__u64 caller;  /* tl_mark.prog of the program that exec'ed it */
 };
 
 /* The recorder's fast path: who a task is, besides its target (recorder.bpf.c, tl_fast_info). */
 struct tl_fast_info {
-	__u64 image; /* tl_mark.image */
+	__u64 image; /* tl_mark.prog */
 	__u64 task;  /* the task's address, a number */
 };
 
