@@ -117,6 +117,44 @@ static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *q
 	}
 }
 
+/* Has s a run of 2 or more digits (what numbered_append replaces)? */
+static bool has_number(const char *s)
+{
+	for (s = strpbrk(s, "0123456789"); s; s = strpbrk(s, "0123456789")) {
+		size_t d = strspn(s, "0123456789");
+
+		if (d >= 2)
+			return true;
+		s += d;
+	}
+	return false;
+}
+
+/*
+ * Append s[0..n) escaped, but with numbered: each run of 2 or more digits as
+ * [0-9]* (a scratch name's pid, date or counter).  true if a run was.
+ */
+static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, bool numbered,
+                            bool *quote)
+{
+	size_t i = 0, lit = 0, d;
+	bool any = false;
+
+	while (numbered && i < n) {
+		for (d = i; d < n && s[d] >= '0' && s[d] <= '9'; d++)
+			;
+		if (d - i >= 2) {
+			esc_append(b, s + lit, i - lit, quote);
+			tl_export_buf_puts(b, "[0-9]*");
+			any = true;
+			lit = d;
+		}
+		i = d > i ? d : i + 1;
+	}
+	esc_append(b, s + lit, n - lit, quote);
+	return any;
+}
+
 /* For comments: one line, control bytes shown as '?'. */
 static void comment_append(struct tl_export_buf *b, const char *s)
 {
@@ -368,14 +406,15 @@ static bool proc_fd(char **comps, size_t n, size_t i)
  * /proc/thread-self replaced by a pid ("1"), which the kernel does too.
  */
 /*
- * scratch: the number of leading components naming a directory the program
- * created and removed (0: none): its name is a scratch name too, for the
- * files below it as for itself.
+ * access: the record's, with CREATE|DELETE when the path is a scratch name
+ * (path_life).  scratch: bit i set when component i (from 0) names a
+ * directory the programs created and removed: its name is a scratch name
+ * too, for the files below it as for itself.
  */
-static int gen_path(const char *path, uint32_t access, size_t scratch, bool allow, struct gen *g)
+static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool allow, struct gen *g)
 {
 	bool dir = access & TL_ACC_DIR;
-	/* created and deleted by the program: a scratch file */
+	/* created and deleted: a scratch file */
 	bool transient = (access & TL_ACC_CREATE) && (access & TL_ACC_DELETE);
 	struct tl_export_buf pat = {0}, wit = {0};
 	char **c = split_path(path);
@@ -403,10 +442,11 @@ static int gen_path(const char *path, uint32_t access, size_t scratch, bool allo
 		const char *s = c[i], *shape = NULL, *w = s;
 		size_t head = 0, len = 0;
 		char buf[256];
-		bool rnd, pid;
+		bool rnd, pid, scr;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
+		scr = (transient && i == n - 1) || (i < 64 && (scratch >> i & 1));
 		if (allow && proc && i == 1) {
 			if (is_pid(s)) {
 				shape = "@{pid}";
@@ -435,8 +475,7 @@ static int gen_path(const char *path, uint32_t access, size_t scratch, bool allo
 		if (!allow || shape) {
 			rnd = false;
 		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
-			rnd = temp_shape(s, (transient && i == n - 1) || i + 1 == scratch, &head,
-			                 &len);
+			rnd = temp_shape(s, scr, &head, &len);
 			/*
 			 * Python's tempfile probes the temp dir with a file of 8
 			 * characters from its alphabet, no prefix, created and
@@ -460,10 +499,14 @@ static int gen_path(const char *path, uint32_t access, size_t scratch, bool allo
 			g->generalised = true;
 		} else if (rnd || pid) {
 			/* The literal parts escaped: a recorded name may hold glob characters. */
-			esc_append(&pat, s, head, &g->quote);
+			numbered_append(&pat, s, head, allow && scr, &g->quote);
 			for (size_t k = 0; k < (pid ? 1 : len); k++)
 				tl_export_buf_puts(&pat, pid ? "[0-9]*" : "?");
-			esc_append(&pat, s + head + len, strlen(s + head + len), &g->quote);
+			numbered_append(&pat, s + head + len, strlen(s + head + len), allow && scr,
+			                &g->quote);
+			g->generalised = true;
+		} else if (allow && scr && has_number(s)) {
+			numbered_append(&pat, s, strlen(s), true, &g->quote);
 			g->generalised = true;
 		} else if (allow && i == n - 1 && !dir && version_shape(s, &pat, &g->quote)) {
 			g->generalised = true;
@@ -566,7 +609,7 @@ static int check_gen(const struct tl_aa_vars *vars, const struct gen *g, bool *o
 
 /* access: TL_ACC_DIR for a directory; what else was done decides some shapes */
 static int generalise_in(const struct tl_aa_vars *vars, const char *path, uint32_t access,
-                         size_t scratch, struct gen *g)
+                         uint64_t scratch, struct gen *g)
 {
 	bool ok;
 	int r = gen_path(path, access, scratch, true, g);
@@ -604,44 +647,63 @@ static size_t files_first(const struct tl_trace *t, const char *path)
 	return lo;
 }
 
-/* Is there a record of dir, a directory the trace's programs created and removed? */
+/*
+ * CREATE|DELETE if the trace's programs, together, created path and removed
+ * it (deleted it, or renamed it: from or to, the trace does not tell), so
+ * that its name is a scratch name whichever program made which step (gcc
+ * makes /tmp/ccXXXXXX.s, as reads it, gcc removes it).
+ */
+static uint32_t path_life(const struct tl_trace *t, const char *path)
+{
+	uint32_t all = 0;
+
+	if (!t)
+		return 0;
+	for (size_t i = files_first(t, path); i < t->nfiles && !strcmp(t->files[i].path, path); i++)
+		all |= t->files[i].access;
+	if ((all & TL_ACC_CREATE) && (all & (TL_ACC_DELETE | TL_ACC_RENAME)))
+		return TL_ACC_CREATE | TL_ACC_DELETE;
+	return 0;
+}
+
+/* Is dir a directory the trace's programs created and removed (path_life)? */
 static bool scratch_dir(const struct tl_trace *t, const char *dir)
 {
 	size_t lo = files_first(t, dir);
+	bool is_dir = false;
 
-	for (; lo < t->nfiles && !strcmp(t->files[lo].path, dir); lo++)
-		if ((t->files[lo].access & (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE)) ==
-		    (TL_ACC_DIR | TL_ACC_CREATE | TL_ACC_DELETE))
-			return true;
-	return false;
+	for (; lo < t->nfiles && !strcmp(t->files[lo].path, dir) && !is_dir; lo++)
+		is_dir = t->files[lo].access & TL_ACC_DIR;
+	return is_dir && path_life(t, dir);
 }
 
-/* The components of path's deepest parent that is a scratch directory (0: none). */
-static size_t scratch_depth(const struct tl_trace *t, const char *path)
+/* Bit i set: path's component i (from 0) is a scratch directory (the first 64). */
+static uint64_t scratch_dirs(const struct tl_trace *t, const char *path)
 {
-	size_t depth = 0, comps = 0;
+	uint64_t mask = 0;
+	size_t comps = 0;
 	char *p, *copy;
 
 	if (!t || !t->nfiles || !(copy = strdup(path)))
 		return 0;
-	for (p = copy + 1; *p; p++) {
+	for (p = copy + 1; *p && comps < 64; p++) {
 		if (*p != '/' || p[-1] == '/')
 			continue;
-		comps++;
 		*p = '\0';
 		if (scratch_dir(t, copy))
-			depth = comps;
+			mask |= 1ULL << comps;
+		comps++;
 		*p = '/';
 	}
 	free(copy);
-	return depth;
+	return mask;
 }
 
 int tl_aa_path_pattern(const struct tl_aa_vars *vars, const struct tl_trace *t, const char *path,
                        uint32_t access, char **out, bool *generalised)
 {
 	struct gen g;
-	int r = generalise_in(vars, path, access, scratch_depth(t, path), &g);
+	int r = generalise_in(vars, path, access | path_life(t, path), scratch_dirs(t, path), &g);
 
 	if (r)
 		return r;
@@ -758,7 +820,8 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 	kind = access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME) ? 1 : path_kind(c->t, path);
 	if (kind == 2)
 		access |= TL_ACC_DIR;
-	r = generalise_in(&c->vars, path, access, scratch_depth(c->t, path), &g);
+	r = generalise_in(&c->vars, path, access | path_life(c->t, path), scratch_dirs(c->t, path),
+	                  &g);
 	if (r)
 		return r;
 	if (!kind) {

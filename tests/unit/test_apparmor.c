@@ -726,6 +726,30 @@ static void test_perm_mapping(void **state)
 		free(out);
 		tl_trace_free(&t);
 
+		/* every scratch directory of a path, and the steps made by different programs */
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/tmp/go-build3528655204", "/usr/bin/go",
+		     TL_ACC_CREATE | TL_ACC_DIR | TL_ACC_WRITE, 1);
+		file(&t, "/tmp/go-build3528655204", "/usr/bin/rm", TL_ACC_DELETE | TL_ACC_DIR, 1);
+		file(&t, "/tmp/go-build3528655204/b001", "/usr/bin/go",
+		     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR, 1);
+		file(&t, "/tmp/go-build3528655204/b001/_pkg_.a", "/usr/bin/go",
+		     TL_ACC_WRITE | TL_ACC_CREATE, 1);
+		file(&t, "/tmp/ccabcdef.s", "/usr/bin/gcc",
+		     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE, 1);
+		file(&t, "/tmp/ccabcdef.s", "/usr/bin/as", TL_ACC_READ, 1);
+		out = export_ok(&t, NULL, NULL);
+		assert_non_null(strstr(out, "\n  /tmp/go-build[0-9]*/b[0-9]*/_pkg_.a w,"));
+		assert_non_null(strstr(out, "\n  /tmp/go-build[0-9]*/ w,"));
+		assert_non_null(strstr(out, "\n  /tmp/cc??????"
+		                            ".s rw,")); /* no trigraph */
+		assert_null(strstr(out, "ccabcdef.s r"));
+		assert_null(strstr(out, "\n  /tmp/go-build3528655204"));
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
+
 		/* another program's record tells: written (a file), listed (a directory) */
 		tl_trace_init(&t);
 		add_run(&t, "command", all_features);
@@ -840,6 +864,40 @@ static void test_generalise(void **state)
 	     "/tmp/ab_12cde",
 	     {"/tmp/ab_12cde"},
 	     {"/tmp/gux7_vpn"}},
+	    /* A scratch name (created, then removed or renamed): its numbers, anywhere. */
+	    {"/var/lib/redis/temp-27339.rdb",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME,
+	     "/var/lib/redis/temp-[0-9]*.rdb",
+	     {"/var/lib/redis/temp-31563.rdb", "/var/lib/redis/temp-7.rdb"},
+	     {"/var/lib/redis/temp-.rdb", "/var/lib/redis/temp-x1.rdb", "/var/lib/redis/dump.rdb",
+	      "/var/lib/redis/x/temp-1.rdb"}},
+	    {"/tmp/hsperfdata_root/19760",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/hsperfdata_root/[0-9]*",
+	     {"/tmp/hsperfdata_root/4242"},
+	     {"/tmp/hsperfdata_root/x1", "/tmp/hsperfdata_other/4242", "/tmp/hsperfdata_root/"}},
+	    {"/tmp/.java_pid24965",
+	     TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/.java_pid[0-9]*",
+	     {"/tmp/.java_pid31"},
+	     {"/tmp/.java_pid", "/tmp/.java_pidx"}},
+	    /* Ruby's Tempfile: PREFIX DATE-PID-RANDOM */
+	    {"/tmp/qa20261126-25323-9jw4p6",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/qa[0-9]*-[0-9]*-??????",
+	     {"/tmp/qa20261127-25332-cwiigh"},
+	     {"/tmp/qb20261127-25332-cwiigh", "/tmp/qa20261127-25332-cwiig"}},
+	    /* kept, or one digit: literal */
+	    {"/var/lib/app/state.1234",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/var/lib/app/state.1234",
+	     {"/var/lib/app/state.1234"},
+	     {"/var/lib/app/state.1235"}},
+	    {"/srv/out/part1.txt",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/out/part1.txt",
+	     {"/srv/out/part1.txt"},
+	     {"/srv/out/part2.txt"}},
 	    {"/tmp/sub/gux7_vpn",
 	     TL_ACC_WRITE,
 	     "/tmp/sub/gux7_vpn",
