@@ -495,6 +495,8 @@ static __always_inline int on_path(struct task_struct___tl *task, const __u64 *a
 		atflags = args[spec->flags_arg & 7];
 	if (atflags & spec->dir_mask)
 		acc |= TL_EV_ACC_DIR;
+	if ((spec->opts & TL_FS_EXCHANGE) && (atflags & 2 /* RENAME_EXCHANGE */))
+		acc &= ~(__u32)(TL_EV_ACC_CREATE | TL_EV_ACC_DELETE);
 	if (di >= 0 && di < 6)
 		dirfd = (int)args[di & 7];
 	if (ustr)

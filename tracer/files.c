@@ -28,9 +28,9 @@
 
 _Static_assert(TL_EV_ACC_READ == TL_ACC_READ && TL_EV_ACC_WRITE == TL_ACC_WRITE &&
                    TL_EV_ACC_APPEND == TL_ACC_APPEND && TL_EV_ACC_CREATE == TL_ACC_CREATE &&
-                   TL_EV_ACC_RENAME == TL_ACC_RENAME && TL_EV_ACC_LOCK == TL_ACC_LOCK &&
-                   TL_EV_ACC_EXEC == TL_ACC_EXEC && TL_EV_ACC_MMAP_EXEC == TL_ACC_MMAP_EXEC &&
-                   TL_EV_ACC_DIR == TL_ACC_DIR,
+                   TL_EV_ACC_RENAME == TL_ACC_RENAME && TL_EV_ACC_DELETE == TL_ACC_DELETE &&
+                   TL_EV_ACC_LOCK == TL_ACC_LOCK && TL_EV_ACC_EXEC == TL_ACC_EXEC &&
+                   TL_EV_ACC_MMAP_EXEC == TL_ACC_MMAP_EXEC && TL_EV_ACC_DIR == TL_ACC_DIR,
                "events.h and trace.h disagree on access bits");
 
 /* ---- the table ------------------------------------------------------------------ */
@@ -53,9 +53,15 @@ struct filedef {
 #define PATH1(nm, d, p, acc, fa, dmask)                                                         \
 	{nm, {.kind = TL_FK_PATH, .npaths = 1, .dirfd = {d, N}, .path = {p, N}, .access = {acc, 0}, \
 	      .flags_arg = fa, .dir_mask = dmask}}
-#define PATH2(nm, d0, p0, d1, p1, acc)                                                   \
+/*
+ * A rename removes its first name and makes its second (what AppArmor checks:
+ * delete on the source, create on the target), unless renameat2 exchanges
+ * them (flags in argument fa).
+ */
+#define RENAME(nm, d0, p0, d1, p1, fa)                                                    \
 	{nm, {.kind = TL_FK_PATH, .npaths = 2, .dirfd = {d0, d1}, .path = {p0, p1},          \
-	      .access = {acc, acc}, .flags_arg = N}}
+	      .access = {TL_ACC_RENAME | TL_ACC_DELETE, TL_ACC_RENAME | TL_ACC_CREATE},       \
+	      .flags_arg = fa, .opts = TL_FS_EXCHANGE}}
 
 #define O_WRONLY_ 01
 #define O_CREAT_  0100
@@ -100,9 +106,9 @@ static const struct filedef filetable[] = {
     PATH1("mkdirat", 0, 1, TL_ACC_CREATE | TL_ACC_DIR, N, 0),
     PATH1("mknod", N, 0, TL_ACC_CREATE, N, 0),
     PATH1("mknodat", 0, 1, TL_ACC_CREATE, N, 0),
-    PATH2("rename", N, 0, N, 1, TL_ACC_RENAME),
-    PATH2("renameat", 0, 1, 2, 3, TL_ACC_RENAME),
-    PATH2("renameat2", 0, 1, 2, 3, TL_ACC_RENAME),
+    RENAME("rename", N, 0, N, 1, N),
+    RENAME("renameat", 0, 1, 2, 3, N),
+    RENAME("renameat2", 0, 1, 2, 3, 4),
     PATH1("link", N, 1, TL_ACC_LINK, N, 0),          /* the new name; the old one is only read */
     PATH1("linkat", 2, 3, TL_ACC_LINK, N, 0),
     PATH1("symlink", N, 1, TL_ACC_CREATE, N, 0),     /* the link; its target is only a string */

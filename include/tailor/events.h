@@ -60,9 +60,9 @@ struct tl_mark {
 /* tl_progs (recorder.bpf.c): what makes two execs the same program. */
 struct tl_prog_key {
 	__u32 target;
-	__u32 flags;   /* the exec record's TL_PATHF_* */
-	__u64 path;    /* hash of the exec record's path (its walk and its string) */
-	__u64 caller;  /* tl_mark.prog of the program that exec'ed it */
+	__u32 flags;  /* the exec record's TL_PATHF_* */
+	__u64 path;   /* hash of the exec record's path (its walk and its string) */
+	__u64 caller; /* tl_mark.prog of the program that exec'ed it */
 };
 
 /* The recorder's fast path: who a task is, besides its target (recorder.bpf.c, tl_fast_info). */
@@ -323,6 +323,7 @@ enum tl_file_kind {
 #define TL_EV_ACC_WRITE     (1u << 1)
 #define TL_EV_ACC_APPEND    (1u << 2)
 #define TL_EV_ACC_CREATE    (1u << 3)
+#define TL_EV_ACC_DELETE    (1u << 4)
 #define TL_EV_ACC_RENAME    (1u << 5)
 #define TL_EV_ACC_LOCK      (1u << 7)
 #define TL_EV_ACC_EXEC      (1u << 8)
@@ -334,6 +335,7 @@ enum tl_file_kind {
 #define TL_FS_PROT     2    /* MMAP/MPROTECT: argument 2 is prot: nothing unless PROT_EXEC */
 #define TL_FS_PEER     4    /* SOCK: the file of the peer (connect), not the socket's own (bind) */
 #define TL_FS_SOCKCALL 8    /* SOCK: ia32 socketcall(call, args): bind (2) or connect (3) */
+#define TL_FS_EXCHANGE 16   /* PATH: flags_arg's RENAME_EXCHANGE (2): no name made or removed */
 
 struct tl_filespec {
 	__u8 kind;         /* TL_FK_* */

@@ -22,7 +22,7 @@ probe() { # PROG NAME: record PROG in a fresh directory, compare with the expect
 	local P=$1 W
 	W=$(realpath "$T")/$2
 	mkdir -p "$W/sub" "$W/dots"
-	for f in r.txt w.txt a.txt rw.txt exist.txt opath.txt del.txt ren-a target.txt attr-chmod \
+	for f in r.txt w.txt a.txt rw.txt exist.txt opath.txt del.txt ren-a xch-a xch-b target.txt attr-chmod \
 		attr-trunc attr-utime attr-fchmod lock-flock lock-fcntl nolock sub/at-read sub/at-del \
 		sub/at-ren dots/up.txt; do
 		echo x >"$W/$f"
@@ -41,7 +41,9 @@ want = {
     "r.txt": ["read"], "w.txt": ["write"], "a.txt": ["append"], "rw.txt": ["read", "write"],
     "new.txt": ["write", "create"], "creat.txt": ["write", "create"],
     "exist.txt": ["write"],                 # O_CREAT on an existing file: not created
-    "del.txt": ["delete"], "ren-a": ["rename"], "ren-b": ["rename"], "hard": ["link"],
+    # a rename removes its source and makes its target; an exchange neither
+    "del.txt": ["delete"], "ren-a": ["delete", "rename"], "ren-b": ["create", "rename"],
+    "xch-a": ["rename"], "xch-b": ["rename"], "hard": ["link"],
     "sym": ["create"], "target.txt": ["read"],  # the symlink opened: its target read
     "mk": ["create", "delete", "dir"], "fifo": ["create"],
     "attr-chmod": ["setattr"], "attr-trunc": ["setattr"], "attr-utime": ["setattr"],
@@ -49,7 +51,8 @@ want = {
     "lock-flock": ["read", "write", "lock"], "lock-fcntl": ["read", "write", "lock"],
     "nolock": ["read", "write"],            # F_UNLCK needs no lock permission
     "sub": ["read", "dir"], "sub/at-read": ["read"], "sub/at-del": ["delete"],
-    "sub/at-dir": ["create", "delete", "dir"], "sub/at-ren": ["rename"], "from-sub": ["rename"],
+    "sub/at-dir": ["create", "delete", "dir"], "sub/at-ren": ["delete", "rename"],
+    "from-sub": ["create", "rename"],
     "dots/up.txt": ["read"], "dots/made": ["create", "dir"],  # "../dots/up.txt" from sub
     "map.bin": ["read", "mmap_exec"], "prot.bin": ["read", "mmap_exec"], "data.bin": ["read"],
     "rie.bin": ["read", "mmap_exec"],       # PROT_READ under READ_IMPLIES_EXEC

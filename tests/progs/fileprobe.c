@@ -3,7 +3,8 @@
  * Known file accesses for the recorder's live test (tests/live/test_files.sh).
  * Works in DIR, which the test prepared (see the script for which files
  * exist beforehand): opens for read, write, append, read-write, create; an
- * O_CREAT open of an existing file; O_PATH; a failed open; deletes, renames,
+ * O_CREAT open of an existing file; O_PATH; a failed open; deletes, renames
+ * (and an exchange),
  * hard and symbolic links, a symlink followed; flock and fcntl locks;
  * chmod, truncate, utimensat, fchmod; mkdir/rmdir, mkdirat/unlinkat through
  * a dirfd; a fifo; relative paths with ".." from a chdir'ed subdirectory;
@@ -23,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
 	/* names: created, deleted, renamed, linked */
 	CHECK(unlink("del.txt") == 0);
 	CHECK(rename("ren-a", "ren-b") == 0);
+	/* both names exist before and after: neither made nor removed */
+	CHECK(syscall(SYS_renameat2, AT_FDCWD, "xch-a", AT_FDCWD, "xch-b", 2 /* EXCHANGE */) == 0);
 	CHECK(link("r.txt", "hard") == 0);
 	CHECK(symlink("target.txt", "sym") == 0);
 	CHECK(open_close("sym", O_RDONLY) >= 0); /* recorded as target.txt */
