@@ -117,41 +117,34 @@ static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *q
 	}
 }
 
-/* Has s a run of 2 or more digits (what numbered_append replaces)? */
-static bool has_number(const char *s)
-{
-	for (s = strpbrk(s, "0123456789"); s; s = strpbrk(s, "0123456789")) {
-		size_t d = strspn(s, "0123456789");
-
-		if (d >= 2)
-			return true;
-		s += d;
-	}
-	return false;
-}
-
 /*
- * Append s[0..n) escaped, but with numbered: each run of 2 or more digits as
- * [0-9]* (a scratch name's pid, date or counter).  true if a run was.
+ * Append s[0..n) escaped, but each run of at least min digits (0: none) as
+ * [0-9]* (a scratch name's pid, date or counter), except a run at the start
+ * of the component (start): a wildcard needs a literal anchor before it, or
+ * "/tmp/[0-9]*" would admit every name that starts with a digit.  true if a
+ * run was replaced (with out NULL: only tells).
  */
-static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, bool numbered,
-                            bool *quote)
+static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, size_t min,
+                            bool start, bool *quote)
 {
 	size_t i = 0, lit = 0, d;
 	bool any = false;
 
-	while (numbered && i < n) {
+	while (min && i < n) {
 		for (d = i; d < n && s[d] >= '0' && s[d] <= '9'; d++)
 			;
-		if (d - i >= 2) {
-			esc_append(b, s + lit, i - lit, quote);
-			tl_export_buf_puts(b, "[0-9]*");
+		if (d - i >= min && !(start && i == 0)) {
+			if (b) {
+				esc_append(b, s + lit, i - lit, quote);
+				tl_export_buf_puts(b, "[0-9]*");
+			}
 			any = true;
 			lit = d;
 		}
 		i = d > i ? d : i + 1;
 	}
-	esc_append(b, s + lit, n - lit, quote);
+	if (b)
+		esc_append(b, s + lit, n - lit, quote);
 	return any;
 }
 
@@ -272,6 +265,25 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 		*head = 3;
 		*len = 8;
 		return true;
+	}
+	/*
+	 * Python's tempfile with the program's prefix or suffix (prefix="job-",
+	 * suffix=".json"; mkdtemp(prefix="build-")): PREFIX + 8 of [a-z0-9_]
+	 * with a digit or '_' [+ ".SUFFIX"], PREFIX ending in a separator that
+	 * is not in the alphabet.  Scratch names only: a kept name of that
+	 * shape is as likely a name people chose.
+	 */
+	if (transient) {
+		const char *dot = strrchr(c, '.');
+		size_t end = dot && (size_t)(dot - c) >= 9 ? (size_t)(dot - c) : n;
+
+		if (end >= 9 && !strchr(PY_TEMP_CHARS, c[end - 9]) && !strchr(ALNUM, c[end - 9]) &&
+		    strspn(c + end - 8, PY_TEMP_CHARS) >= 8 &&
+		    strcspn(c + end - 8, "0123456789_") < 8) {
+			*head = end - 8;
+			*len = 8;
+			return true;
+		}
 	}
 	/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 random. */
 	for (size_t i = n; i > 0; i--)
@@ -499,14 +511,19 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			g->generalised = true;
 		} else if (rnd || pid) {
 			/* The literal parts escaped: a recorded name may hold glob characters. */
-			numbered_append(&pat, s, head, allow && scr, &g->quote);
+			/* a template's own digits are the writer's choice unless long (a pid, a
+			 * date) */
+			numbered_append(&pat, s, head, scr ? 3 : 0, true, &g->quote);
 			for (size_t k = 0; k < (pid ? 1 : len); k++)
 				tl_export_buf_puts(&pat, pid ? "[0-9]*" : "?");
-			numbered_append(&pat, s + head + len, strlen(s + head + len), allow && scr,
-			                &g->quote);
+			numbered_append(&pat, s + head + len, strlen(s + head + len), scr ? 3 : 0,
+			                false, &g->quote);
 			g->generalised = true;
-		} else if (allow && scr && has_number(s)) {
-			numbered_append(&pat, s, strlen(s), true, &g->quote);
+		} else if (allow && scr && is_pid(s) && strlen(s) <= 7) {
+			tl_export_buf_puts(&pat, "@{pid}"); /* digits only: no more */
+			g->generalised = true;
+		} else if (allow && scr && numbered_append(NULL, s, strlen(s), 2, true, NULL)) {
+			numbered_append(&pat, s, strlen(s), 2, true, &g->quote);
 			g->generalised = true;
 		} else if (allow && i == n - 1 && !dir && version_shape(s, &pat, &g->quote)) {
 			g->generalised = true;
@@ -649,9 +666,9 @@ static size_t files_first(const struct tl_trace *t, const char *path)
 
 /*
  * CREATE|DELETE if the trace's programs, together, created path and removed
- * it (deleted it, or renamed it: from or to, the trace does not tell), so
- * that its name is a scratch name whichever program made which step (gcc
- * makes /tmp/ccXXXXXX.s, as reads it, gcc removes it).
+ * it (a rename removes its source and creates its target), so that its name
+ * is a scratch name whichever program made which step (gcc makes
+ * /tmp/ccXXXXXX.s, as reads it, gcc removes it).
  */
 static uint32_t path_life(const struct tl_trace *t, const char *path)
 {
@@ -661,7 +678,7 @@ static uint32_t path_life(const struct tl_trace *t, const char *path)
 		return 0;
 	for (size_t i = files_first(t, path); i < t->nfiles && !strcmp(t->files[i].path, path); i++)
 		all |= t->files[i].access;
-	if ((all & TL_ACC_CREATE) && (all & (TL_ACC_DELETE | TL_ACC_RENAME)))
+	if ((all & TL_ACC_CREATE) && (all & TL_ACC_DELETE))
 		return TL_ACC_CREATE | TL_ACC_DELETE;
 	return 0;
 }

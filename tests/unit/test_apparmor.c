@@ -351,8 +351,11 @@ static void trace_redis(struct tl_trace *t)
 	file(t, "/etc/localtime", REDIS, TL_ACC_READ, 2);
 	file(t, "/etc/hosts", REDIS, TL_ACC_READ, 1);
 	file(t, "/data", REDIS, TL_ACC_READ | TL_ACC_DIR, 1);
-	file(t, "/data/dump.rdb", REDIS, TL_ACC_READ | TL_ACC_WRITE | TL_ACC_RENAME, 3);
-	file(t, "/data/temp-42.rdb", REDIS, TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME, 3);
+	/* the save: written to temp-PID.rdb, renamed over dump.rdb (a rename: delete, create) */
+	file(t, "/data/dump.rdb", REDIS, TL_ACC_READ | TL_ACC_WRITE | TL_ACC_RENAME | TL_ACC_CREATE,
+	     3);
+	file(t, "/data/temp-42.rdb", REDIS,
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME | TL_ACC_DELETE, 3);
 	file(t, "/data/appendonly.aof", REDIS, TL_ACC_APPEND | TL_ACC_LOCK, 40);
 	file(t, "/proc/1/stat", REDIS, TL_ACC_READ, 5);
 	file(t, "/proc/1/task/7/stat", REDIS, TL_ACC_READ, 2);
@@ -866,16 +869,64 @@ static void test_generalise(void **state)
 	     {"/tmp/gux7_vpn"}},
 	    /* A scratch name (created, then removed or renamed): its numbers, anywhere. */
 	    {"/var/lib/redis/temp-27339.rdb",
-	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME,
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME | TL_ACC_DELETE,
 	     "/var/lib/redis/temp-[0-9]*.rdb",
 	     {"/var/lib/redis/temp-31563.rdb", "/var/lib/redis/temp-7.rdb"},
 	     {"/var/lib/redis/temp-.rdb", "/var/lib/redis/temp-x1.rdb", "/var/lib/redis/dump.rdb",
 	      "/var/lib/redis/x/temp-1.rdb"}},
+	    /* digits only: a pid, and nothing else (a wildcard needs an anchor before it) */
 	    {"/tmp/hsperfdata_root/19760",
 	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
-	     "/tmp/hsperfdata_root/[0-9]*",
+	     "/tmp/hsperfdata_root/@{pid}",
 	     {"/tmp/hsperfdata_root/4242"},
-	     {"/tmp/hsperfdata_root/x1", "/tmp/hsperfdata_other/4242", "/tmp/hsperfdata_root/"}},
+	     {"/tmp/hsperfdata_root/x1", "/tmp/hsperfdata_other/4242",
+	      "/tmp/hsperfdata_root/4242x"}},
+	    {"/tmp/12345",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/@{pid}",
+	     {"/tmp/777"},
+	     {"/tmp/2024-report.pdf", "/tmp/1-other-app.sock", "/tmp/01234"}},
+	    {"/tmp/9876-run.sock",
+	     TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/9876-run.sock",
+	     {"/tmp/9876-run.sock"},
+	     {"/tmp/1234-run.sock"}},
+	    /* a template's short digits are its writer's (mktemp -t qa12.XXXXXXXX) */
+	    {"/tmp/qa12.abcDEF12",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/qa12.????????",
+	     {"/tmp/qa12.ZZZyyy99"},
+	     {"/tmp/qa9-prod.db.12345678", "/tmp/qa13.ZZZyyy99"}},
+	    /* replaced by a rename, edited, kept: exact */
+	    {"/srv/keep/app22.conf",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME,
+	     "/srv/keep/app22.conf",
+	     {"/srv/keep/app22.conf"},
+	     {"/srv/keep/app1.conf"}},
+	    /* made by a rename, removed: a scratch name */
+	    {"/srv/out/release-6505",
+	     TL_ACC_CREATE | TL_ACC_RENAME | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/srv/out/release-[0-9]*/",
+	     {"/srv/out/release-6506/"},
+	     {"/srv/out/release-/", "/srv/out/stage-6505/"}},
+	    /* Python's tempfile with the program's prefix and suffix */
+	    {"/tmp/job-dws12k7p.json",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/job-????????.json",
+	     {"/tmp/job-a_b1c2d3.json"},
+	     {"/tmp/job-a_b1c2d3.jsonx", "/tmp/jobxa_b1c2d3.json", "/tmp/job-a_b1c2d.json"}},
+	    {"/tmp/build-6mwhkxe_",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/tmp/build-????????"
+	     "/",
+	     {"/tmp/build-_abcdefg/"},
+	     {"/tmp/build-abcdefg/"}},
+	    /* mktemp's default (10 random): not Python's 8 */
+	    {"/tmp/tmp.k3jdl9aq2x",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/tmp.??????????",
+	     {"/tmp/tmp.ZZZZZZZZZZ"},
+	     {"/tmp/tmp.ZZZZZZZZZ"}},
 	    {"/tmp/.java_pid24965",
 	     TL_ACC_CREATE | TL_ACC_DELETE,
 	     "/tmp/.java_pid[0-9]*",
