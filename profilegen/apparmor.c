@@ -791,6 +791,19 @@ static size_t child_of(const struct ctx *c, const char *pattern)
 }
 
 /*
+ * Does access tell a file (an open, an exec...)?  Not setattr and rename by
+ * name, nor the delete and create a rename records on its two names.
+ */
+static bool tells_file(uint32_t access)
+{
+	uint32_t by_name = TL_ACC_SETATTR | TL_ACC_RENAME;
+
+	if (access & TL_ACC_RENAME)
+		by_name |= TL_ACC_CREATE | TL_ACC_DELETE;
+	return access & ~by_name;
+}
+
+/*
  * What the trace's other records of path say it is: 1 a file (opened,
  * executed, created as one...), 2 a directory, 0 nothing but setattr and
  * rename by name.  t->files is sorted by path.
@@ -805,7 +818,7 @@ static int path_kind(const struct tl_trace *t, const char *path)
 
 		if (a & TL_ACC_DIR)
 			kind = 2;
-		else if (a & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME))
+		else if (tells_file(a))
 			kind = 1;
 	}
 	return kind;
@@ -834,7 +847,7 @@ static int add_acc(struct ctx *c, const char *path, const char *program, uint32_
 	 * trailing '/'.  Another record of the path may tell (an open); else
 	 * both spellings (one path is never both, so nothing more is granted).
 	 */
-	kind = access & ~(uint32_t)(TL_ACC_SETATTR | TL_ACC_RENAME) ? 1 : path_kind(c->t, path);
+	kind = tells_file(access) ? 1 : path_kind(c->t, path);
 	if (kind == 2)
 		access |= TL_ACC_DIR;
 	r = generalise_in(&c->vars, path, access | path_life(c->t, path), scratch_dirs(c->t, path),

@@ -770,6 +770,20 @@ static void test_perm_mapping(void **state)
 		check_all_allowed(&t, out, "tailor", NULL);
 		free(out);
 		tl_trace_free(&t);
+
+		/* a rename's create and delete do not tell a file: a directory moved, removed */
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/srv/rel-42", "/usr/bin/mv", TL_ACC_CREATE | TL_ACC_RENAME, 1);
+		file(&t, "/srv/rel-42", "/usr/bin/rm", TL_ACC_READ | TL_ACC_DELETE | TL_ACC_DIR, 1);
+		file(&t, "/srv/moved", "/usr/bin/mv", TL_ACC_CREATE | TL_ACC_RENAME, 1);
+		out = export_ok(&t, NULL, NULL);
+		assert_non_null(strstr(out, "\n  /srv/rel-[0-9]*/ rw,"));
+		assert_null(strstr(out, "\n  /srv/rel-[0-9]* "));
+		assert_non_null(strstr(out, "\n  /srv/moved{,/} rw,"));
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
 	}
 }
 
