@@ -1083,11 +1083,8 @@ int BPF_PROG(tl_fork, struct task_struct *parent, struct task_struct *child)
  * interpreter and the script's file is released already: the program is
  * then the string given to execve, relative to the root (absolute), the cwd,
  * or for execveat ("/dev/fd/N" or "/dev/fd/N/name") fd N, which a script's
- * exec needs open: the directory is resolved, the string is not.
- */
-/*
- * The exec record's path into s (flags, string, components), and a hash of
- * it: the walk's, and the string's for a script (its name as given).
+ * exec needs open: the directory is resolved, the string is not.  Returns
+ * a hash of that path: the walk's, and the string's for a script.
  */
 static __always_inline __u64 exec_path(struct tl_path_scratch *s, struct task_struct *p,
                                        struct linux_binprm *bprm)
@@ -1176,9 +1173,9 @@ walk:
 
 /*
  * Per (target, program, caller): the image whose keys the program's records
- * take (tl_mark.prog).  Without it every exec took new keys: a test suite
- * running 4 500 processes filled the file recorder's 65 536, and 4 096
- * capability or socket records were 4 096 processes.
+ * take (tl_mark.prog).  With a key per exec, 4 500 processes of a test suite
+ * filled the file recorder's keys, and 4 096 capability or socket keys were
+ * 4 096 processes.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -1188,8 +1185,7 @@ struct {
 	__type(value, __u64);
 } tl_progs SEC(".maps");
 
-/* m's program after it exec'ed image, whose record (named: the ring buffer took it) hashes to path.
- */
+/* m's program once it exec'ed image, whose record hashes to path (named: the ring took it). */
 static __always_inline __u64 prog_of(const struct tl_mark *m, __u32 flags, __u64 path, __u64 image,
                                      bool named)
 {
