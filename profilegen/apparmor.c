@@ -11,6 +11,7 @@
  * permissions are the union; --abstractions drops the rules that
  * <abstractions/base> allows.  docs/apparmor.md documents every mapping.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -118,6 +119,27 @@ static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *q
 }
 
 /*
+ * Is the digit run s[i..d) inside a word (letters and digits) that is hex,
+ * 8 or more long, with a letter: a hash (git's pack-58a046c4…), not a number
+ * of its own?
+ */
+static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
+{
+	bool letter = false;
+
+	while (i > 0 && isalnum((unsigned char)s[i - 1]))
+		i--;
+	while (d < n && isalnum((unsigned char)s[d]))
+		d++;
+	for (size_t k = i; k < d; k++) {
+		if (!strchr("0123456789abcdef", s[k]))
+			return false;
+		letter |= s[k] >= 'a';
+	}
+	return letter && d - i >= 8;
+}
+
+/*
  * Append s[0..n) escaped, but each run of at least min digits (0: none) as
  * [0-9]* (a scratch name's pid, date or counter), except a run at the start
  * of the component (start): a wildcard needs a literal anchor before it, or
@@ -133,7 +155,7 @@ static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, si
 	while (min && i < n) {
 		for (d = i; d < n && s[d] >= '0' && s[d] <= '9'; d++)
 			;
-		if (d - i >= min && !(start && i == 0)) {
+		if (d - i >= min && !(start && i == 0) && !in_hex_word(s, n, i, d)) {
 			if (b) {
 				esc_append(b, s + lit, i - lit, quote);
 				tl_export_buf_puts(b, "[0-9]*");
@@ -279,11 +301,18 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 
 		if (end >= 9 && !strchr(PY_TEMP_CHARS, c[end - 9]) && !strchr(ALNUM, c[end - 9]) &&
 		    strspn(c + end - 8, PY_TEMP_CHARS) >= 8 &&
-		    strcspn(c + end - 8, "0123456789_") < 8) {
+		    strcspn(c + end - 8, "0123456789_") < 8 &&
+		    strspn(c + end - 8, "0123456789") < 8 /* a date: the digit rule's */) {
 			*head = end - 8;
 			*len = 8;
 			return true;
 		}
+	}
+	/* mkstemp with any prefix (git's "tXXXXXX" probe), for a scratch name */
+	if (transient && n >= 7 && random_part(c + n - 6, 6) && strspn(c, ALNUM) == n) {
+		*head = n - 6;
+		*len = 6;
+		return true;
 	}
 	/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 random. */
 	for (size_t i = n; i > 0; i--)
@@ -305,12 +334,13 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
  * ".NAME.XXXXXX".  NAME stays literal, so the rule is for that one file's
  * temp copies.
  */
-static bool rsync_shape(const char *c, size_t *head, size_t *len)
+static bool rsync_shape(const char *c, bool transient, size_t *head, size_t *len)
 {
 	size_t n = strlen(c);
 
 	/* NAME may start with '.' (rsync of a dotfile), but is not "." or "..". */
-	if (n < 9 || c[0] != '.' || c[n - 7] != '.' || !random_part(c + n - 6, 6) ||
+	if (n < 9 || c[0] != '.' || c[n - 7] != '.' ||
+	    !(random_part(c + n - 6, 6) || (transient && strspn(c + n - 6, ALNUM) == 6)) ||
 	    (n == 9 && c[1] == '.') || (n == 10 && c[1] == '.' && c[2] == '.'))
 		return false;
 	*head = n - 6;
@@ -486,8 +516,10 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		}
 		if (!allow || shape) {
 			rnd = false;
-		} else if (temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) {
-			rnd = temp_shape(s, scr, &head, &len);
+		} else if ((temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) || scr) {
+			/* a template's name: in a temp dir, or anywhere once removed */
+			rnd = temp_shape(s, scr, &head, &len) ||
+			      (i == n - 1 && !dir && rsync_shape(s, scr, &head, &len));
 			/*
 			 * Python's tempfile probes the temp dir with a file of 8
 			 * characters from its alphabet, no prefix, created and
@@ -503,7 +535,7 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 				shape = buf;
 			}
 		} else {
-			rnd = i == n - 1 && !dir && rsync_shape(s, &head, &len);
+			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);
 		}
 		pid = !rnd && allow && !shape && i == n - 1 && !dir && pid_shape(s, &head, &len);
 		if (shape) {
@@ -519,7 +551,7 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			numbered_append(&pat, s + head + len, strlen(s + head + len), scr ? 3 : 0,
 			                false, &g->quote);
 			g->generalised = true;
-		} else if (allow && scr && is_pid(s) && strlen(s) <= 7) {
+		} else if (allow && scr && is_pid(s) && strlen(s) >= 3 && strlen(s) <= 7) {
 			tl_export_buf_puts(&pat, "@{pid}"); /* digits only: no more */
 			g->generalised = true;
 		} else if (allow && scr && numbered_append(NULL, s, strlen(s), 2, true, NULL)) {
