@@ -308,12 +308,6 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 			return true;
 		}
 	}
-	/* mkstemp with any prefix (git's "tXXXXXX" probe), for a scratch name */
-	if (transient && n >= 7 && random_part(c + n - 6, 6) && strspn(c, ALNUM) == n) {
-		*head = n - 6;
-		*len = 6;
-		return true;
-	}
 	/* mktemp-style: PREFIX<sep>SUFFIX, sep in ".-_", SUFFIX 6..32 random. */
 	for (size_t i = n; i > 0; i--)
 		if (strchr(".-_", c[i - 1])) {
@@ -327,6 +321,18 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 		return true;
 	}
 	return false;
+}
+
+/* mkstemp's PREFIX + 6 random with any prefix (git's "tXXXXXX" probe): scratch names only. */
+static bool mkstemp_shape(const char *c, size_t *head, size_t *len)
+{
+	size_t n = strlen(c);
+
+	if (n < 7 || strspn(c, ALNUM) != n || !random_part(c + n - 6, 6))
+		return false;
+	*head = n - 6;
+	*len = 6;
+	return true;
 }
 
 /*
@@ -533,6 +539,8 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 				for (int k = 0; k < 8; k++)
 					strcat(buf, "[a-z0-9_]");
 				shape = buf;
+			} else if (!rnd && scr && i == n - 1 && !dir) {
+				rnd = mkstemp_shape(s, &head, &len);
 			}
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);

@@ -864,6 +864,12 @@ static void test_generalise(void **state)
 	     "/tmp/sort??????",
 	     {"/tmp/sortAXULOX", "/tmp/sortnbzd91"},
 	     {"/tmp/sortAXULO", "/tmp/xortAXULOX"}},
+	    /* letters and digits: its probe, not a "w6" + 6 random mkstemp name */
+	    {"/tmp/w6g2dvem",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_][a-z0-9_]",
+	     {"/tmp/8g22hnc_"},
+	     {"/tmp/W6g2dvem"}},
 	    /* letters only (6% of Python's draws): still its probe when created and removed */
 	    {"/tmp/fxupuaft",
 	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
