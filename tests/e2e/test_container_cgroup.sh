@@ -15,8 +15,9 @@ mkdir "$base" 2>/dev/null || skip "cannot create a cgroup under $cg2"
 hex=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 hex2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # an id whose 8-character prefix is all decimal digits (2 % of random ids):
-# not a pid (above pid_max), so it must resolve as an id prefix
-hex2=31415926${hex2:8}
+# not a pid (above pid_max), so it must resolve as an id prefix.  Drawn per
+# run: a cgroup another run left behind must not make it ambiguous.
+hex2=3$(date +%N | cut -c1-7)${hex2:8}
 ct=$base/docker-$hex.scope
 kp=$base/kubepods/burstable/pod-1234/$hex2
 mkdir -p "$ct" "$kp"
@@ -29,11 +30,21 @@ wait_joined() { # DIR
 	done
 	fail "no process joined $1"
 }
+# Never fails (set -e would end it early and leave the cgroups behind): a
+# cgroup can be removed once its processes are gone, which takes a moment.
 cleanup() {
+	local d i
+	set +e
 	for p in ${pids:-}; do kill "$p" 2>/dev/null; done
-	sleep 0.2
+	for d in "$kp" "$ct"; do
+		for i in $(seq 50); do
+			grep -q . "$d/cgroup.procs" 2>/dev/null || break
+			sleep 0.1
+		done
+	done
 	rmdir "$kp" "$base/kubepods/burstable/pod-1234" "$base/kubepods/burstable" "$base/kubepods" "$ct" "$base" 2>/dev/null
 	rm -rf "$T"
+	return 0
 }
 trap cleanup EXIT
 
