@@ -520,7 +520,8 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		if (!err)
 			err = bpf_map__reuse_fd(t->skel->maps.tl_handoff, ki.shared.handoff);
 		if (err) {
-			err = tl_err(-err, "sharing the maps the file recorder reads: %s", strerror(-err));
+			err = tl_err(-err, "sharing the maps the file recorder reads: %s",
+			             strerror(-err));
 			goto out;
 		}
 		if (want_files) {
