@@ -1307,8 +1307,23 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 			}
 			return 0;
 		}
-		if (e->target < s->nslots)
+		if (e->target < s->nslots) {
+			unsigned n = 0;
+
 			ct_begin(s, e->target, (pid_t)e->pid, e->pidns, e->cgroup, cg2, cg1, false);
+			/*
+			 * Refused for want of a slot before: its processes that ran
+			 * meanwhile (its init) are marked here, the kernel marked only
+			 * the one whose exec brought the slot.
+			 */
+			if (noslot_seen(s, e->pidns) &&
+			    mark_existing(s, e->target, e->pidns, NULL, TL_MARK_ACTIVE, &n))
+				fprintf(
+				    stderr,
+				    "tailor record: warning: container %s: its running processes "
+				    "are not all recorded: %s\n",
+				    s->cts[e->target].id, tl_err_msg());
+		}
 	} else if (type == TL_EV_IDLE && size >= sizeof(struct tl_ev_idle)) {
 		const struct tl_ev_idle *e = data;
 
@@ -1551,8 +1566,16 @@ static int all_containers(struct sess *s)
 		}
 		if (now - last_scan >= CT_SCAN_MS) {
 			adopt_lost(s);
+			/*
+			 * A container refused for want of a slot gets one that freed
+			 * while it runs, even if it execs nothing more (its init waits).
+			 */
+			if (s->nnoslot)
+				err = adopt_running(s);
 			last_scan = now;
 		}
+		if (err)
+			return err;
 		for (uint32_t i = 0; i < s->nslots && !err; i++) {
 			struct ct *c = &s->cts[i];
 

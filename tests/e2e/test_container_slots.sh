@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# tailor record --all-containers --max-containers 1: a container refused for
+# want of a slot, which gets one once the other ends, is recorded from then
+# on with the processes it already runs (its init), not only the one whose
+# exec brought the slot.
+. "$TAILOR_SRC/tests/lib.sh"
+need_live
+need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
+need_cmd busybox "busybox-static provides the container's rootfs"
+scratch
+a=tailor-slot-a-$$ b=tailor-slot-b-$$
+cleanup() { for x in "$a" "$b"; do runc delete -f "$x" >/dev/null 2>&1; done; }
+trap 'cleanup; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$T"' EXIT
+
+make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go'
+# b's init: refused at its start; /bin/true's exec brings the slot; then the
+# init itself (no exec of its own) waits and writes a file
+make_busybox_bundle "$T/b" /bin/sh -c 'read x < /tmp/go; /bin/true; read y < /tmp/go2; echo x > /tmp/by-init'
+mkfifo "$T/a/rootfs/tmp/go" "$T/b/rootfs/tmp/go" "$T/b/rootfs/tmp/go2"
+
+"$TAILOR_BIN" record -o "$T/traces" --all-containers --max-containers 1 2>"$T/rec.err" &
+tpid=$!
+wait_for_line "$T/rec.err" "recording every container" 20 || { cat "$T/rec.err"; fail "tailor did not start"; }
+runc run -d --bundle "$T/a" "$a" </dev/null >/dev/null 2>&1 || fail "runc run -d $a"
+wait_for_line "$T/rec.err" "container $a \\(" 10 || { cat "$T/rec.err"; fail "$a not detected"; }
+runc run -d --bundle "$T/b" "$b" </dev/null >/dev/null 2>&1 || fail "runc run -d $b"
+wait_for_line "$T/rec.err" "is not recorded: all 1 slots are in use" 10 ||
+	{ cat "$T/rec.err"; fail "$b was not refused"; }
+echo go >"$T/a/rootfs/tmp/go"
+wait_for_line "$T/rec.err" "container $a ended" 20 || { cat "$T/rec.err"; fail "$a did not end"; }
+echo go >"$T/b/rootfs/tmp/go"
+wait_for_line "$T/rec.err" "container $b .*already running, recorded from now on" 10 ||
+	{ cat "$T/rec.err"; fail "$b did not get the freed slot"; }
+sleep 1 # user space marks b's running processes after that line
+echo go >"$T/b/rootfs/tmp/go2"
+wait_for_line "$T/rec.err" "container $b ended" 20 || { cat "$T/rec.err"; fail "$b did not end"; }
+kill -TERM "$tpid"
+wait "$tpid" || { cat "$T/rec.err"; fail "tailor record --all-containers exited $?"; }
+tpid=
+
+python3 - "$T/traces/$b.json" <<'PY' || { cat "$T/rec.err"; fail "$b's trace lacks its init's calls"; }
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["runs"][0]
+assert r["lost"].get("start") == 1, r["lost"]  # recorded only from the slot on
+files = {f["path"]: f["access"] for f in t.get("files", [])}
+# opened and written by the init after the slot: it runs no program of its own
+assert "read" in files.get("/tmp/go2", []), files
+assert "create" in files.get("/tmp/by-init", []), files
+PY
+pass "a container refused for want of a slot is recorded with its init once it gets one"
