@@ -1237,6 +1237,33 @@ static bool noslot_seen(struct sess *s, uint32_t pidns)
 	return false;
 }
 
+/* Remember pidns as refused for want of a slot; false if it already was (warned). */
+static bool noslot_add(struct sess *s, uint32_t pidns)
+{
+	uint32_t *n;
+
+	if (noslot_seen(s, pidns))
+		return false;
+	n = realloc(s->noslot, (s->nnoslot + 1) * sizeof(*n));
+	if (n) {
+		s->noslot = n;
+		s->noslot[s->nnoslot++] = pidns;
+	}
+	return true;
+}
+
+/* Forget pidns (it got a slot, or it ended): the scan for refused containers stops with the last.
+ */
+static void noslot_drop(struct sess *s, uint32_t pidns)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < s->nnoslot; i++)
+		if (s->noslot[i] != pidns)
+			s->noslot[w++] = s->noslot[i];
+	s->nnoslot = w;
+}
+
 /* Name a container: runtime patterns in its cgroups, runtime state, kernel cgroup names. */
 static void name_container(struct sess *s, struct ct *c, const char *cg2, const char *cg1)
 {
@@ -1291,20 +1318,13 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 		snprintf(cg2, sizeof(cg2), "%.*s", TL_CT_NAME_MAX, e->cg2);
 		snprintf(cg1, sizeof(cg1), "%.*s", TL_CT_NAME_MAX, e->cg1);
 		if (e->target == TL_CT_NO_SLOT) {
-			if (!noslot_seen(s, e->pidns)) {
-				uint32_t *n = realloc(s->noslot, (s->nnoslot + 1) * sizeof(*n));
-
-				if (n) {
-					s->noslot = n;
-					s->noslot[s->nnoslot++] = e->pidns;
-				}
+			if (noslot_add(s, e->pidns))
 				fprintf(stderr,
 				        "tailor record: warning: a container (pid %u, pid "
 				        "namespace %u, "
 				        "cgroup %s) is not recorded: all %u slots are in use "
 				        "(--max-containers)\n",
 				        e->pid, e->pidns, cg2[0] ? cg2 : cg1, s->nslots);
-			}
 			return 0;
 		}
 		if (e->target < s->nslots) {
@@ -1323,6 +1343,7 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 				    "tailor record: warning: container %s: its running processes "
 				    "are not all recorded: %s\n",
 				    s->cts[e->target].id, tl_err_msg());
+			noslot_drop(s, e->pidns);
 		}
 	} else if (type == TL_EV_IDLE && size >= sizeof(struct tl_ev_idle)) {
 		const struct tl_ev_idle *e = data;
@@ -1433,12 +1454,15 @@ static int adopt_running(struct sess *s)
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	int qfd = bpf_map__fd(s->sk->maps.tl_free_slots), err = 0;
+	uint32_t *inits = NULL; /* the namespaces whose init runs: refused ones not here ended */
+	size_t ninits = 0, w = 0;
+	bool all_seen = true;
 
 	if (!d)
 		return tl_err(errno, "reading /proc: %s", strerror(errno));
 	while (!err && (de = readdir(d))) {
 		pid_t pid = atoi(de->d_name);
-		uint32_t ns, slot;
+		uint32_t ns, slot, *v;
 		unsigned n = 0;
 		int r;
 
@@ -1454,6 +1478,13 @@ static int adopt_running(struct sess *s)
 		 */
 		if (!is_ns_init(pid) || !task_runs(pid, 0))
 			continue;
+		v = realloc(inits, (ninits + 1) * sizeof(*v));
+		if (v) {
+			inits = v;
+			inits[ninits++] = ns;
+		} else {
+			all_seen = false;
+		}
 		/* a namespace already has a slot if its key exists */
 		if (!bpf_map_lookup_elem(bpf_map__fd(s->sk->maps.tl_ctargets),
 		                         &(struct tl_ct_key){.kind = TL_CT_KEY_PIDNS, .id = ns},
@@ -1485,11 +1516,23 @@ static int adopt_running(struct sess *s)
 			continue;
 		}
 		ct_begin(s, slot, pid, ns, 0, NULL, NULL, true);
+		noslot_drop(s, ns);
 		err = mark_existing(s, slot, ns, NULL, TL_MARK_ACTIVE, &n);
 		if (!err && !n) /* all gone meanwhile */
 			s->cts[slot].idle_since = now_ms();
 	}
 	closedir(d);
+	for (size_t k = 0; k < s->nnoslot && all_seen && !err; k++) {
+		bool runs = false;
+
+		for (size_t m = 0; m < ninits && !runs; m++)
+			runs = inits[m] == s->noslot[k];
+		if (runs)
+			s->noslot[w++] = s->noslot[k];
+	}
+	if (all_seen && !err)
+		s->nnoslot = w;
+	free(inits);
 	return err;
 }
 
