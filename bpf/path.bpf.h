@@ -85,6 +85,7 @@ struct files_struct___tl {
 
 struct mm_struct___tl {
 	struct file___tl *exe_file;
+	unsigned long arg_start, arg_end; /* the new program's argv strings */
 } TL_KTYPE;
 
 struct mnt_namespace___tl {

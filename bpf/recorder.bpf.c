@@ -1245,6 +1245,34 @@ int BPF_PROG(tl_prepare_ct, struct task_struct *p, struct linux_binprm *bprm)
 	return on_prepare_exec(ctx, p, true);
 }
 
+/* A container's init exec'ed (container sessions): its argv (events.h). */
+static __always_inline void ct_argv(struct task_struct *p, __u32 target)
+{
+	struct mm_struct___tl *mm = BPF_CORE_READ((struct task_struct___tl *)p, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
+	struct tl_ev_argv *e;
+	unsigned int level = 0;
+	__u32 len;
+	int nr = 0;
+
+	task_pidns(p, &nr, &level);
+	if (!level || nr != 1 || end <= start)
+		return;
+	len = end - start > TL_ARGV_MAX ? TL_ARGV_MAX : end - start;
+	e = bpf_ringbuf_reserve(&tl_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(TL_STAT_DROPS);
+		return;
+	}
+	e->type = TL_EV_ARGV;
+	e->target = target;
+	e->pid = p->tgid;
+	/* the pages were just written by the exec: no fault */
+	e->len = bpf_probe_read_user(e->data, len, (void *)start) ? 0 : len;
+	bpf_ringbuf_submit(e, 0);
+	stat_inc(TL_STAT_EVENTS);
+}
+
 /*
  * exec and exit come in two programs each, with and without the container
  * code (ct): user space loads one of a pair (tracer.c), so that the
@@ -1293,6 +1321,8 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
 		stat_inc(TL_STAT_EVENTS);
 	else
 		stat_inc(TL_STAT_DROPS);
+	if (ct && tl_cfg_containers)
+		ct_argv(p, m->target);
 	/* before m->prog changes: it is the caller's */
 	m->prog = path ? prog_of(m, flags, path, image, s) : image;
 	m->image = image;

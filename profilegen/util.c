@@ -255,6 +255,32 @@ char **tl_strv_dup(char *const *v)
 	return d;
 }
 
+char **tl_strv_from_nul(const char *buf, size_t len)
+{
+	size_t n = 0;
+	char **v;
+
+	if (!buf || !len)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		n += !buf[i];
+	n += buf[len - 1] != 0;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0, k = 0; i < len; k++) {
+		size_t l = strnlen(buf + i, len - i);
+
+		v[k] = strndup(buf + i, l);
+		if (!v[k]) {
+			tl_strv_free(v);
+			return NULL;
+		}
+		i += l + 1;
+	}
+	return v;
+}
+
 void tl_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

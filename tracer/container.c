@@ -941,6 +941,8 @@ static void del_keys(struct sess *s, uint32_t slot)
 		bpf_map_delete_elem(fd, &dead[i]);
 }
 
+static int on_ct_event(void *ctx, const void *data, size_t size);
+
 static bool has_exec(const struct tl_trace *t)
 {
 	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
@@ -1125,6 +1127,7 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 	err = open_tracer(s, 1, false);
 	if (err)
 		goto out;
+	tl_tracer_set_event_cb(s->tr, on_ct_event, s); /* the init's exec names its command */
 	c = &s->cts[0];
 	c->used = true;
 	snprintf(c->id, sizeof(c->id), "%s", ci.id);
@@ -1344,6 +1347,22 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 				    "are not all recorded: %s\n",
 				    s->cts[e->target].id, tl_err_msg());
 			noslot_drop(s, e->pidns);
+		}
+	} else if (type == TL_EV_ARGV && size >= sizeof(struct tl_ev_argv)) {
+		const struct tl_ev_argv *e = data;
+		struct ct *c = e->target < s->nslots ? &s->cts[e->target] : NULL;
+		char **argv;
+
+		/*
+		 * Its init exec'ed: the container's command is what it runs now
+		 * (the runtime's `runc init` execs the entrypoint after the
+		 * container was found).  Not pid 1 of a nested namespace.
+		 */
+		if (c && c->used && (pid_t)e->pid == c->pid && e->len &&
+		    (argv =
+		         tl_strv_from_nul(e->data, e->len < TL_ARGV_MAX ? e->len : TL_ARGV_MAX))) {
+			tl_strv_free(c->argv);
+			c->argv = argv;
 		}
 	} else if (type == TL_EV_IDLE && size >= sizeof(struct tl_ev_idle)) {
 		const struct tl_ev_idle *e = data;

@@ -417,28 +417,18 @@ static void note_survivors(struct session *s)
 char **tl_rec_cmdline(pid_t pid)
 {
 	char path[64], *buf = NULL, **v = NULL;
-	size_t len = 0, n = 0;
+	size_t len = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	if (tl_read_file(path, &buf, &len, 1 << 20) || !len)
-		goto out;
-	for (size_t i = 0; i < len; i++)
-		n += !buf[i];
-	if (buf[len - 1])
-		n++;
-	v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		goto out;
-	for (size_t i = 0, k = 0; i < len && k < n; k++) {
-		v[k] = strdup(buf + i);
-		if (!v[k]) {
-			tl_strv_free(v);
-			v = NULL;
-			goto out;
-		}
-		i += strlen(buf + i) + 1;
+	/*
+	 * A program that rewrote its title (redis-server, postgres, nginx)
+	 * leaves the rest of the old strings as NULs: not arguments.
+	 */
+	if (!tl_read_file(path, &buf, &len, 1 << 20)) {
+		while (len > 1 && !buf[len - 1] && !buf[len - 2])
+			len--;
+		v = tl_strv_from_nul(buf, len);
 	}
-out:
 	free(buf);
 	return v;
 }

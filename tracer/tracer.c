@@ -332,7 +332,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (type == TL_EV_CALLSITE && size >= sizeof(struct tl_ev_callsite) &&
 	    tl_callsites_on_event(t->callsites, data))
 		t->cs_oom++;
-	if ((type == TL_EV_CONTAINER || type == TL_EV_IDLE) && t->ev_cb)
+	if ((type == TL_EV_CONTAINER || type == TL_EV_IDLE || type == TL_EV_ARGV) && t->ev_cb)
 		return t->ev_cb(t->ev_ctx, data, size);
 	return 0;
 }

@@ -35,6 +35,8 @@ int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigne
 
 /* NULL-terminated string vectors. */
 char **tl_strv_dup(char *const *v);
+/* NUL-separated strings, the last one maybe cut short (/proc/PID/cmdline); NULL: none, or ENOMEM. */
+char **tl_strv_from_nul(const char *buf, size_t len);
 size_t tl_strv_len(char *const *v);
 void tl_strv_free(char **v);
 

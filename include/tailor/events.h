@@ -182,6 +182,7 @@ enum tl_ev_type {
 	TL_EV_CALLSITE = 2,
 	TL_EV_CONTAINER = 3,
 	TL_EV_IDLE = 4,
+	TL_EV_ARGV = 5,
 };
 
 /*
@@ -224,6 +225,23 @@ struct tl_ev_exec {
 	__u64 old_image;        /* image id of the program that called execve (0: initial) */
 	__u64 new_image;        /* image id assigned to the new program (unique, never 0) */
 	struct tl_ev_path path; /* then its data */
+};
+
+/*
+ * Ring buffer record: the command line a container's init (pid 1 of its pid
+ * namespace) exec'ed, as the new program sees it (runs[].command).  Read in
+ * the kernel: a short-lived init is gone before user space could read
+ * /proc/PID/cmdline, and a runtime's helper (`runc init`) is not yet
+ * replaced when user space first finds the container.
+ */
+#define TL_ARGV_MAX 4096
+struct tl_ev_argv {
+	__u32 type; /* TL_EV_ARGV */
+	__u32 target;
+	__u32 pid; /* tgid */
+	__u32 len; /* bytes of data: the arguments, each NUL-terminated (the last
+	            * one may be cut short at TL_ARGV_MAX) */
+	char data[TL_ARGV_MAX];
 };
 
 /*

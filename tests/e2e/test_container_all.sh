@@ -4,21 +4,26 @@
 #  - two containers running at once (runc), each with its own syscalls;
 #  - a container that lives less than a millisecond (crun, busybox true),
 #    marked at its exec in the kernel: recorded from its first instruction;
-#  - a container still running when tailor stops.
+#  - a container still running when tailor stops;
+#  - a container created (`runc create`: its init is still `runc init`)
+#    before tailor starts, and started later: its command is its
+#    entrypoint's.
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
 need_cmd busybox "busybox-static provides the container's rootfs"
 scratch
-a=tailor-all-a-$$ b=tailor-all-b-$$ c=tailor-all-c-$$ d=tailor-all-d-$$
-cleanup() { for x in "$a" "$b" "$d"; do runc delete -f "$x" >/dev/null 2>&1; done; crun delete -f "$c" >/dev/null 2>&1; }
+a=tailor-all-a-$$ b=tailor-all-b-$$ c=tailor-all-c-$$ d=tailor-all-d-$$ e=tailor-all-e-$$
+cleanup() { for x in "$a" "$b" "$d" "$e"; do runc delete -f "$x" >/dev/null 2>&1; done; crun delete -f "$c" >/dev/null 2>&1; }
 trap 'cleanup; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$T"' EXIT
 
 make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go; mkdir /tmp/only-a; echo a-done'
 make_busybox_bundle "$T/b" /bin/sh -c 'read x < /tmp/go; sync; echo b-done'
 make_busybox_bundle "$T/d" /bin/sh -c 'read x < /tmp/go'
+make_busybox_bundle "$T/e" /bin/sh -c 'echo e-done'
 for x in a b d; do mkfifo "$T/$x/rootfs/tmp/go"; done
 
+runc create --bundle "$T/e" "$e" </dev/null >/dev/null 2>&1 || fail "runc create $e"
 # the output directory does not exist yet: tailor makes it, private
 "$TAILOR_BIN" record -o "$T/traces" --all-containers 2>"$T/rec.err" &
 tpid=$!
@@ -35,6 +40,12 @@ echo go >"$T/a/rootfs/tmp/go"
 wait_for_line "$T/rec.err" "container $b ended" 20 && wait_for_line "$T/rec.err" "container $a ended" 20 ||
 	{ cat "$T/rec.err"; fail "the ends of the containers were not seen"; }
 
+# e was created before tailor started: found running `runc init`, it execs
+# its entrypoint now
+wait_for_line "$T/rec.err" "container $e .*already running" 10 || { cat "$T/rec.err"; fail "$e not found at start"; }
+runc start "$e" || fail "runc start $e"
+wait_for_line "$T/rec.err" "container $e ended" 20 || { cat "$T/rec.err"; fail "$e did not end"; }
+
 if command -v crun >/dev/null; then
 	make_busybox_bundle "$T/c" /bin/true
 	(cd "$T/c" && crun_hidden_cgroup2 run "$c" </dev/null) || fail "crun run $c"
@@ -49,9 +60,9 @@ tpid=
 ls "$T/traces"
 [ "$(stat -c %a "$T/traces")" = 700 ] || fail "output directory mode $(stat -c %a "$T/traces"), expected 700"
 
-python3 - "$T/traces" "$a" "$b" "$c" "$d" "$(command -v crun || true)" <<'PY' || { cat "$T/rec.err"; fail "traces not as expected"; }
+python3 - "$T/traces" "$a" "$b" "$c" "$d" "$e" "$(command -v crun || true)" <<'PY' || { cat "$T/rec.err"; fail "traces not as expected"; }
 import json, os, sys
-d, a, b, c, dd, crun = sys.argv[1:]
+d, a, b, c, dd, e, crun = sys.argv[1:]
 def load(i):
     t = json.load(open(os.path.join(d, i + ".json")))
     r = t["runs"][0]
@@ -67,9 +78,15 @@ for n in (na, nb):
 if crun:
     tc, rc, nc = load(c)
     assert rc["complete"], rc
+    assert rc.get("command") == ["/bin/true"], rc  # read in the kernel: gone at once
     assert {"execve", "exit_group"} <= nc, sorted(nc)
     # /bin/true is a link to busybox: exec records name the file executed
     assert any(e["path"] == "/bin/busybox" for e in tc["execs"]), tc["execs"]
+te, re_, ne = load(e)
+# found running (lost.start), recorded through its exec
+assert re_["lost"]["start"] == 1 and re_.get("command") == ["/bin/sh", "-c", "echo e-done"], re_
+assert any(x["path"] == "/bin/busybox" for x in te["execs"]), te["execs"]
+assert ra.get("command") == ["/bin/sh", "-c", "read x < /tmp/go; mkdir /tmp/only-a; echo a-done"], ra
 td, rd, nd = load(dd)
 assert not rd["complete"], rd  # still running at SIGTERM
 print("ok: traces", sorted(os.listdir(d)))

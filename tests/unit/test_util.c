@@ -350,6 +350,34 @@ static void test_error_scrubbed(void **state)
 }
 
 /* tl_json_parse: NUL is not JSON whitespace, before or after the document. */
+/* A command line as the kernel gives it: NUL-separated, maybe cut short. */
+static void test_strv_from_nul(void **state)
+{
+	static const char full[] = "/bin/sh\0-c\0\0echo hi";
+	char **v;
+
+	(void)state;
+	v = tl_strv_from_nul(full, sizeof(full)); /* with the last NUL */
+	assert_non_null(v);
+	assert_int_equal(tl_strv_len(v), 4);
+	assert_string_equal(v[0], "/bin/sh");
+	assert_string_equal(v[2], ""); /* an empty argument stays */
+	assert_string_equal(v[3], "echo hi");
+	tl_strv_free(v);
+	v = tl_strv_from_nul(full, sizeof(full) - 5); /* cut inside the last one */
+	assert_non_null(v);
+	assert_int_equal(tl_strv_len(v), 4);
+	assert_string_equal(v[3], "ech");
+	tl_strv_free(v);
+	v = tl_strv_from_nul("x", 1); /* no NUL at all */
+	assert_non_null(v);
+	assert_int_equal(tl_strv_len(v), 1);
+	assert_string_equal(v[0], "x");
+	tl_strv_free(v);
+	assert_null(tl_strv_from_nul(full, 0));
+	assert_null(tl_strv_from_nul(NULL, 3));
+}
+
 static void test_json_nul(void **state)
 {
 	static const char doc[] = "{\"a\": 1}\n\0\0";
@@ -421,6 +449,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_partial_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_path_too_long, setup, teardown),
 	    cmocka_unit_test(test_error_scrubbed),
+	    cmocka_unit_test(test_strv_from_nul),
 	    cmocka_unit_test(test_json_nul),
 	    cmocka_unit_test(test_json_duplicate_keys),
 	};
