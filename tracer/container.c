@@ -142,6 +142,31 @@ static bool is_ns_init(pid_t pid)
 	return init;
 }
 
+/*
+ * The init (pid 1) of pid namespace ns, else any process of it, else 0: a
+ * container's init lives as long as the container.
+ */
+static pid_t ns_init(uint32_t ns)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t any = 0, init = 0;
+
+	while (d && !init && (de = readdir(d))) {
+		pid_t pid = atoi(de->d_name);
+
+		if (pid <= 0 || ns_inum(pid, "pid") != ns)
+			continue;
+		if (is_ns_init(pid))
+			init = pid;
+		else if (!any)
+			any = pid;
+	}
+	if (d)
+		closedir(d);
+	return init ? init : any;
+}
+
 /* The cgroup2 path of a process ("0::PATH" in /proc/PID/cgroup); NULL if none. */
 static char *proc_cgroup2(pid_t pid)
 {
@@ -369,6 +394,21 @@ static int rt_find_by_pid(pid_t pid, char *id, size_t size)
 	return -1;
 }
 
+/*
+ * A runtime's state says the container whose init is pid is created, not
+ * started: its init is still the runtime's (`runc init`, crun waiting for
+ * `start`), whose calls are not the container's.
+ */
+static bool rt_created(pid_t pid)
+{
+	char id[CT_ID_MAX], status[32];
+	int r = rt_find_by_pid(pid, id, sizeof(id));
+	pid_t p;
+
+	return r >= 0 && !rt_state(&rt_roots[r], id, &p, status, sizeof(status)) &&
+	       (!strcmp(status, "created") || !strcmp(status, "creating"));
+}
+
 static bool rt_has(const char *id)
 {
 	char path[PATH_MAX];
@@ -489,7 +529,7 @@ struct ct_info {
 /* Containers named by a runtime state entry: exact id, else a unique prefix. */
 static int resolve_state(const char *spec, struct ct_info *ci)
 {
-	char found[CT_ID_MAX] = "", status[32];
+	char found[CT_ID_MAX] = "", status[32], list[512] = "";
 	const struct rt_root *root = NULL;
 	int nfound = 0;
 
@@ -507,8 +547,14 @@ static int resolve_state(const char *spec, struct ct_info *ci)
 				closedir(d);
 				goto done;
 			}
-			if (strcmp(found, de->d_name))
+			if (strcmp(found, de->d_name)) {
+				size_t l = strlen(list);
+
 				nfound++;
+				if (l < sizeof(list) - 1)
+					snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "",
+					         de->d_name);
+			}
 			snprintf(found, sizeof(found), "%s", de->d_name);
 			root = &rt_roots[i];
 		}
@@ -521,8 +567,8 @@ done:
 	if (nfound > 1)
 		return tl_err(EINVAL,
 		              "container '%s': the prefix matches several containers in the "
-		              "runtime state (/run/crun, /run/runc, ...): give more of the id",
-		              spec);
+		              "runtime state (/run/crun, /run/runc, ...): %s: give more of the id",
+		              spec, list);
 	if (rt_state(root, found, &ci->pid, status, sizeof(status)))
 		return tl_err(ESRCH, "container %s (%s/%s): no init process in its state", found,
 		              root->dir, found);
@@ -750,7 +796,20 @@ static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 	 * prefix (a hex id starts with 8 decimal digits 2 % of the time).
 	 */
 	if (all_digits(spec) && is_live_pid(spec)) {
+		uint32_t ns;
+
 		ci->pid = (pid_t)strtol(spec, NULL, 10);
+		/*
+		 * Any process of the container names it; its init (pid 1 of its
+		 * pid namespace, unless that is tailor's) is what ends it.
+		 */
+		ns = ns_inum(ci->pid, "pid");
+		if (ns && ns != ns_inum(0, "pid") && !is_ns_init(ci->pid)) {
+			pid_t init = ns_init(ns);
+
+			if (init > 0)
+				ci->pid = init;
+		}
 		/* name it like --all-containers does */
 		if (!id_from_proc_cgroups(ci->pid, ci->id, sizeof(ci->id)) &&
 		    rt_find_by_pid(ci->pid, ci->id, sizeof(ci->id)) < 0)
@@ -1287,8 +1346,9 @@ static void name_container(struct sess *s, struct ct *c, const char *cg2, const 
 	sanitize_id(c->id);
 }
 
+/* attached: it ran before it was marked; created: marked before its entrypoint's exec. */
 static void ct_begin(struct sess *s, uint32_t slot, pid_t pid, uint32_t pidns, uint64_t cgid,
-                     const char *cg2, const char *cg1, bool attached)
+                     const char *cg2, const char *cg1, bool attached, bool created)
 {
 	struct ct *c = &s->cts[slot];
 
@@ -1299,13 +1359,17 @@ static void ct_begin(struct sess *s, uint32_t slot, pid_t pid, uint32_t pidns, u
 	c->pidns = pidns;
 	c->cgid = cgid;
 	c->attached = attached || noslot_seen(s, pidns);
+	c->expect_exec = created;
 	c->t0_ms = now_ms();
 	c->start = time(NULL);
 	c->argv = pid ? tl_rec_cmdline(pid) : NULL;
 	name_container(s, c, cg2, cg1);
 	if (!s->o->quiet)
 		fprintf(stderr, "tailor record: container %s (pid %d, pid namespace %u)%s\n", c->id,
-		        pid, pidns, c->attached ? ": already running, recorded from now on" : "");
+		        pid, pidns,
+		        c->attached ? ": already running, recorded from now on"
+		        : created   ? ": created, not started: recorded from its entrypoint's exec"
+		                    : "");
 }
 
 static int on_ct_event(void *ctx, const void *data, size_t size)
@@ -1333,7 +1397,8 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 		if (e->target < s->nslots) {
 			unsigned n = 0;
 
-			ct_begin(s, e->target, (pid_t)e->pid, e->pidns, e->cgroup, cg2, cg1, false);
+			ct_begin(s, e->target, (pid_t)e->pid, e->pidns, e->cgroup, cg2, cg1, false,
+			         false);
 			/*
 			 * Refused for want of a slot before: its processes that ran
 			 * meanwhile (its init) are marked here, the kernel marked only
@@ -1431,24 +1496,6 @@ static int ct_finish(struct sess *s, uint32_t slot)
 	return err;
 }
 
-/* Any process of pid namespace ns (for a slot whose container record was lost). */
-static pid_t pid_in_ns(uint32_t ns)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t found = 0;
-
-	while (d && !found && (de = readdir(d))) {
-		pid_t pid = atoi(de->d_name);
-
-		if (pid > 0 && ns_inum(pid, "pid") == ns)
-			found = pid;
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /* Slots the kernel gave out whose TL_EV_CONTAINER record was lost (ring buffer full). */
 static void adopt_lost(struct sess *s)
 {
@@ -1463,7 +1510,8 @@ static void adopt_lost(struct sess *s)
 		if (bpf_map_lookup_elem(fd, &key, &v) || v >= s->nslots || s->cts[v].used ||
 		    key.kind != TL_CT_KEY_PIDNS)
 			continue;
-		ct_begin(s, v, pid_in_ns((uint32_t)key.id), (uint32_t)key.id, 0, NULL, NULL, false);
+		ct_begin(s, v, ns_init((uint32_t)key.id), (uint32_t)key.id, 0, NULL, NULL, false,
+		         false);
 	}
 }
 
@@ -1483,6 +1531,7 @@ static int adopt_running(struct sess *s)
 		pid_t pid = atoi(de->d_name);
 		uint32_t ns, slot, *v;
 		unsigned n = 0;
+		bool created;
 		int r;
 
 		if (pid <= 0)
@@ -1534,9 +1583,11 @@ static int adopt_running(struct sess *s)
 			bpf_map_update_elem(qfd, NULL, &slot, BPF_ANY);
 			continue;
 		}
-		ct_begin(s, slot, pid, ns, 0, NULL, NULL, true);
+		created = rt_created(pid);
+		ct_begin(s, slot, pid, ns, 0, NULL, NULL, !created, created);
 		noslot_drop(s, ns);
-		err = mark_existing(s, slot, ns, NULL, TL_MARK_ACTIVE, &n);
+		err =
+		    mark_existing(s, slot, ns, NULL, created ? TL_MARK_ARMED : TL_MARK_ACTIVE, &n);
 		if (!err && !n) /* all gone meanwhile */
 			s->cts[slot].idle_since = now_ms();
 	}

@@ -5,6 +5,8 @@
 # with --runtime runc starts the container; with --runtime none it does not.
 # noNewPrivileges is false, as Docker and Kubernetes run containers: runc
 # then loads the filter before changing capabilities and uid.
+# Then --container with the pid of a worker, not the init: the recording
+# follows the init, and goes on after that worker exits.
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
@@ -22,7 +24,7 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 rootfs=$T/bundle/rootfs
 id=tailor-ct-runc-$$-0123456789
-trap 'for c in "$id" "$id-b" "$id-n"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+trap 'for c in "$id" "$id-b" "$id-n" "$id-w"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 mkfifo "$rootfs/tmp/go"
 runc create --bundle "$T/bundle" "$id" </dev/null >"$T/out" 2>&1 || { cat "$T/out"; fail "runc create"; }
@@ -65,3 +67,30 @@ if run_under "$T/without.json" "$id-n" && grep -q '^done$' "$T/run-$id-n"; then
 	fail "runc started the container without its baseline: the baseline test proves nothing"
 fi
 pass "without runc's baseline (--runtime none) the container does not start: $(head -c 160 "$T/run-$id-n" | tr '\n' ' ')"
+
+# --container WORKER_PID: the init (pid 1 in the container) ends the
+# recording.  The worker exits at 2 s; the init makes its mkdir at 6 s, well
+# after the 2 s tailor waits once the process it takes for the init is gone.
+make_busybox_bundle "$T/wb" /bin/sh -c 'sleep 2 & sleep 6; mkdir /tmp/after-worker'
+runc run -d --bundle "$T/wb" "$id-w" </dev/null >/dev/null 2>&1 || fail "runc run -d $id-w"
+init=$(runc state "$id-w" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+worker=
+for _ in $(seq 50); do
+	worker=$(pgrep -P "$init" -x sleep | head -1 || true)
+	[ -n "$worker" ] && [ "$(pgrep -P "$init" -x sleep | wc -l)" = 2 ] && break
+	sleep 0.05
+done
+# the one that exits first: the older of the two sleeps is `sleep 2`
+worker=$(pgrep -P "$init" -x sleep -o || true)
+[ -n "$worker" ] || fail "the container's worker did not start"
+"$TAILOR_BIN" record -o "$T/worker.json" --container "$worker" 2>"$T/rec-w.err" ||
+	{ cat "$T/rec-w.err"; fail "tailor record --container $worker exited $?"; }
+grep -q "init $init," "$T/rec-w.err" || { cat "$T/rec-w.err"; fail "--container $worker did not find the init $init"; }
+python3 - "$T/worker.json" "$init" <<'PY' || { cat "$T/rec-w.err"; fail "the trace stopped with the worker"; }
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["runs"][0]
+assert r["pid"] == int(sys.argv[2]), r
+assert "mkdir" in t["abis"]["x86_64"], sorted(t["abis"]["x86_64"])
+PY
+pass "--container with a worker's pid records the container until its init ends"
