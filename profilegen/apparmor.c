@@ -139,22 +139,105 @@ static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
 	return letter && d - i >= 8;
 }
 
+#define UUID_LEN 36
+
 /*
- * Append s[0..n) escaped, but each run of at least min digits (0: none) as
- * [0-9]* (a scratch name's pid, date or counter), except a run at the start
- * of the component (start): a wildcard needs a literal anchor before it, or
- * "/tmp/[0-9]*" would admit every name that starts with a digit.  true if a
- * run was replaced (with out NULL: only tells).
+ * Length of a canonical UUID (8-4-4-4-12 hex digits, either case) at s[i..n),
+ * not part of a longer word, or 0.
+ */
+static size_t uuid_at(const char *s, size_t n, size_t i)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	const size_t len = UUID_LEN;
+
+	if (n - i < len || (i > 0 && isalnum((unsigned char)s[i - 1])) ||
+	    (i + len < n && isalnum((unsigned char)s[i + len])))
+		return 0;
+	for (size_t k = 0; k < len; k++)
+		if (shape[k] == '-' ? s[i + k] != '-' : !isxdigit((unsigned char)s[i + k]))
+			return 0;
+	return len;
+}
+
+static bool has_uuid(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (uuid_at(s, n, i))
+			return true;
+	return false;
+}
+
+/*
+ * Length of a random hex number at s[i..n), or 0: 5 to 16 of [0-9a-f] (up to
+ * 64 random bits; a longer word is a hash: git's pack-<sha1>) with a digit
+ * and a letter (digits only are the digit rule's), running to the end of its
+ * word, and anchored: after a separator (cmake's cmTC_547ef), after "0x"
+ * (a pointer: gpg's .#lk0x0000555ad96124e0) or after a word's leading "tmp"
+ * (cmake's Makefile2.tmpbe669).  After a separator, letters then digits
+ * is a word + number ("fa12345", a pid whose length varies): the digit rule's.
+ */
+static size_t hex_at(const char *s, size_t n, size_t i)
+{
+	size_t e = i, l = i;
+	bool digit = false, letter = false, sep;
+
+	if (i == 0)
+		return 0;
+	sep = !isalnum((unsigned char)s[i - 1]);
+	if (!sep && !(i >= 2 && s[i - 2] == '0' && s[i - 1] == 'x') &&
+	    !(i >= 3 && !strncmp(s + i - 3, "tmp", 3) &&
+	      (i == 3 || !isalnum((unsigned char)s[i - 4]))))
+		return 0;
+	for (; e < n && strchr("0123456789abcdef", s[e]); e++) {
+		digit |= s[e] <= '9';
+		letter |= s[e] >= 'a';
+	}
+	if (e - i < 5 || e - i > 16 || !digit || !letter || (e < n && isalnum((unsigned char)s[e])))
+		return 0;
+	while (l < e && s[l] >= 'a')
+		l++;
+	if (sep && l - i >= 2 && strspn(s + l, "0123456789") == e - l)
+		return 0;
+	return e - i;
+}
+
+/*
+ * Append s[0..n) escaped, but with a scratch name's per-run parts as
+ * patterns (docs/apparmor.md): a UUID as ????????-????-????-????-????????????
+ * (its first character a hex class when it starts the component: a
+ * wildcard needs an anchor), a random hex number (hex_at) one '?' per digit
+ * (fixed-width formats: %05x, padded pointers), each run of at least min
+ * digits (0: nothing is replaced) as [0-9]* (a pid, date or counter),
+ * except a run at the start of the component (start): "/tmp/[0-9]*" would
+ * admit every name that starts with a digit.  true if anything was
+ * replaced (with b NULL: only tells).
  */
 static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, size_t min,
                             bool start, bool *quote)
 {
-	size_t i = 0, lit = 0, d;
+	size_t i = 0, lit = 0;
 	bool any = false;
 
 	while (min && i < n) {
-		for (d = i; d < n && s[d] >= '0' && s[d] <= '9'; d++)
-			;
+		size_t len, d = i;
+
+		if ((len = uuid_at(s, n, i)) || (len = hex_at(s, n, i))) {
+			if (b) {
+				esc_append(b, s + lit, i - lit, quote);
+				for (size_t k = 0; k < len; k++)
+					tl_export_buf_puts(b, s[i + k] == '-' ? "-"
+					                      : !(i + k) && len == UUID_LEN
+					                          ? "[0-9a-fA-F]"
+					                          : "?");
+			}
+			any = true;
+			i = lit = i + len;
+			continue;
+		}
+		while (d < n && s[d] >= '0' && s[d] <= '9')
+			d++;
 		if (d - i >= min && !(start && i == 0) && !in_hex_word(s, n, i, d)) {
 			if (b) {
 				esc_append(b, s + lit, i - lit, quote);
@@ -462,8 +545,8 @@ static bool proc_fd(char **comps, size_t n, size_t i)
 static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool allow, struct gen *g)
 {
 	bool dir = access & TL_ACC_DIR;
-	/* created and deleted: a scratch file */
-	bool transient = (access & TL_ACC_CREATE) && (access & TL_ACC_DELETE);
+	/* created (or hard-linked) and deleted: a scratch file */
+	bool transient = (access & (TL_ACC_CREATE | TL_ACC_LINK)) && (access & TL_ACC_DELETE);
 	struct tl_export_buf pat = {0}, wit = {0};
 	char **c = split_path(path);
 	size_t n, i = 0;
@@ -490,7 +573,7 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		const char *s = c[i], *shape = NULL, *w = s;
 		size_t head = 0, len = 0;
 		char buf[256];
-		bool rnd, pid, scr;
+		bool rnd, pid, scr, uuid;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -520,7 +603,11 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			snprintf(buf, sizeof(buf), "%s[0-9]*", c[3]);
 			shape = buf;
 		}
+		/* a UUID spans separators the template shapes would split it at */
+		uuid = allow && !shape && scr && has_uuid(s);
 		if (!allow || shape) {
+			rnd = false;
+		} else if (uuid) {
 			rnd = false;
 		} else if ((temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) || scr) {
 			/* a template's name: in a temp dir, or anywhere once removed */
@@ -545,7 +632,8 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);
 		}
-		pid = !rnd && allow && !shape && i == n - 1 && !dir && pid_shape(s, &head, &len);
+		pid = !rnd && !uuid && allow && !shape && i == n - 1 && !dir &&
+		      pid_shape(s, &head, &len);
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
 			g->generalised = true;
@@ -708,7 +796,10 @@ static size_t files_first(const struct tl_trace *t, const char *path)
  * CREATE|DELETE if the trace's programs, together, created path and removed
  * it (a rename removes its source and creates its target), so that its name
  * is a scratch name whichever program made which step (gcc makes
- * /tmp/ccXXXXXX.s, as reads it, gcc removes it).
+ * /tmp/ccXXXXXX.s, as reads it, gcc removes it).  A hard link's new name
+ * is recorded as "link" alone, not "create", yet it is a name made as
+ * much as an open's (gpg's dotlock probe ".#lk0x….host.PID" links and
+ * unlinks a fresh name every run).
  */
 static uint32_t path_life(const struct tl_trace *t, const char *path)
 {
@@ -718,7 +809,7 @@ static uint32_t path_life(const struct tl_trace *t, const char *path)
 		return 0;
 	for (size_t i = files_first(t, path); i < t->nfiles && !strcmp(t->files[i].path, path); i++)
 		all |= t->files[i].access;
-	if ((all & TL_ACC_CREATE) && (all & TL_ACC_DELETE))
+	if ((all & (TL_ACC_CREATE | TL_ACC_LINK)) && (all & TL_ACC_DELETE))
 		return TL_ACC_CREATE | TL_ACC_DELETE;
 	return 0;
 }
@@ -1632,10 +1723,26 @@ static void emit_feature_note(struct tl_export_buf *b, const struct tl_trace *t,
 		                     t->nruns - have, t->nruns, what, f);
 }
 
+/*
+ * The first io_uring syscall in the trace (any run, any ABI), or NULL: the
+ * recorder sees syscalls, and io_uring's file operations are not syscalls.
+ */
+static const char *saw_io_uring(const struct tl_trace *t)
+{
+	static const char *const uring[] = {"io_uring_setup", "io_uring_enter",
+	                                    "io_uring_register"};
+
+	for (size_t i = 0; i < TL_ARRAY_SIZE(uring); i++)
+		for (int abi = 0; abi < TL_ABI_COUNT; abi++)
+			if (tl_trace_find(t, (enum tl_abi)abi, uring[i]))
+				return uring[i];
+	return NULL;
+}
+
 static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 {
 	const struct tl_trace *t = c->t;
-	const char *name = c->profs[0].name;
+	const char *name = c->profs[0].name, *uring;
 
 	tl_export_buf_printf(b, "# AppArmor profile %s, generated by tailor %s", name,
 	                     TAILOR_VERSION);
@@ -1679,6 +1786,13 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 	                  "no capability rules (the kernel may lack the capability/cap_capable "
 	                  "tracepoint)");
 	emit_feature_note(b, t, "net", "sockets", "no network rules");
+	if ((uring = saw_io_uring(t)))
+		tl_export_buf_printf(
+		    b,
+		    "# NOTE: the programs used io_uring (%s): file accesses made through it\n"
+		    "#   (IORING_OP_OPENAT, ...) are not recorded, so rules for them may be "
+		    "missing.\n",
+		    uring);
 	if (c->nskipped) {
 		tl_export_buf_printf(b, "# %zu recorded access%s had no absolute path (e.g. ",
 		                     c->nskipped, c->nskipped == 1 ? "" : "es");

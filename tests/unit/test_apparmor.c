@@ -784,6 +784,31 @@ static void test_perm_mapping(void **state)
 		check_all_allowed(&t, out, "tailor", NULL);
 		free(out);
 		tl_trace_free(&t);
+
+		/*
+		 * ln's new name, removed by rm: a scratch name (sh -c 'echo a > src.tmp;
+		 * ln src.tmp t.4242.lk; rm t.4242.lk src.tmp'); a name only linked stays exact
+		 */
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		file(&t, "/tmp/x/src.tmp", "/usr/bin/sh", TL_ACC_WRITE | TL_ACC_CREATE, 1);
+		file(&t, "/tmp/x/src.tmp", "/usr/bin/rm", TL_ACC_DELETE, 1);
+		file(&t, "/tmp/x/t.4242.lk", "/usr/bin/ln", TL_ACC_LINK, 1);
+		file(&t, "/tmp/x/t.4242.lk", "/usr/bin/rm", TL_ACC_DELETE, 1);
+		file(&t, "/srv/keep/t.4242.lk", "/usr/bin/ln", TL_ACC_LINK, 1);
+		out = export_ok(&t, NULL, NULL);
+		assert_non_null(strstr(out, "\n  /tmp/x/t.[0-9]*.lk wl,"));
+		assert_null(strstr(out, "\n  /tmp/x/t.4242.lk "));
+		assert_non_null(strstr(out, "\n  /srv/keep/t.4242.lk l,"));
+		parse_ok(out, NULL, &p);
+		assert_int_equal(perms_on(&p, "tailor", "/tmp/x/t.977.lk"),
+		                 TL_AA_WRITE | TL_AA_APPEND | TL_AA_LINK);
+		assert_int_equal(perms_on(&p, "tailor", "/tmp/x/u.977.lk"), 0);
+		assert_int_equal(perms_on(&p, "tailor", "/srv/keep/t.977.lk"), 0);
+		tl_aa_policy_free(&p);
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
 	}
 }
 
@@ -986,6 +1011,89 @@ static void test_generalise(void **state)
 	     "/tmp/qa[0-9]*-[0-9]*-??????",
 	     {"/tmp/qa20261127-25332-cwiigh"},
 	     {"/tmp/qb20261127-25332-cwiigh", "/tmp/qa20261127-25332-cwiig"}},
+	    /* a hard link's new name, removed: a scratch name like an open's */
+	    {"/tmp/x/t.4242.lk",
+	     TL_ACC_LINK | TL_ACC_DELETE,
+	     "/tmp/x/t.[0-9]*.lk",
+	     {"/tmp/x/t.977.lk"},
+	     {"/tmp/x/t.lk", "/tmp/x/u.4242.lk", "/tmp/x/t.4242.lk/x", "/tmp/x/t.4242.lkx"}},
+	    /* gpg's dotlock probe ".#lk%p.HOST.PID": a pointer in hex and a pid, linked and
+	       removed */
+	    {"/home/u/.gnupg/.#lk0x0000555ad96124e0.host.12345",
+	     TL_ACC_READ | TL_ACC_LINK | TL_ACC_DELETE,
+	     "\"/home/u/.gnupg/.#lk0x????????????????.host.[0-9]*\"",
+	     {"/home/u/.gnupg/.#lk0x00007f3c2a10b5c0.host.977"},
+	     {"/home/u/.gnupg/.#lk0x0000555ad96124e.host.12345", "/home/u/.gnupg/pubring.kbx",
+	      "/home/u/.gnupg/.#lk0x0000555ad96124e0.other.12345"}},
+	    /* linked, kept: exact */
+	    {"/srv/data/t.4242.lk",
+	     TL_ACC_LINK,
+	     "/srv/data/t.4242.lk",
+	     {"/srv/data/t.4242.lk"},
+	     {"/srv/data/t.977.lk"}},
+	    /* a UUID in a scratch name: all of it, in either case */
+	    {"/tmp/pgdata-8ab7e24f-5f2d-4c20-9a1b-0123456789ab",
+	     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/tmp/pgdata-???????\?-???\?-???\?-???\?-???????????\?/",
+	     {"/tmp/pgdata-00000000-1111-2222-3333-444444444444/",
+	      "/tmp/pgdata-8AB7E24F-5F2D-4C20-9A1B-0123456789AB/"},
+	     {"/tmp/pgdata-8ab7e24f/", "/tmp/other-8ab7e24f-5f2d-4c20-9a1b-0123456789ab/",
+	      "/tmp/pgdata-8ab7e24f-5f2d-4c20-9a1b-0123456789abc/",
+	      "/tmp/pgdata-8ab7e24f-5f2d-4c20-9a1b-0123456789ab"}},
+	    /* a bare UUID: a class for the first digit is its anchor */
+	    {"/srv/run/8ab7e24f-5f2d-4c20-9a1b-0123456789ab",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/run/[0-9a-fA-F]??????\?-???\?-???\?-???\?-????????????",
+	     {"/srv/run/f0e1d2c3-b4a5-4968-8776-655443322110"},
+	     {"/srv/run/x8ab7e24-5f2d-4c20-9a1b-0123456789ab", "/srv/run/app.pid",
+	      "/srv/run/8ab7e24f-5f2d-4c20-9a1b-0123456789ab.x"}},
+	    /* a UUID in a kept name: exact */
+	    {"/var/lib/app/8ab7e24f-5f2d-4c20-9a1b-0123456789ab.json",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/var/lib/app/8ab7e24f-5f2d-4c20-9a1b-0123456789ab.json",
+	     {"/var/lib/app/8ab7e24f-5f2d-4c20-9a1b-0123456789ab.json"},
+	     {"/var/lib/app/00000000-5f2d-4c20-9a1b-0123456789ab.json"}},
+	    /* random hex numbers in scratch names: one '?' per digit, any value */
+	    {"/srv/b/CMakeFiles/CMakeScratch/cmTC_547ef.dir",
+	     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/srv/b/CMakeFiles/CMakeScratch/cmTC_?????.dir/",
+	     {"/srv/b/CMakeFiles/CMakeScratch/cmTC_a1b2c.dir/",
+	      "/srv/b/CMakeFiles/CMakeScratch/cmTC_12345.dir/"},
+	     {"/srv/b/CMakeFiles/CMakeScratch/cmTC_547e.dir/",
+	      "/srv/b/CMakeFiles/CMakeScratch/cmTD_547ef.dir/",
+	      "/srv/b/CMakeFiles/CMakeScratch/cmTC_547ef0.dir/"}},
+	    {"/srv/b/CMakeFiles/Makefile2.tmpbe669",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_RENAME | TL_ACC_DELETE,
+	     "/srv/b/CMakeFiles/Makefile2.tmp?????",
+	     {"/srv/b/CMakeFiles/Makefile2.tmp3f00d"},
+	     {"/srv/b/CMakeFiles/Makefile2", "/srv/b/CMakeFiles/Makefile2.tmp3f00d0",
+	      "/srv/b/CMakeFiles/Makefile3.tmp3f00d"}},
+	    /* not a random hex number: a word + pid, a hash, no anchor, digits only, kept */
+	    {"/srv/out/x-fa12345",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/out/x-fa[0-9]*",
+	     {"/srv/out/x-fa977"},
+	     {"/srv/out/x-ab12345", "/srv/out/x-fa"}},
+	    {"/srv/out/obj_0123456789abcdef0.o",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/out/obj_0123456789abcdef0.o",
+	     {"/srv/out/obj_0123456789abcdef0.o"},
+	     {"/srv/out/obj_1123456789abcdef0.o"}},
+	    {"/srv/out/547ef.part",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/out/547ef.part",
+	     {"/srv/out/547ef.part"},
+	     {"/srv/out/a1b2c.part"}},
+	    {"/srv/b/cmTC_12345",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/srv/b/cmTC_[0-9]*",
+	     {"/srv/b/cmTC_977"},
+	     {"/srv/b/cmTC_a1b2c"}}, /* digits only: the digit rule's (docs/apparmor.md) */
+	    {"/srv/b/cmTC_547ef",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/srv/b/cmTC_547ef",
+	     {"/srv/b/cmTC_547ef"},
+	     {"/srv/b/cmTC_a1b2c"}},
 	    /* kept, or one digit: literal */
 	    {"/var/lib/app/state.1234",
 	     TL_ACC_WRITE | TL_ACC_CREATE,
@@ -1440,6 +1548,52 @@ static void test_caps_net_flags(void **state)
 	tl_trace_free(&t);
 }
 
+/*
+ * io_uring's file operations are not syscalls the recorder sees: a trace with
+ * any io_uring syscall (any ABI) says so in the header, one without does not.
+ */
+static void test_io_uring_note(void **state)
+{
+	static const struct {
+		enum tl_abi abi;
+		const char *sys;
+	} cases[] = {
+	    {TL_ABI_X86_64, "io_uring_setup"},
+	    {TL_ABI_X86, "io_uring_enter"},
+	    {TL_ABI_X86_64, "io_uring_register"},
+	};
+	struct tl_trace t;
+	char *out, want[256];
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cases); i++) {
+		tl_trace_init(&t);
+		add_run(&t, "command", all_features);
+		assert_non_null(tl_trace_syscall(&t, TL_ABI_X86_64, "read", -1));
+		assert_non_null(tl_trace_syscall(&t, cases[i].abi, cases[i].sys, -1));
+		file(&t, "/etc/hosts", "/opt/app", TL_ACC_READ, 1);
+		out = export_ok(&t, NULL, NULL);
+		snprintf(want, sizeof(want),
+		         "\n# NOTE: the programs used io_uring (%s): file accesses made through "
+		         "it\n#   (IORING_OP_OPENAT, ...) are not recorded, so rules for them may "
+		         "be missing.\n",
+		         cases[i].sys);
+		if (!strstr(out, want))
+			fail_msg("%s: no '%s' in\n%s", cases[i].sys, want, out);
+		free(out);
+		tl_trace_free(&t);
+	}
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	assert_non_null(tl_trace_syscall(&t, TL_ABI_X86_64, "read", -1));
+	assert_non_null(tl_trace_syscall(&t, TL_ABI_X86_64, "epoll_wait", -1));
+	file(&t, "/etc/hosts", "/opt/app", TL_ACC_READ, 1);
+	out = export_ok(&t, NULL, NULL);
+	assert_null(strstr(out, "io_uring"));
+	free(out);
+	tl_trace_free(&t);
+}
+
 /* Quoting and escapes: the parser's view of each odd name is the name itself. */
 static void test_odd_names(void **state)
 {
@@ -1706,6 +1860,7 @@ int main(void)
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_exec_once),
 	    cmocka_unit_test(test_caps_net_flags),
+	    cmocka_unit_test(test_io_uring_note),
 	    cmocka_unit_test(test_odd_names),
 	    cmocka_unit_test(test_children),
 	    cmocka_unit_test(test_abstractions),
