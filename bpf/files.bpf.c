@@ -46,6 +46,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define O_APPEND_      0x400
 #define S_IFMT_        0170000
 #define S_IFDIR_       0040000
+#define S_IFSOCK_      0140000
 #define VM_EXEC_       0x4
 #define PROT_EXEC_     0x4
 #define AT_FDCWD_      (-100)
@@ -254,6 +255,9 @@ __noinline int tl_file_record(__u64 ustr, __u32 access, __u32 flags)
 		seen_flush(&sc->e[slot & (TL_SEEN_N - 1)]);
 	}
 	key.hash = tl_mix(tl_path_walk(s, d, vfsmnt, rd, rmnt, false), h);
+	/* an inherited pipe, socket or memfd: no path, nothing to allow */
+	if ((flags & TL_FILEF_INHERIT) && (s->path.flags & TL_PATHF_UNREACHABLE))
+		return 0;
 	cnt = bpf_map_lookup_elem(&tl_files, &key);
 	if (cnt) {
 		__sync_fetch_and_add(cnt, 1);
@@ -385,6 +389,41 @@ static __always_inline struct file___tl *exec_mapping(struct task_struct___tl *t
 	return KCAST(file___tl, c.file);
 }
 
+/* The access a file was opened with: read, write, or append (as AppArmor maps it). */
+static __always_inline __u32 open_access(struct file___tl *f)
+{
+	__u32 mode = f->f_mode, acc = 0;
+
+	if (mode & FMODE_READ)
+		acc |= TL_EV_ACC_READ;
+	if (mode & FMODE_WRITE)
+		acc |= (f->f_flags & O_APPEND_) ? TL_EV_ACC_APPEND : TL_EV_ACC_WRITE;
+	return acc;
+}
+
+/*
+ * The files a new program inherits open (TL_INHERIT_FDS first fds, not
+ * sockets: AppArmor checks those by their own rules), as its own accesses:
+ * when it runs under another profile than its caller, AppArmor checks them
+ * again at exec and closes the ones that profile does not allow (a shell's
+ * `cmd > out`: cmd writes out through fd 1).  Pipes have no path: not
+ * recorded (TL_FILEF_INHERIT).
+ */
+#define TL_INHERIT_FDS 16
+static __always_inline void on_inherited(struct task_struct___tl *task)
+{
+	for (int fd = 0; fd < TL_INHERIT_FDS; fd++) {
+		struct file___tl *f = tl_fd_file(task, fd);
+		__u32 acc;
+
+		if (!f || (f->f_mode & FMODE_PATH) || (f->f_inode->i_mode & S_IFMT_) == S_IFSOCK_)
+			continue;
+		acc = open_access(f);
+		if (acc)
+			record_file(f, acc, TL_FILEF_INHERIT);
+	}
+}
+
 /* open(2) and friends: the access the file was opened with. */
 static __always_inline int on_open(struct task_struct___tl *task, const __u64 *args,
                                    const struct tl_filespec *spec, long ret)
@@ -398,10 +437,7 @@ static __always_inline int on_open(struct task_struct___tl *task, const __u64 *a
 	mode = f->f_mode;
 	if (mode & FMODE_PATH)
 		return 0; /* O_PATH: a handle, no access (AppArmor does not check it) */
-	if (mode & FMODE_READ)
-		acc |= TL_EV_ACC_READ;
-	if (mode & FMODE_WRITE)
-		acc |= (f->f_flags & O_APPEND_) ? TL_EV_ACC_APPEND : TL_EV_ACC_WRITE;
+	acc |= open_access(f);
 	if (mode & FMODE_CREATED)
 		acc |= TL_EV_ACC_CREATE;
 	/* O_TRUNC is cleared from f_flags after the open: read the argument. */
@@ -567,6 +603,7 @@ int tl_files_exit(__u64 *ctx)
 	case TL_FK_EXEC:
 		/* exec'ed: m->image is already the new program's id */
 		record_file(task->mm->exe_file, TL_EV_ACC_EXEC, TL_FILEF_EXEC);
+		on_inherited(task);
 		/*
 		 * The kernel mapped the ELF interpreter (ld.so) without a syscall:
 		 * the new program starts there, so its mapping is at the user ip

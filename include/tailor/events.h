@@ -375,7 +375,8 @@ struct tl_file_key {
 	__u64 hash;   /* of the dentries and mounts walked and the string joined */
 };
 
-#define TL_FILEF_EXEC 4 /* an exec: key.image is the program it started */
+#define TL_FILEF_EXEC    4  /* an exec: key.image is the program it started */
+#define TL_FILEF_INHERIT 16 /* a file an exec'ed program inherited open: none if unreachable */
 
 /*
  * files.bpf.c's per-CPU cache of files recorded (tl_file_seen), by the kernel

@@ -5,7 +5,8 @@
 # an absolute path with symlinks resolved, deduplicated with counts, nothing
 # from tailor itself; paths inside a chroot are the chroot's own; mounts are
 # crossed (a tmpfs and a bind mount in a private mount namespace); --no-files;
-# unix sockets bound and connected to at a path;
+# unix sockets bound and connected to at a path; files a program inherits
+# open (a shell's redirection), as that program's accesses;
 # and `tailor generate -f apparmor` on the trace is accepted by
 # apparmor_parser with the right permissions.  Needs root + BTF.
 . "$TAILOR_SRC/tests/lib.sh"
@@ -323,4 +324,21 @@ if [ -x "$PROGS/usock_32" ]; then
 	done
 	pass "ia32 unix sockets: bind/connect through socketcall and directly"
 fi
+
+# ---- 7. inherited files: `cmd > out` opens out in the shell, cmd writes it through fd 1 ------------
+mkdir "$T/inh"
+"$TAILOR_BIN" record -q -o "$T/inh.json" -- sh -c "cat /etc/hostname > $T/inh/out; date >> $T/inh/out" </dev/null ||
+	fail "record (inherited files): $?"
+acc() { echo "sorted({a for f in t['files'] if f['path'] == '$T/inh/out' and f['program'] == '$1' for a in f['access']})"; }
+check "$T/inh.json" "$(acc "$(readlink -f "$(command -v cat)")") == ['write']" \
+	"cat's inherited stdout: $(q "$T/inh.json" "[f for f in t['files'] if 'inh/' in f['path']]")"
+check "$T/inh.json" "$(acc "$(readlink -f "$(command -v date)")") == ['append']" \
+	"date's inherited stdout (>>): $(q "$T/inh.json" "[f for f in t['files'] if 'inh/' in f['path']]")"
+"$TAILOR_BIN" generate -f apparmor --children -o "$T/inh.aa" "$T/inh.json" || fail "generate -f apparmor --children (inherited)"
+# each child profile allows what it got open: AppArmor checks inherited files at exec
+awk '/^  profile cat /,/^  }/' "$T/inh.aa" | grep -q "^    /.*/inh/out w," ||
+	fail "the cat profile lacks its inherited out: $(cat "$T/inh.aa")"
+awk '/^  profile date /,/^  }/' "$T/inh.aa" | grep -q "^    /.*/inh/out a," ||
+	fail "the date profile lacks its inherited out: $(cat "$T/inh.aa")"
+pass "inherited files: a redirection's file is the exec'ed program's access, in its own --children profile"
 echo PASS
