@@ -32,7 +32,9 @@ static void usage(FILE *f)
 	        "COMMAND is looked up in PATH before the filter is loaded.\n\n"
 	        "  -p, --profile FILE  the profile (refused if writable by group or others)\n"
 	        "      --complain      do not deny: record every syscall the profile would deny\n"
-	        "                      (seccomp user notification) and let it proceed\n"
+	        "                      (seccomp user notification) and let it proceed;\n"
+	        "                      SIGINT, SIGTERM, SIGHUP to tailor go to the command,\n"
+	        "                      and its trace is then marked incomplete\n"
 	        "  -o, --output TRACE  complain trace (default tailor-complain.json)\n"
 	        "      --caps LIST     capabilities for includes/excludes (\"CAP_SYS_ADMIN,...\",\n"
 	        "                      \"none\", \"all\"; default: this process's effective set)\n"
@@ -133,7 +135,7 @@ static uint64_t now_ms(void)
 }
 
 static int save_complain(struct tl_trace *t, const char *out, char **argv, pid_t pid,
-                         const char *start, uint64_t ms, int wstatus)
+                         const char *start, uint64_t ms, int wstatus, bool complete)
 {
 	char tool[32];
 	struct utsname u;
@@ -146,7 +148,7 @@ static int save_complain(struct tl_trace *t, const char *out, char **argv, pid_t
 	run.pid = pid;
 	run.start = (char *)start;
 	run.duration_ms = ms;
-	run.complete = true;
+	run.complete = complete;
 	run.has_exit_status = true;
 	run.exit_status = exit_code(wstatus);
 	run.kernel = u.release;
@@ -180,7 +182,7 @@ int cmd_run(int argc, char **argv)
 	scmp_filter_ctx ctx = NULL;
 	char **caps = NULL, **unknown = NULL, *path = NULL;
 	bool force = false, loaded = false;
-	int c, r, rc = TL_EXIT_TAILOR, wstatus;
+	int c, r, rc = TL_EXIT_TAILOR, wstatus, signo = 0;
 
 	tl_profile_init(&prof);
 	tl_trace_init(&trace);
@@ -261,7 +263,7 @@ int cmd_run(int argc, char **argv)
 		struct tm tm;
 
 		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-		r = tl_loader_complain(ctx, path, argv + optind, environ, &trace, &wstatus);
+		r = tl_loader_complain(ctx, path, argv + optind, environ, &trace, &wstatus, &signo);
 		if (r == -EOPNOTSUPP) {
 			fprintf(
 			    stderr,
@@ -283,7 +285,14 @@ int cmd_run(int argc, char **argv)
 			goto fail;
 		if (r)
 			cli_lib_error("run"); /* some notifications lost: say so, keep the rest */
-		if (save_complain(&trace, out, argv + optind, 0, start, now_ms() - t0, wstatus)) {
+		if (signo)
+			fprintf(
+			    stderr,
+			    "tailor run: signal %d passed on to the command; the complain trace is "
+			    "marked incomplete\n",
+			    signo);
+		if (save_complain(&trace, out, argv + optind, 0, start, now_ms() - t0, wstatus,
+		                  !signo)) {
 			cli_lib_error("run");
 			rc = TL_EXIT_TAILOR;
 			goto done;

@@ -33,7 +33,8 @@
 #define X32_BIT 0x40000000
 
 struct handoff {
-	int state; /* 0 loading, 1 loaded (fd valid), <0 load failed (-errno) */
+	int state; /* 0 loading, 1 loaded (fd valid), 2 loaded (fd unknown), <0 load failed (-errno)
+	            */
 	int fd;    /* the listener, in the child */
 	int ack;   /* 1 go on and exec, -1 give up */
 };
@@ -41,6 +42,14 @@ struct handoff {
 static void on_sigchld(int sig)
 {
 	(void)sig; /* only there to interrupt a blocking receive */
+}
+
+static volatile sig_atomic_t stop_signal;
+
+/* SIGINT, SIGTERM, SIGHUP: for the command, which the parent still serves until it ends. */
+static void on_stop(int sig)
+{
+	stop_signal = sig;
 }
 
 static __attribute__((noreturn)) void child(scmp_filter_ctx ctx, struct handoff *h,
@@ -54,8 +63,12 @@ static __attribute__((noreturn)) void child(scmp_filter_ctx ctx, struct handoff 
 		__atomic_store_n(&h->state, r, __ATOMIC_RELEASE);
 		_exit(125);
 	}
+	/*
+	 * libseccomp has no fd to give when the filter has no notifying rule,
+	 * nor when the listener is fd 0 (stdin was closed): the parent looks.
+	 */
 	h->fd = seccomp_notify_fd(ctx);
-	__atomic_store_n(&h->state, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->state, h->fd > 0 ? 1 : 2, __ATOMIC_RELEASE);
 	while (!(ack = __atomic_load_n(&h->ack, __ATOMIC_ACQUIRE)))
 		__builtin_ia32_pause();
 	if (ack < 0)
@@ -116,7 +129,10 @@ static void record(struct tl_trace *t, const struct seccomp_notif *req, uint64_t
 		(*lost)++;
 }
 
-/* Wait for the child to publish its listener; returns the fd number, or -errno. */
+/*
+ * Wait for the child to publish its listener; returns the fd number,
+ * -ENOMSG if the filter has none (nothing is notified), or -errno.
+ */
 static int wait_loaded(struct handoff *h, pid_t pid)
 {
 	struct timespec ts = {0, 200 * 1000};
@@ -126,6 +142,8 @@ static int wait_loaded(struct handoff *h, pid_t pid)
 		state = __atomic_load_n(&h->state, __ATOMIC_ACQUIRE);
 		if (state == 1)
 			return h->fd;
+		if (state == 2)
+			return (fd = find_listener(pid)) >= 0 ? fd : -ENOMSG;
 		if (state < 0)
 			return state;
 		if (waitpid(pid, NULL, WNOHANG | __WNOTHREAD) == pid)
@@ -138,9 +156,11 @@ static int wait_loaded(struct handoff *h, pid_t pid)
 }
 
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-                       char *const envp[], struct tl_trace *trace, int *wstatus)
+                       char *const envp[], struct tl_trace *trace, int *wstatus, int *signo)
 {
-	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa;
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa, old_stop[3];
+	bool stops_set = false;
 	struct seccomp_notif_resp *resp = NULL;
 	struct seccomp_notif *req = NULL;
 	struct handoff *h = MAP_FAILED;
@@ -150,6 +170,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	pid_t pid = -1;
 
 	*wstatus = 0;
+	*signo = 0;
 	if (seccomp_api_get() < 6)
 		return tl_err(
 		    EOPNOTSUPP,
@@ -175,8 +196,39 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	if (pid == 0)
 		child(ctx, h, path, argv, envp);
 
+	/* after the fork: the child execs with the dispositions tailor had */
+	stop_signal = 0;
+	sa.sa_handler = on_stop;
+	for (size_t i = 0; i < 3; i++)
+		sigaction(stops[i], &sa, &old_stop[i]);
+	stops_set = true;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	fd = wait_loaded(h, pid);
+	if (fd == -ENOMSG) {
+		/* nothing to notify: the command runs under its filter alone */
+		__atomic_store_n(&h->ack, 1, __ATOMIC_RELEASE);
+		for (;;) {
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			pid_t w;
+
+			if (stop_signal) {
+				*signo = stop_signal;
+				kill(pid, stop_signal);
+				stop_signal = 0;
+			}
+			w = waitpid(pid, wstatus, WNOHANG);
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				r = tl_err(errno, "waitpid: %s", strerror(errno));
+				goto out;
+			}
+			nanosleep(&ts, NULL);
+		}
+		reaped = true;
+		r = 0;
+		goto out;
+	}
 	if (fd == -EBUSY || fd == -EINVAL || fd == -ENOSYS || fd == -EOPNOTSUPP) {
 		r = tl_err(EOPNOTSUPP, "the kernel refused a seccomp listener: %s", strerror(-fd));
 		goto out;
@@ -199,7 +251,13 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 		struct pollfd p[2] = {{.fd = nfd, .events = POLLIN},
 		                      {.fd = pidfd, .events = POLLIN}};
 
-		if (poll(p, 2, -1) < 0) {
+		if (stop_signal) {
+			*signo = stop_signal;
+			kill(pid, stop_signal);
+			stop_signal = 0;
+		}
+		/* a timeout: a stop signal that came just before poll is passed on */
+		if (poll(p, 2, 200) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = tl_err(errno, "poll: %s", strerror(errno));
@@ -242,6 +300,8 @@ out:
 	}
 	if (h != MAP_FAILED)
 		sigaction(SIGCHLD, &old_sa, NULL);
+	for (size_t i = 0; stops_set && i < 3; i++)
+		sigaction(stops[i], &old_stop[i], NULL);
 	if (nfd >= 0)
 		close(nfd);
 	if (pidfd >= 0)

@@ -120,12 +120,16 @@ int tl_loader_exec(scmp_filter_ctx ctx, const char *path, char *const argv[],
  * the filter and execs path; the parent takes the child's seccomp listener
  * (pidfd_getfd), answers every notification with "continue" and records
  * its (arch, syscall) in `trace` (calls counted) until the child exits.
- * *wstatus is the child's wait status.  -EOPNOTSUPP (with a message) when
- * user notification is unavailable before the command ran: fall back to
- * opts.complain_log.  -errno for other failures.
+ * *wstatus is the child's wait status.  SIGINT, SIGTERM and SIGHUP to the
+ * parent are passed on to the child, whose end is still awaited; *signo is
+ * the last one (0: none).  A filter without a notifying rule (nothing to
+ * deny) runs the command without a supervisor: an empty trace.
+ * -EOPNOTSUPP (with a message) when user notification is unavailable before
+ * the command ran: fall back to opts.complain_log.  -errno for other
+ * failures.
  */
 struct tl_trace;
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-		       char *const envp[], struct tl_trace *trace, int *wstatus);
+		       char *const envp[], struct tl_trace *trace, int *wstatus, int *signo);
 
 #endif

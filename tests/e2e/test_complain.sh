@@ -4,7 +4,10 @@
 # the syscalls the profile would have denied.  Designed as a set difference:
 #   1. deny-all profile in complain mode -> S, every syscall /bin/true makes;
 #   2. profile allowing S minus one syscall X -> the trace must be exactly {X};
-#   3. the profile allowing all of S enforces cleanly (exit 0).
+#   3. the profile allowing all of S enforces cleanly (exit 0);
+#   4. a profile that denies nothing runs the command (an empty trace), stdin
+#      closed still records (the listener is fd 0), and SIGTERM to tailor is
+#      passed on to the command: its status, the trace marked incomplete.
 set -euo pipefail
 : "${TAILOR_BIN:?}"
 command -v python3 >/dev/null || { echo "skip: python3 needed to read traces"; exit 77; }
@@ -69,3 +72,29 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "FAIL: /bin/false under complain exited $rc"; exit 1; }
 echo "ok: complain mode reported exactly $drop"
+
+# 4a. Nothing to deny: no listener at all; the command runs, the trace is empty.
+echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' > allow.json
+"$TAILOR_BIN" run --complain -o allow-trace.json --profile allow.json -- /bin/true ||
+	{ echo "FAIL: an allow-all profile in complain mode did not run /bin/true"; exit 1; }
+[ -z "$(names allow-trace.json)" ] || { echo "FAIL: allow-all complain trace not empty"; exit 1; }
+# 4b. stdin closed: the child's listener is fd 0
+"$TAILOR_BIN" run --complain -o closed.json --profile minus.json -- /bin/true <&- ||
+	{ echo "FAIL: complain mode with stdin closed"; exit 1; }
+[ "$(names closed.json)" = "x86_64:$drop" ] || { echo "FAIL: stdin closed: got $(names closed.json)"; exit 1; }
+# 4c. SIGTERM: passed on; the trace is written, incomplete, with the command's status
+"$TAILOR_BIN" run --complain -o term.json --profile minus.json -- /bin/sleep 30 &
+tp=$!
+sleep 1
+kill -TERM "$tp"
+set +e
+wait "$tp"
+rc=$?
+set -e
+[ "$rc" = 143 ] || { echo "FAIL: SIGTERM: exit $rc, expected 143"; exit 1; }
+python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["runs"][0]
+assert r["complete"] is False and r["exit_status"]==143, r' term.json ||
+	{ echo "FAIL: SIGTERM: trace not marked incomplete"; exit 1; }
+pgrep -x -f "/bin/sleep 30" >/dev/null && { echo "FAIL: the command outlived the signal"; exit 1; }
+echo "ok: complain mode without a listener, with stdin closed, and at SIGTERM"
