@@ -235,6 +235,12 @@ int cmd_generate(int argc, char **argv)
 				cli_error("generate: --name must not be empty");
 				return TL_EXIT_USAGE;
 			}
+			/* written into comments and names: a newline would start a directive */
+			for (const char *q = optarg; *q; q++)
+				if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+					cli_error("generate: --name must not hold control characters");
+					return TL_EXIT_USAGE;
+				}
 			eopts.name = optarg;
 			break;
 		case OPT_NO_ENOSYS:

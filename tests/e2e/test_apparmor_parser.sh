@@ -106,3 +106,16 @@ grep -q '^profile app flags=(attach_disconnected,chroot_relative,mediate_deleted
 	"$TAILOR_BIN" generate -f apparmor --name app "$T/app-container.json") ||
 	fail "a container run does not give attach_disconnected"
 pass "union of traces; container runs"
+
+# --name goes into comments and names of every format: a control character
+# (a newline would start a systemd directive) is a usage error
+for f in apparmor systemd k8s docker; do
+	set +e
+	"$TAILOR_BIN" generate -f "$f" --name "$(printf 'x\n[Service]\nExecStartPre=/bin/evil')" \
+		-o "$T/evil.$f" "$T/app.json" 2>"$T/evil.err"
+	rc=$?
+	set -e
+	[ "$rc" = 2 ] && [ ! -e "$T/evil.$f" ] && grep -q "control characters" "$T/evil.err" ||
+		fail "-f $f: a --name with a newline gave exit $rc: $(cat "$T/evil.err")"
+done
+pass "--name with control characters refused for every format"
