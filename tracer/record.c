@@ -412,6 +412,34 @@ static void note_survivors(struct session *s)
 	        (unsigned long long)n, after);
 }
 
+/*
+ * --pid names a process: not one of its threads (pidfd_open refuses them
+ * with a bare ENOENT), not a zombie (nothing would run to be recorded).
+ */
+static int check_pid(pid_t pid)
+{
+	char path[64], *buf = NULL, *l;
+	size_t len = 0;
+	long tgid = 0;
+	char state = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (tl_read_file(path, &buf, &len, 1 << 16))
+		return 0; /* gone, or no /proc: pidfd_open says */
+	if ((l = strstr(buf, "\nState:\t")))
+		state = l[8];
+	if ((l = strstr(buf, "\nTgid:\t")))
+		tgid = strtol(l + 7, NULL, 10);
+	free(buf);
+	if (tgid > 0 && tgid != pid)
+		return tl_err(EINVAL, "--pid %d: a thread of process %ld; give --pid %ld", pid,
+		              tgid, tgid);
+	if (state == 'Z' || state == 'X')
+		return tl_err(
+		    ESRCH, "--pid %d: the process has exited (a zombie): nothing to record", pid);
+	return 0;
+}
+
 /* ---- the trace --------------------------------------------------------------- */
 
 char **tl_rec_cmdline(pid_t pid)
@@ -741,6 +769,9 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 		ssize_t n;
 
 		s.pid = o->pid;
+		err = check_pid(o->pid);
+		if (err)
+			goto out;
 		s.pidfd = (int)syscall(SYS_pidfd_open, o->pid, 0);
 		if (s.pidfd < 0) {
 			err = tl_err(errno, "process %d: %s", o->pid,

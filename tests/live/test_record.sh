@@ -9,7 +9,7 @@ need_cmd python3 "used to read traces"
 need_cmd strace "ground truth"
 TAILOR=$TAILOR_BIN
 scratch
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$T"' EXIT
 
 # ---- 1. the workload versus strace ---------------------------------------------
 "$TAILOR" record -q -o "$T/w.json" -- "$PROGS/workload" 2>"$T/err" || fail "record workload: $?: $(cat "$T/err")"
@@ -210,6 +210,33 @@ for s in getppid sysinfo getpriority exit_group; do
 	check "$T/pid3.json" "'$s' in t['abis']['x86_64']" "--pid: thread syscall $s missing"
 done
 echo "ok: --pid marks existing threads"
+
+# --pid of a thread (not its process), of a zombie: one line each, exit 125
+"$PROGS/spinner" 3 &
+sp=$!
+sleep 0.3
+tid=$(ls /proc/$sp/task | grep -vx "$sp" | head -1)
+set +e
+"$TAILOR" record -o "$T/tid.json" --pid "$tid" 2>"$T/tid.err"
+rc=$?
+set -e
+wait $sp || true
+[ $rc = 125 ] && [ "$(errlines "$T/tid.err")" = 1 ] && grep -q "a thread of process $sp; give --pid $sp" "$T/tid.err" ||
+	fail "--pid THREAD: exit $rc: $(cat "$T/tid.err")"
+(sleep 0.1 & exec sleep 2) &
+zp=$!
+sleep 0.5
+z=$(pgrep -P $zp -x sleep || true)
+if [ -n "$z" ] && grep -q '^State:.*Z' /proc/$z/status 2>/dev/null; then
+	set +e
+	"$TAILOR" record -o "$T/z.json" --pid "$z" 2>"$T/z.err"
+	rc=$?
+	set -e
+	[ $rc = 125 ] && [ ! -e "$T/z.json" ] && grep -q "has exited (a zombie)" "$T/z.err" ||
+		fail "--pid ZOMBIE: exit $rc: $(cat "$T/z.err")"
+fi
+wait $zp || true
+echo "ok: --pid of a thread or a zombie: one clear line"
 
 # ---- 7. exec records: the file the kernel executed, resolved ----------------------------------
 # Relative (./x after cd), through a symlink, /bin/sh (a symlink, and /bin
