@@ -347,11 +347,21 @@ int tl_diff_profile_from_yaml(const char *text, size_t len, const char *name, st
 {
 	struct yctx c = {.name = name};
 	struct json_object *root = NULL, *v, *spec;
-	char *buf = strndup(text, len);
-	const char *json;
+	const char *json, *nul = memchr(text, '\0', len);
+	char *buf;
 	int r;
 
 	tl_profile_init(p);
+	/* The lines are C strings: a NUL byte would cut the rest off silently. */
+	if (nul) {
+		size_t line = 1, col = 1;
+
+		for (const char *q = text; q < nul; q++, col++)
+			if (*q == '\n')
+				line++, col = 0;
+		return tl_err(EINVAL, "%s: line %zu, column %zu: NUL byte", name, line, col);
+	}
+	buf = strndup(text, len);
 	if (!buf)
 		return tl_err(ENOMEM, "out of memory");
 	r = split_lines(&c, buf);

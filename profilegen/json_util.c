@@ -215,11 +215,15 @@ static bool is_ws(char c)
 }
 
 /*
- * Duplicate object keys.  json-c keeps the last of them silently, so a file
- * could show a reviewer one "defaultAction" and give tailor another.  The
- * text was accepted by json-c already: this walks it again, collects each
- * object's keys decoded as json-c decodes them, and compares them sorted
- * when the object closes (an object with many keys stays O(n log n)).
+ * What json-c accepts silently, found by walking the accepted text again:
+ *  - duplicate object keys: json-c keeps the last of them, so a file could
+ *    show a reviewer one "defaultAction" and give tailor another.  Each
+ *    object's keys are collected decoded as json-c decodes them and compared
+ *    sorted when the object closes (an object with many keys stays
+ *    O(n log n));
+ *  - \u0000 in a string or key: json-c keeps it, but every C string cuts
+ *    there, so "getpid\u0000junk" would be read as getpid;
+ *  - integers outside -2^63 .. 2^64-1: json-c saturates them silently.
  */
 struct dup_key {
 	size_t off, len; /* decoded bytes in the arena */
@@ -233,6 +237,7 @@ struct dup_scan {
 	struct dup_key *keys;
 	size_t nkeys, kcap;
 	bool oom;
+	size_t nul_at; /* offset of the first \u0000 of the last string, or SIZE_MAX */
 };
 
 static void dup_byte(struct dup_scan *d, char c)
@@ -293,6 +298,8 @@ static void dup_string(struct dup_scan *d, size_t *i, bool decode)
 		if (c == 'u' && k + 5 < d->len) {
 			unsigned cp = hex4(d->text + k + 2);
 
+			if (!cp && d->nul_at == SIZE_MAX)
+				d->nul_at = k;
 			k += 6;
 			/* a surrogate pair: one code point, as json-c decodes it */
 			if (cp >= 0xD800 && cp < 0xDC00 && k + 5 < d->len && d->text[k] == '\\' &&
@@ -357,8 +364,58 @@ static const struct dup_key *dup_check(struct dup_scan *d, size_t from)
 
 #define DUP_DEPTH 64 /* json-c refuses more than 32 levels */
 
-/* 0, or the text offset of a duplicate key (its decoded form in *key, *keylen). */
-static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t keysize)
+/* What text_check found: its kind, where (text offset) and what (the key or the number). */
+enum text_problem { TP_DUP = 1, TP_NUL_KEY, TP_NUL_STR, TP_TOO_BIG, TP_TOO_SMALL };
+
+struct text_found {
+	size_t at;
+	char what[72];
+};
+
+static bool is_num_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* The number at text[*i] (valid JSON already): TP_TOO_BIG/SMALL or 0.  *i: past it. */
+static int num_check(const char *text, size_t len, size_t *i, struct text_found *f)
+{
+	static const char umax[] = "18446744073709551615", imin[] = "9223372036854775808";
+	size_t s = *i, e, nd, lim;
+	bool neg = text[s] == '-';
+	const char *max = neg ? imin : umax;
+	int r = 0;
+
+	if (neg)
+		s++;
+	for (e = s; e < len && text[e] >= '0' && text[e] <= '9'; e++)
+		;
+	lim = neg ? sizeof(imin) - 1 : sizeof(umax) - 1;
+	while (s + 1 < e && text[s] == '0')
+		s++;
+	nd = e - s;
+	/* A fraction or exponent makes a double: json-c keeps those as they are. */
+	if ((e >= len || (text[e] != '.' && text[e] != 'e' && text[e] != 'E')) &&
+	    (nd > lim || (nd == lim && memcmp(text + s, max, nd) > 0))) {
+		size_t n = e - *i;
+
+		/* The number as written, cut if very long. */
+		if (n > sizeof(f->what) - 4)
+			snprintf(f->what, sizeof(f->what), "%.*s...", (int)sizeof(f->what) - 4,
+			         text + *i);
+		else
+			snprintf(f->what, sizeof(f->what), "%.*s", (int)n, text + *i);
+		f->at = *i;
+		r = neg ? TP_TOO_SMALL : TP_TOO_BIG;
+	}
+	while (e < len && is_num_char(text[e]))
+		e++;
+	*i = e;
+	return r;
+}
+
+/* 0, a problem (enum text_problem, described in *f) or a negative errno. */
+static int text_check(const char *text, size_t len, struct text_found *f)
 {
 	struct dup_scan d = {.text = text, .len = len};
 	size_t kstart[DUP_DEPTH], astart[DUP_DEPTH], i = 0;
@@ -373,7 +430,13 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 			bool is_key = depth >= 0 && is_obj[depth] && want_key[depth];
 			size_t off = d.arena.len;
 
+			d.nul_at = SIZE_MAX;
 			dup_string(&d, &i, is_key);
+			if (d.nul_at != SIZE_MAX) {
+				f->at = d.nul_at;
+				err = is_key ? TP_NUL_KEY : TP_NUL_STR;
+				break;
+			}
 			if (!is_key)
 				continue;
 			want_key[depth] = false;
@@ -392,6 +455,10 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 			    (struct dup_key){.off = off, .len = d.arena.len - off, .pos = pos};
 			continue;
 		}
+		if (c == '-' || (c >= '0' && c <= '9')) {
+			err = num_check(text, len, &i, f);
+			continue;
+		}
 		if (c == '{' || c == '[') {
 			if (++depth >= DUP_DEPTH) {
 				err = -E2BIG;
@@ -406,13 +473,15 @@ static int dup_find(const char *text, size_t len, size_t *at, char *key, size_t 
 				const struct dup_key *dup = dup_check(&d, kstart[depth]);
 
 				if (dup) {
-					size_t n = dup->len < keysize - 1 ? dup->len : keysize - 1;
+					size_t n = dup->len < sizeof(f->what) - 1
+					               ? dup->len
+					               : sizeof(f->what) - 1;
 
 					if (n)
-						memcpy(key, d.arena.p + dup->off, n);
-					key[n] = 0;
-					*at = dup->pos;
-					err = 1;
+						memcpy(f->what, d.arena.p + dup->off, n);
+					f->what[n] = 0;
+					f->at = dup->pos;
+					err = TP_DUP;
 					break;
 				}
 			}
@@ -446,15 +515,49 @@ static void line_col(const char *text, size_t len, size_t end, size_t *line, siz
 	}
 }
 
+/* The error line for what text_check found (kind > 0) or could not do (kind < 0). */
+static int text_check_err(const char *name, const char *text, size_t len, int kind,
+                          const struct text_found *f)
+{
+	size_t line, col;
+
+	if (kind < 0)
+		return tl_err(-kind, "%s: checking the JSON text: %s", name, strerror(-kind));
+	line_col(text, len, f->at, &line, &col);
+	switch (kind) {
+	case TP_DUP:
+		return tl_err(EINVAL,
+		              "%s: duplicate key \"%s\" (line %zu, column %zu): JSON readers "
+		              "disagree on which one counts",
+		              name, f->what, line, col);
+	case TP_NUL_KEY:
+	case TP_NUL_STR:
+		return tl_err(EINVAL,
+		              "%s: line %zu, column %zu: %s contains a NUL character (\\u0000)",
+		              name, line, col, kind == TP_NUL_KEY ? "key" : "string");
+	default:
+		return tl_err(EINVAL, "%s: line %zu, column %zu: integer %s is out of range (%s)",
+		              name, line, col, f->what,
+		              kind == TP_TOO_BIG ? "more than 18446744073709551615"
+		                                 : "less than -9223372036854775808");
+	}
+}
+
 int tl_json_parse(const char *text, size_t len, const char *name, struct json_object **out)
 {
 	struct json_tokener *tok;
 	struct json_object *o;
 	enum json_tokener_error e;
 	size_t i, end, line = 1, col = 1;
-	const char *why;
+	const char *why, *nul;
 
 	*out = NULL;
+	/* json-c stops at a NUL byte, which would make the rest look missing or trailing. */
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		line_col(text, len, (size_t)(nul - text), &line, &col);
+		return tl_err(EINVAL, "%s: line %zu, column %zu: NUL byte", name, line, col);
+	}
 	for (i = 0; i < len; i++)
 		if (!is_ws(text[i]))
 			break;
@@ -472,29 +575,19 @@ int tl_json_parse(const char *text, size_t len, const char *name, struct json_ob
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (o && e == json_tokener_success) {
-		/* A NUL byte ends json-c's view of the text: anything after it is trailing data. */
 		for (i = end; i < len; i++)
 			if (!is_ws(text[i]))
 				break;
 		if (i == len) {
-			char key[72];
-			size_t at = 0;
-			int dup = dup_find(text, end, &at, key, sizeof(key));
+			struct text_found f = {0};
+			int bad = text_check(text, end, &f);
 
-			if (!dup) {
+			if (!bad) {
 				*out = o;
 				return 0;
 			}
 			json_object_put(o);
-			if (dup < 0)
-				return tl_err(-dup, "%s: checking for duplicate keys: %s", name,
-				              strerror(-dup));
-			line_col(text, len, at, &line, &col);
-			return tl_err(
-			    EINVAL,
-			    "%s: duplicate key \"%s\" (line %zu, column %zu): JSON readers "
-			    "disagree on which one counts",
-			    name, key, line, col);
+			return text_check_err(name, text, len, bad, &f);
 		}
 		json_object_put(o);
 		end = i;
@@ -637,7 +730,8 @@ int tl_json_get_int(struct tl_json_rd *rd, struct json_object *v, const char *ke
 		r = tl_json_rd_err(rd, "expected an integer, got %s", tl_json_type_name(v));
 	} else {
 		x = json_object_get_int64(v);
-		/* json-c clamps to INT64_MAX; values beyond that are out of range too. */
+		/* json-c keeps 2^63..2^64-1 as uint64 (INT64_MAX here); tl_json_parse refuses
+		 * larger, so the text is the number as written. */
 		if (x < min || x > max || x == INT64_MAX)
 			r = tl_json_rd_err(rd, "%s is out of range", json_object_get_string(v));
 		else

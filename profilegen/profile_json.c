@@ -520,54 +520,6 @@ static int parse_profile(const struct pctx *c, const char *pre, struct json_obje
 	return 0;
 }
 
-/*
- * json-c saturates integers above 2^64-1 to UINT64_MAX without an error, so
- * look for such literals in the text (outside strings) before trusting it.
- */
-static int check_big_ints(const struct pctx *c, const char *text, size_t len)
-{
-	static const char max[] = "18446744073709551615";
-	size_t line = 1, col = 1;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char ch = text[i];
-
-		if (in_str) {
-			if (ch == '\\')
-				i++, col++;
-			else if (ch == '"')
-				in_str = false;
-		} else if (ch == '"') {
-			in_str = true;
-		} else if (ch >= '0' && ch <= '9') {
-			size_t s = i, e = i, nd;
-
-			while (e < len && text[e] >= '0' && text[e] <= '9')
-				e++;
-			while (s < e - 1 && text[s] == '0')
-				s++;
-			nd = e - s;
-			if ((e >= len || !strchr(".eE", text[e])) &&
-			    (nd > sizeof(max) - 1 ||
-			     (nd == sizeof(max) - 1 && memcmp(text + s, max, nd) > 0)))
-				return perr(c, "",
-				            "not JSON (line %zu, column %zu: integer larger than "
-				            "18446744073709551615)",
-				            line, col);
-			col += e - i - 1;
-			i = e - 1;
-		}
-		if (ch == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	return 0;
-}
-
 int tl_profile_from_json(const char *text, size_t len, const char *name, struct tl_profile *p)
 {
 	struct pctx c = {.name = name ? name : "<profile>"};
@@ -576,12 +528,10 @@ int tl_profile_from_json(const char *text, size_t len, const char *name, struct 
 	int r;
 
 	tl_profile_init(p);
+	/* Also refuses integers json-c would saturate, NUL bytes and \u0000 in strings. */
 	r = tl_json_parse(text, len, c.name, &root);
 	if (r)
 		return r;
-	r = check_big_ints(&c, text, len);
-	if (r)
-		goto out;
 	node = root;
 	/* A whole OCI config.json: the profile is its linux.seccomp object. */
 	if (json_object_get_type(root) == json_type_object && !get(root, "defaultAction") &&

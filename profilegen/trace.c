@@ -730,6 +730,12 @@ static int read_syscall(struct tl_json_rd *rd, struct tl_trace *t, enum tl_abi a
 	    (r = tl_json_get_u64(rd, v, "calls", &calls)) || (r = tl_json_need(rd, o, "ok", &v)) ||
 	    (r = tl_json_get_u64(rd, v, "ok", &ok)))
 		return r;
+	/* Every successful return was a call (merging saturates both alike). */
+	if (ok > calls) {
+		tl_json_rd_push(rd, ".ok");
+		return tl_json_rd_err(rd, "%" PRIu64 " is more than calls (%" PRIu64 ")", ok,
+		                      calls);
+	}
 	s = tl_trace_syscall(t, abi, name, (int32_t)nr);
 	if (!s)
 		return tl_err(ENOMEM, "out of memory");

@@ -24,7 +24,9 @@ int tl_json_dump(struct json_object *obj, char **out, size_t *len);
 /*
  * Parse exactly one JSON document (strict json-c mode; trailing data is an
  * error).  `name` names the input in errors: "NAME: empty file",
- * "NAME: not JSON (line L, column C: unexpected end of data)".
+ * "NAME: not JSON (line L, column C: unexpected end of data)", and at line L,
+ * column C: "NUL byte", "duplicate key", "key (string) contains a NUL
+ * character (\u0000)", "integer N is out of range" (json-c would clamp it).
  * Returns 0 or -EINVAL; *out owns a reference.
  */
 int tl_json_parse(const char *text, size_t len, const char *name, struct json_object **out);
@@ -72,7 +74,7 @@ const char *tl_json_type_name(struct json_object *v);
  *  - type: "expected WHAT, got TYPE"
  *  - u64:  "expected a non-negative integer"
  *  - int:  "expected an integer, got TYPE", "VALUE is out of range" (min..max;
- *          json-c clamps larger values to INT64_MAX, which is out of range too)
+ *          VALUE as written: integers json-c would clamp never get here)
  *  - str:  "expected a string, got TYPE", "contains a NUL character"; *out
  *          points into v
  *  - need: "missing key \"KEY\"" at the current path (the object's place)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tailor/common.h"
+#include "tailor/diff.h"
 #include "tailor/loader.h"
 #include "tailor/profile.h"
 
@@ -349,8 +350,15 @@ static void test_bad_json(void **state)
 	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\n\"syscalls\":[{\"names\":[\"a\"],"
 	    "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"op\":\"SCMP_CMP_EQ\","
 	    "\"value\":18446744073709551616}]}]}",
-	    "p.json: not JSON (line 2, column 100: integer larger than "
-	    "18446744073709551615)");
+	    "p.json: line 2, column 100: integer 18446744073709551616 is out of range (more "
+	    "than 18446744073709551615)");
+	/* \u0000 would cut a name or a key short: getpid\u0000junk must not mean getpid. */
+	expect_parse_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+	                   "[\"getpid\\u0000junk\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	                   "p.json: line 1, column 64: string contains a NUL character (\\u0000)");
+	expect_parse_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultAction\\u0000x\":"
+	                   "\"SCMP_ACT_ALLOW\"}",
+	                   "p.json: line 1, column 49: key contains a NUL character (\\u0000)");
 }
 
 static void test_bad_action(void **state)
@@ -587,18 +595,42 @@ static void test_caps_parse(void **state)
 	assert_string_equal(tl_err_msg(), "unknown capability \"CAP_FLY\"");
 }
 
+/* A raw NUL byte in a SeccompProfile YAML (read for diff) is named, never cut off. */
+static void test_yaml_nul(void **state)
+{
+	static const char ok[] =
+	    "kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n"
+	    "  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names:\n    - read\n";
+	static const char nul[] =
+	    "kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n"
+	    "  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names:\n    - re\0ad\n";
+	struct tl_diff_side s;
+
+	(void)state;
+	assert_int_equal(tl_diff_side_from_text(ok, sizeof(ok) - 1, "p.yaml", &s), 0);
+	tl_diff_side_free(&s);
+	tl_err_clear();
+	assert_int_equal(tl_diff_side_from_text(nul, sizeof(nul) - 1, "p.yaml", &s), -EINVAL);
+	assert_string_equal(tl_err_msg(), "p.yaml: line 7, column 9: NUL byte");
+	tl_diff_side_free(&s);
+	/* A file starting with NUL is neither "empty" nor YAML: the NUL is named. */
+	assert_int_equal(tl_diff_side_from_text("\0{}", 3, "p.json", &s), -EINVAL);
+	assert_string_equal(tl_err_msg(), "p.json: line 1, column 1: NUL byte");
+	tl_diff_side_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_moby_default),   cmocka_unit_test(test_moby_old_format),
-	    cmocka_unit_test(test_moby_example),   cmocka_unit_test(test_moby_conditional),
-	    cmocka_unit_test(test_oci_config),     cmocka_unit_test(test_names_vs_name),
-	    cmocka_unit_test(test_every_operator), cmocka_unit_test(test_every_action),
-	    cmocka_unit_test(test_bad_json),       cmocka_unit_test(test_bad_action),
-	    cmocka_unit_test(test_bad_operator),   cmocka_unit_test(test_bad_index),
-	    cmocka_unit_test(test_bad_arch),       cmocka_unit_test(test_unknown_syscall),
-	    cmocka_unit_test(test_table_syscalls), cmocka_unit_test(test_wrong_types),
-	    cmocka_unit_test(test_caps_parse),
+	    cmocka_unit_test(test_moby_default),    cmocka_unit_test(test_moby_old_format),
+	    cmocka_unit_test(test_moby_example),    cmocka_unit_test(test_moby_conditional),
+	    cmocka_unit_test(test_oci_config),      cmocka_unit_test(test_names_vs_name),
+	    cmocka_unit_test(test_every_operator),  cmocka_unit_test(test_every_action),
+	    cmocka_unit_test(test_bad_json),        cmocka_unit_test(test_yaml_nul),
+	    cmocka_unit_test(test_bad_action),      cmocka_unit_test(test_bad_operator),
+	    cmocka_unit_test(test_bad_index),       cmocka_unit_test(test_bad_arch),
+	    cmocka_unit_test(test_unknown_syscall), cmocka_unit_test(test_table_syscalls),
+	    cmocka_unit_test(test_wrong_types),     cmocka_unit_test(test_caps_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -362,13 +362,119 @@ static void test_load_errors(void **state)
 	tl_trace_free(&t);
 }
 
+/* A one-syscall trace: read's counts, the run's kind and the version as written. */
+static int read_small(const char *ver, const char *kind, const char *calls, const char *ok,
+                      struct tl_trace *t)
+{
+	char doc[512];
+
+	snprintf(doc, sizeof(doc),
+	         "{\"tailor_trace\": %s, \"runs\": [{\"kind\": \"%s\", \"complete\": true}],\n"
+	         "\"abis\": {\"x86_64\": {\"read\": {\"calls\": %s, \"ok\": %s}}}, \"execs\": []}",
+	         ver, kind, calls, ok);
+	tl_err_clear();
+	return tl_trace_from_json(doc, strlen(doc), "trace.json", t);
+}
+
+/* Counts: ok never above calls; 2^64-1 is the largest, larger is refused (json-c would
+ * saturate it), the number named as written. */
+static void test_counts(void **state)
+{
+	struct tl_trace t;
+
+	(void)state;
+	assert_int_equal(read_small("1", "command", "7", "7", &t), 0);
+	assert_int_equal(t.abi[TL_ABI_X86_64].sys[0].ok, 7);
+	tl_trace_free(&t);
+	assert_int_equal(read_small("1", "command", "7", "0", &t), 0);
+	tl_trace_free(&t);
+	assert_int_equal(
+	    read_small("1", "command", "18446744073709551615", "18446744073709551615", &t), 0);
+	assert_true(t.abi[TL_ABI_X86_64].sys[0].calls == UINT64_MAX);
+	tl_trace_free(&t);
+
+	assert_int_equal(read_small("1", "command", "7", "8", &t), -EINVAL);
+	assert_string_equal(tl_err_msg(),
+	                    "trace.json: abis.x86_64.read.ok: 8 is more than calls (7)");
+	assert_int_equal(t.abi[TL_ABI_X86_64].n, 0);
+	assert_int_equal(read_small("1", "command", "18446744073709551616", "1", &t), -EINVAL);
+	assert_string_equal(tl_err_msg(),
+	                    "trace.json: line 2, column 39: integer 18446744073709551616 is out of "
+	                    "range (more than 18446744073709551615)");
+	assert_int_equal(t.nruns, 0);
+	assert_int_equal(read_small("1180591620717411303424", "command", "1", "1", &t), -EINVAL);
+	assert_string_equal(
+	    tl_err_msg(), "trace.json: line 1, column 18: integer 1180591620717411303424 is out of "
+	                  "range (more than 18446744073709551615)");
+	/* Within 64 bits but not a version: the message names it as written too. */
+	assert_int_equal(read_small("18446744073709551615", "command", "1", "1", &t), -EINVAL);
+	assert_string_equal(tl_err_msg(),
+	                    "trace.json: tailor_trace: 18446744073709551615 is out of "
+	                    "range");
+}
+
+/* Run kinds: one a later tailor may add is kept as it is (docs/trace-format.md). */
+static void test_run_kind(void **state)
+{
+	struct tl_trace t, u;
+	char *out;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(read_small("1", "vm", "1", "1", &t), 0);
+	assert_string_equal(t.runs[0].kind, "vm");
+	assert_int_equal(tl_trace_to_json(&t, &out, &len), 0);
+	assert_non_null(strstr(out, "\"kind\": \"vm\""));
+	assert_int_equal(tl_trace_from_json(out, len, "out.json", &u), 0);
+	assert_string_equal(u.runs[0].kind, "vm");
+	free(out);
+	tl_trace_free(&t);
+	tl_trace_free(&u);
+}
+
+/* \u0000 in a key or string is an error: "brk\u0000x" beside "brk" must not hide behind it. */
+static void test_nul(void **state)
+{
+	static const char dupkey[] =
+	    "{\"tailor_trace\": 1, \"runs\": [], \"execs\": [], \"abis\": {\"x86_64\": {\n"
+	    "\"brk\": {\"calls\": 1, \"ok\": 1}, \"brk\\u0000x\": {\"calls\": 2, \"ok\": 2}}}}";
+	static const char version[] =
+	    "{\"tailor_trace\\u0000\": 1, \"runs\": [], \"execs\": [], \"abis\": {}}";
+	static const char abi[] = "{\"tailor_trace\": 1, \"runs\": [], \"execs\": [], \"abis\": "
+	                          "{\"x86_64\\u0000junk\": {}}}";
+	static const char rawnul[] =
+	    "{\"tailor_trace\": 1, \"runs\": [], \"execs\": [],\n"
+	    "  \"abis\": {\"x86_64\": {\"b\0rk\": {\"calls\": 1, \"ok\": 1}}}}";
+	/* "\\u0000" is a backslash and the text u0000: a fine command argument. */
+	static const char escaped[] =
+	    "{\"tailor_trace\": 1, \"execs\": [], \"abis\": {}, \"runs\": [{\"kind\": \"command\", "
+	    "\"complete\": true, \"command\": [\"printf\", \"\\\\u0000\"]}]}";
+	struct tl_trace t;
+
+	(void)state;
+	assert_int_equal(tl_trace_from_json(dupkey, strlen(dupkey), "trace.json", &t), -EINVAL);
+	assert_string_equal(
+	    tl_err_msg(), "trace.json: line 2, column 35: key contains a NUL character (\\u0000)");
+	assert_int_equal(tl_trace_from_json(version, strlen(version), "trace.json", &t), -EINVAL);
+	assert_string_equal(
+	    tl_err_msg(), "trace.json: line 1, column 15: key contains a NUL character (\\u0000)");
+	assert_int_equal(tl_trace_from_json(abi, strlen(abi), "trace.json", &t), -EINVAL);
+	assert_non_null(strstr(tl_err_msg(), "key contains a NUL character"));
+	assert_int_equal(tl_trace_from_json(rawnul, sizeof(rawnul) - 1, "trace.json", &t), -EINVAL);
+	assert_string_equal(tl_err_msg(), "trace.json: line 2, column 25: NUL byte");
+	assert_int_equal(tl_trace_from_json(escaped, strlen(escaped), "trace.json", &t), 0);
+	assert_string_equal(t.runs[0].argv[1], "\\u0000");
+	tl_trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),       cmocka_unit_test(test_model),
 	    cmocka_unit_test(test_roundtrip),   cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_merge),       cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_load_errors),
+	    cmocka_unit_test(test_load_errors), cmocka_unit_test(test_counts),
+	    cmocka_unit_test(test_run_kind),    cmocka_unit_test(test_nul),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

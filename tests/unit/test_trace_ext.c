@@ -525,13 +525,38 @@ static void test_unknown_numbers(void **state)
 	tl_trace_free(&u);
 }
 
+/* Argument values: 2^64-1 is kept; 2^64 is refused, not saturated to 2^64-1. */
+static void test_argval_range(void **state)
+{
+	static const char fmt[] =
+	    "{\"tailor_trace\": 1, \"runs\": [], \"execs\": [], \"abis\": {\"x86_64\": {\"prctl\": "
+	    "{\n"
+	    "\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"values\": [1, %s]}}}}}}";
+	char doc[512];
+	struct tl_trace t;
+
+	(void)state;
+	snprintf(doc, sizeof(doc), fmt, "18446744073709551615");
+	assert_int_equal(tl_trace_from_json(doc, strlen(doc), "trace.json", &t), 0);
+	assert_int_equal(t.abi[TL_ABI_X86_64].sys[0].args[0].n, 2);
+	assert_true(t.abi[TL_ABI_X86_64].sys[0].args[0].values[1] == UINT64_MAX);
+	tl_trace_free(&t);
+	snprintf(doc, sizeof(doc), fmt, "18446744073709551616");
+	assert_int_equal(tl_trace_from_json(doc, strlen(doc), "trace.json", &t), -EINVAL);
+	assert_string_equal(tl_err_msg(),
+	                    "trace.json: line 2, column 51: integer 18446744073709551616 "
+	                    "is out of range (more than 18446744073709551615)");
+	assert_int_equal(t.abi[TL_ABI_X86_64].n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_names),     cmocka_unit_test(test_argvals),
-	    cmocka_unit_test(test_records),   cmocka_unit_test(test_merge),
-	    cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_old_unchanged),
-	    cmocka_unit_test(test_malformed), cmocka_unit_test(test_unknown_numbers),
+	    cmocka_unit_test(test_names),        cmocka_unit_test(test_argvals),
+	    cmocka_unit_test(test_records),      cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_roundtrip),    cmocka_unit_test(test_old_unchanged),
+	    cmocka_unit_test(test_malformed),    cmocka_unit_test(test_unknown_numbers),
+	    cmocka_unit_test(test_argval_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -378,9 +378,11 @@ static void test_strv_from_nul(void **state)
 	assert_null(tl_strv_from_nul(NULL, 3));
 }
 
+/* tl_json_parse: a raw NUL byte anywhere is named with its place, never cut or "empty". */
 static void test_json_nul(void **state)
 {
 	static const char doc[] = "{\"a\": 1}\n\0\0";
+	static const char inside[] = "{\"a\": \"b\0c\"}";
 	struct json_object *o = NULL;
 
 	(void)state;
@@ -388,9 +390,13 @@ static void test_json_nul(void **state)
 	json_object_put(o);
 	assert_int_equal(tl_json_parse(doc, sizeof(doc) - 1, "nul", &o), -EINVAL);
 	assert_null(o);
-	assert_non_null(strstr(tl_err_msg(), "trailing data"));
+	assert_string_equal(tl_err_msg(), "nul: line 2, column 1: NUL byte");
 	assert_int_equal(tl_json_parse("\0\0", 2, "nul", &o), -EINVAL);
-	assert_null(strstr(tl_err_msg(), "empty file"));
+	assert_string_equal(tl_err_msg(), "nul: line 1, column 1: NUL byte");
+	assert_int_equal(tl_json_parse("\0{}", 3, "nul", &o), -EINVAL);
+	assert_string_equal(tl_err_msg(), "nul: line 1, column 1: NUL byte");
+	assert_int_equal(tl_json_parse(inside, sizeof(inside) - 1, "nul", &o), -EINVAL);
+	assert_string_equal(tl_err_msg(), "nul: line 1, column 9: NUL byte");
 	assert_int_equal(tl_json_parse(" \n\t", 3, "ws", &o), -EINVAL);
 	assert_non_null(strstr(tl_err_msg(), "empty file"));
 }
@@ -435,6 +441,87 @@ static void test_json_duplicate_keys(void **state)
 	}
 }
 
+/* tl_json_parse: \u0000 in a key or a string is an error (C strings would cut it there). */
+static void test_json_nul_escape(void **state)
+{
+	static const struct {
+		const char *doc, *msg;
+	} bad[] = {
+	    {"{\"brk\": 1, \"brk\\u0000x\": 2}",
+	     "f.json: line 1, column 16: key contains a NUL character (\\u0000)"},
+	    {"{\"tailor_trace\\u0000\": 1}",
+	     "f.json: line 1, column 15: key contains a NUL character (\\u0000)"},
+	    {"{\"names\": [\"getpid\",\n  \"getpid\\u0000junk\"]}",
+	     "f.json: line 2, column 10: string contains a NUL character (\\u0000)"},
+	    {"[\"\\\\\\u0000\"]", /* an escaped backslash, then \u0000 */
+	     "f.json: line 1, column 5: string contains a NUL character (\\u0000)"},
+	};
+	static const char *const ok[] = {
+	    "[\"\\\\u0000\"]",     /* a backslash, then the text u0000 */
+	    "{\"a\\\\u0000\": 1}", /* the same in a key */
+	    "[\"\\u0001\", \"\\u0100\"]",
+	};
+	struct json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(bad[i].doc, &o), -EINVAL);
+		assert_null(o);
+		assert_string_equal(tl_err_msg(), bad[i].msg);
+	}
+	for (size_t i = 0; i < TL_ARRAY_SIZE(ok); i++) {
+		assert_int_equal(parse(ok[i], &o), 0);
+		json_object_put(o);
+	}
+	assert_int_equal(parse("[\"\\\\u0000\"]", &o), 0);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(o, 0)), "\\u0000");
+	json_object_put(o);
+}
+
+/* tl_json_parse: integers json-c would saturate are refused, named as written. */
+static void test_json_int_range(void **state)
+{
+	static const struct {
+		const char *doc, *msg;
+	} bad[] = {
+	    {"{\"calls\": 18446744073709551616}",
+	     "f.json: line 1, column 11: integer 18446744073709551616 is out of range (more than "
+	     "18446744073709551615)"},
+	    {"[1,\n 1180591620717411303424]",
+	     "f.json: line 2, column 2: integer 1180591620717411303424 is out of range (more than "
+	     "18446744073709551615)"},
+	    {"[-9223372036854775809]",
+	     "f.json: line 1, column 2: integer -9223372036854775809 is out of range (less than "
+	     "-9223372036854775808)"},
+	    {"[123456789012345678901234567890123456789012345678901234567890123456789012345678]",
+	     "f.json: line 1, column 2: integer "
+	     "12345678901234567890123456789012345678901234567890123456789012345678... is out of "
+	     "range (more than 18446744073709551615)"},
+	};
+	static const char *const ok[] = {
+	    "[18446744073709551615, -9223372036854775808, 0, -0, 1]",
+	    "[1.12345678901234567890123456789, 1e400000000000000000000, -1E-99999999999999999999]",
+	    "[123456789012345678901234567890.5, 99999999999999999999e1]",
+	    "{\"18446744073709551616\": \"18446744073709551616\"}", /* in strings: text */
+	};
+	struct json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(bad[i].doc, &o), -EINVAL);
+		assert_null(o);
+		assert_string_equal(tl_err_msg(), bad[i].msg);
+	}
+	for (size_t i = 0; i < TL_ARRAY_SIZE(ok); i++) {
+		print_message("%s\n", ok[i]);
+		assert_int_equal(parse(ok[i], &o), 0);
+		json_object_put(o);
+	}
+	assert_int_equal(parse("[18446744073709551615]", &o), 0);
+	assert_true(json_object_get_uint64(json_object_array_get_idx(o, 0)) == UINT64_MAX);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +539,8 @@ int main(void)
 	    cmocka_unit_test(test_strv_from_nul),
 	    cmocka_unit_test(test_json_nul),
 	    cmocka_unit_test(test_json_duplicate_keys),
+	    cmocka_unit_test(test_json_nul_escape),
+	    cmocka_unit_test(test_json_int_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
