@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 /* tailor diff: what NEW may do that OLD could not, with a risk class per change. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,8 +104,9 @@ int cmd_diff(int argc, char **argv)
 		cli_lib_error("diff");
 		goto out;
 	}
-	if (fwrite(out, 1, len, stdout) != len || fflush(stdout)) {
-		cli_error("diff: writing the report: %s", strerror(errno));
+	/* as generate and merge: "tailor diff: writing to stdout: REASON" */
+	if (tl_write_file_atomic("-", out, len, 0)) {
+		cli_lib_error("diff");
 		goto out;
 	}
 	ret = tl_diff_gate_fails(&d, gate) ? TL_EXIT_FAIL : TL_EXIT_OK;

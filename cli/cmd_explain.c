@@ -5,6 +5,7 @@
  * callsites (recorded with stacks, symbolized at record time).  Frames the
  * recorder could not symbolize are tried again here by build id.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,6 +57,31 @@ static bool known_anywhere(const char *name)
 	return false;
 }
 
+/* A name the trace uses: also "__nr_<n>", a number libseccomp could not name. */
+static bool in_trace(const struct tl_trace *t, const char *name)
+{
+	for (int a = 0; a < TL_ABI_COUNT; a++)
+		if (tl_trace_find(t, (enum tl_abi)a, name))
+			return true;
+	for (size_t i = 0; i < t->ncallsites; i++)
+		if (!strcmp(t->callsites[i].syscall, name))
+			return true;
+	return false;
+}
+
+static void put_esc(FILE *out, const char *s)
+{
+	while (*s) {
+		size_t n = tl_printable_len(s);
+
+		if (n)
+			fwrite(s, 1, n, out);
+		else
+			fprintf(out, "\\x%02x", (unsigned char)*s);
+		s += n ? n : 1;
+	}
+}
+
 static bool wanted(char **names, int n, const char *syscall)
 {
 	if (!n)
@@ -102,14 +128,21 @@ static void print_frame(FILE *out, struct tl_symbolizer *sym, const struct tl_fr
 
 	if (!name)
 		resolve_late(sym, f, innermost, &file, &name, &symoff);
-	if (file && name)
-		fprintf(out, "%s %s+0x%" PRIx64, base_name(file), name, symoff);
-	else if (file)
-		fprintf(out, "%s+0x%" PRIx64, base_name(file), f->offset);
-	else if (f->build_id)
-		fprintf(out, "[build-id %s]+0x%" PRIx64, f->build_id, f->offset);
-	else
+	if (file && name) {
+		put_esc(out, base_name(file));
+		fputc(' ', out);
+		put_esc(out, name);
+		fprintf(out, "+0x%" PRIx64, symoff);
+	} else if (file) {
+		put_esc(out, base_name(file));
+		fprintf(out, "+0x%" PRIx64, f->offset);
+	} else if (f->build_id) {
+		fputs("[build-id ", out);
+		put_esc(out, f->build_id);
+		fprintf(out, "]+0x%" PRIx64, f->offset);
+	} else {
 		fprintf(out, "0x%" PRIx64, f->offset);
+	}
 }
 
 static bool any_run_has(const struct tl_trace *t, const char *feature)
@@ -131,6 +164,67 @@ static bool any_run_late(const struct tl_trace *t)
 	return false;
 }
 
+/* The report: per ABI and syscall, each callsite's program and frames. */
+static void report(FILE *out, const struct tl_trace *t, const char *path, char **names, int nnames,
+                   const char *arrow)
+{
+	struct tl_symbolizer *sym = NULL;
+	const char *first;
+
+	if (!t->ncallsites) {
+		put_esc(out, path);
+		fprintf(out, ": no callsites: %s\n",
+		        any_run_has(t, "stacks") ? "none were recorded"
+		                                 : "recorded without stacks (tailor record "
+		                                   "--no-stacks, or an older tailor)");
+		return;
+	}
+	/* its real first call may have come before the recording */
+	first = any_run_late(t) ? "first recorded call" : "first call";
+	tl_sym_new(&sym); /* NULL on ENOMEM: frames are shown as recorded */
+	for (size_t i = 0; i < t->ncallsites; i++) {
+		const struct tl_callsite *cs = &t->callsites[i];
+		const struct tl_callsite *prev = i ? &t->callsites[i - 1] : NULL;
+
+		if (!wanted(names, nnames, cs->syscall))
+			continue;
+		if (!prev || prev->abi != cs->abi || strcmp(prev->syscall, cs->syscall)) {
+			fprintf(out, "%s ", tl_abi_name((enum tl_abi)cs->abi));
+			put_esc(out, cs->syscall);
+			fputc('\n', out);
+		}
+		fputs("  ", out);
+		put_esc(out, cs->detail ? cs->detail : first);
+		fputs(" in ", out);
+		put_esc(out, cs->program && cs->program[0] ? cs->program : "(unknown program)");
+		fputs(":\n    ", out);
+		put_esc(out, cs->syscall);
+		for (size_t k = 0; k < cs->nframes; k++) {
+			fprintf(out, " %s ", arrow);
+			print_frame(out, sym, &cs->frames[k], k == 0);
+		}
+		if (!cs->nframes)
+			fputs(" (no user stack: the kernel could not read it)", out);
+		fputc('\n', out);
+	}
+	/* Syscalls asked for but never explained. */
+	for (int i = 0; i < nnames; i++) {
+		bool seen = false, called = false;
+
+		for (size_t k = 0; k < t->ncallsites && !seen; k++)
+			seen = !strcmp(t->callsites[k].syscall, names[i]);
+		for (int a = 0; a < TL_ABI_COUNT && !called; a++)
+			called = tl_trace_find(t, (enum tl_abi)a, names[i]) != NULL;
+		if (!seen) {
+			put_esc(out, names[i]);
+			fprintf(out, ": %s\n",
+			        called ? "called, but no callsite was recorded"
+			               : "not in the trace");
+		}
+	}
+	tl_sym_free(sym);
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,11 +232,12 @@ int cmd_explain(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct tl_symbolizer *sym = NULL;
-	const char *arrow = "←", *path, *first;
+	const char *arrow = "←", *path;
 	struct tl_trace t;
-	char **names;
-	int c, nnames;
+	char **names, *text = NULL;
+	size_t len = 0;
+	FILE *out = NULL;
+	int c, nnames, ret = TL_EXIT_FAIL;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -165,60 +260,50 @@ int cmd_explain(int argc, char **argv)
 	path = argv[optind];
 	names = argv + optind + 1;
 	nnames = argc - optind - 1;
+	/* usage errors first; a "__nr_<n>" name is checked against the trace below */
 	for (int i = 0; i < nnames; i++)
-		if (!known_anywhere(names[i])) {
+		if (!known_anywhere(names[i]) && strncmp(names[i], "__nr_", 5)) {
 			cli_error("explain: '%s' is not a syscall name on any ABI", names[i]);
 			return TL_EXIT_USAGE;
 		}
 	if (tl_trace_load(path, &t)) {
 		cli_lib_error("explain");
-		tl_trace_free(&t);
-		return TL_EXIT_FAIL;
+		goto out;
 	}
-	if (!t.ncallsites) {
-		printf("%s: no callsites: %s\n", path,
-		       any_run_has(&t, "stacks") ? "none were recorded"
-		                                 : "recorded without stacks (tailor record "
-		                                   "--no-stacks, or an older tailor)");
-		tl_trace_free(&t);
-		return TL_EXIT_OK;
-	}
-	/* its real first call may have come before the recording */
-	first = any_run_late(&t) ? "first recorded call" : "first call";
-	tl_sym_new(&sym); /* NULL on ENOMEM: frames are shown as recorded */
-	for (size_t i = 0; i < t.ncallsites; i++) {
-		const struct tl_callsite *cs = &t.callsites[i];
-		const struct tl_callsite *prev = i ? &t.callsites[i - 1] : NULL;
-
-		if (!wanted(names, nnames, cs->syscall))
-			continue;
-		if (!prev || prev->abi != cs->abi || strcmp(prev->syscall, cs->syscall))
-			printf("%s %s\n", tl_abi_name((enum tl_abi)cs->abi), cs->syscall);
-		printf("  %s in %s:\n", cs->detail ? cs->detail : first,
-		       cs->program && cs->program[0] ? cs->program : "(unknown program)");
-		printf("    %s", cs->syscall);
-		for (size_t k = 0; k < cs->nframes; k++) {
-			printf(" %s ", arrow);
-			print_frame(stdout, sym, &cs->frames[k], k == 0);
+	/* a number libseccomp cannot name is "__nr_<n>" in the trace (docs/trace-format.md) */
+	for (int i = 0; i < nnames; i++)
+		if (!known_anywhere(names[i]) && !in_trace(&t, names[i])) {
+			cli_error("explain: '%s' is not a syscall name on any ABI, nor in %s",
+			          names[i], path);
+			ret = TL_EXIT_USAGE;
+			goto out;
 		}
-		if (!cs->nframes)
-			printf(" (no user stack: the kernel could not read it)");
-		putchar('\n');
+	/*
+	 * Built in memory and written like generate's and merge's output: a
+	 * failed write (disk full) is reported with its errno, which stdio's
+	 * buffer would lose.
+	 */
+	out = open_memstream(&text, &len);
+	if (!out) {
+		cli_error("explain: %s", strerror(errno));
+		goto out;
 	}
-	/* Syscalls asked for but never explained. */
-	for (int i = 0; i < nnames; i++) {
-		bool seen = false, called = false;
-
-		for (size_t k = 0; k < t.ncallsites && !seen; k++)
-			seen = !strcmp(t.callsites[k].syscall, names[i]);
-		for (int a = 0; a < TL_ABI_COUNT && !called; a++)
-			called = tl_trace_find(&t, (enum tl_abi)a, names[i]) != NULL;
-		if (!seen)
-			printf("%s: %s\n", names[i],
-			       called ? "called, but no callsite was recorded"
-			              : "not in the trace");
+	report(out, &t, path, names, nnames, arrow);
+	c = fclose(out);
+	out = NULL;
+	if (c) {
+		cli_error("explain: %s", strerror(errno));
+		goto out;
 	}
-	tl_sym_free(sym);
+	if (tl_write_file_atomic("-", text, len, 0)) {
+		cli_lib_error("explain");
+		goto out;
+	}
+	ret = TL_EXIT_OK;
+out:
+	if (out)
+		fclose(out);
+	free(text);
 	tl_trace_free(&t);
-	return TL_EXIT_OK;
+	return ret;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /* tailor: dispatch to a subcommand. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tailor/common.h"
@@ -55,23 +57,55 @@ static void usage(FILE *f)
 	fprintf(f, "\n'tailor COMMAND --help' describes a command; docs/cli.md has them all.\n");
 }
 
+/*
+ * What the command printed with stdio (help, explain, check...) is buffered:
+ * a failed write (a full disk, /dev/full, a closed stdout) shows only at a
+ * flush, and the one exit() does ignores it.  Say so like generate and merge
+ * do ("writing to stdout: ..."), unless the command already failed and said
+ * why.  An output failure is tailor's own: 125 for record and run.
+ */
+static int finish_stdout(const char *cmd, int ret)
+{
+	int err;
+
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return ret;
+	err = errno ? errno : EIO; /* an earlier flush failed: its errno is gone */
+	if (ret != TL_EXIT_OK)
+		return ret;
+	fprintf(stderr, "tailor%s%s: writing to stdout: %s\n", cmd ? " " : "", cmd ? cmd : "",
+	        strerror(err));
+	return cmd && (!strcmp(cmd, "record") || !strcmp(cmd, "run")) ? TL_EXIT_TAILOR
+	                                                              : TL_EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
+	/*
+	 * Room for any help text or check summary: a write that fails when
+	 * stdio's buffer fills loses its errno (finish_stdout could only say
+	 * EIO).  Reports (generate, merge, diff, explain) bypass stdio.
+	 */
+	static char outbuf[1 << 16];
+
+	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(outbuf));
 	if (argc < 2) {
 		usage(stderr);
 		return TL_EXIT_USAGE;
 	}
 	if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return TL_EXIT_OK;
+		return finish_stdout(NULL, TL_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("tailor %s\n", TAILOR_VERSION);
-		return TL_EXIT_OK;
+		return finish_stdout(NULL, TL_EXIT_OK);
 	}
 	for (size_t i = 0; i < TL_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].main(argc - 1, argv + 1);
+			return finish_stdout(commands[i].name,
+			                     commands[i].main(argc - 1, argv + 1));
 	cli_error("unknown command '%s' (see 'tailor --help')", argv[1]);
 	return TL_EXIT_USAGE;
 }

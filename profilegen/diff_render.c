@@ -29,6 +29,58 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+enum esc {
+	ESC_TEXT,    /* terminal: only what printable_len refuses */
+	ESC_MD_TEXT, /* markdown text in a table cell or list: punctuation too */
+	ESC_MD_CODE, /* markdown code span in a table: backticks and pipes */
+};
+
+/*
+ * Append s with what printable_len refuses as \xHH, the convention of the
+ * paths in file changes (an AppArmor pattern's escapes) and of `recorded as`.
+ */
+static void put_esc(struct tl_sb *b, const char *s, enum esc mode)
+{
+	while (*s) {
+		size_t n = tl_printable_len(s);
+
+		if (!n) {
+			tl_sb_printf(b, "\\x%02x", (unsigned char)*s++);
+			continue;
+		}
+		if (mode == ESC_MD_TEXT && strchr("\\`*_[]<>|#", *s))
+			tl_sb_printf(b, "\\%c", *s);
+		else if (mode == ESC_MD_CODE && *s == '`')
+			tl_sb_puts(b, "'"); /* a code span cannot hold its own delimiter */
+		else if (mode == ESC_MD_CODE && *s == '|')
+			tl_sb_puts(b, "\\|"); /* GFM splits cells before code spans */
+		else
+			tl_sb_printf(b, "%.*s", (int)n, s);
+		s += n;
+	}
+}
+
+/* Columns put_esc(ESC_TEXT) takes for s, to pad the text table. */
+static size_t esc_width(const char *s)
+{
+	size_t w = 0;
+
+	while (*s) {
+		size_t n = tl_printable_len(s);
+
+		w += n ? 1 : 4;
+		s += n ? n : 1;
+	}
+	return w;
+}
+
+static void put_text_padded(struct tl_sb *b, const char *s, size_t width)
+{
+	put_esc(b, s, ESC_TEXT);
+	for (size_t w = esc_width(s); w < width; w++)
+		tl_sb_puts(b, " ");
+}
+
 /* "ptrace ← libc.so.6 ptrace+0x2a ← /usr/bin/app check_debugger+0x1c" */
 static void callsite_text(struct tl_sb *b, const struct tl_callsite *c)
 {
@@ -147,12 +199,15 @@ static void count_rows(const struct row *rows, size_t n, struct counts *c)
 		count_one(c, rows[i].it);
 }
 
-static const char *side_desc(const struct tl_diff_side *s, const char *dflt, char *buf, size_t n)
+/* "old.json (trace)": the file name as given, escaped like any name. */
+static void side_desc(struct tl_sb *b, const struct tl_diff_side *s, const char *dflt)
 {
-	if (!s)
-		return dflt;
-	snprintf(buf, n, "%s (%s)", s->file, s->is_trace ? "trace" : "profile");
-	return buf;
+	if (!s) {
+		tl_sb_puts(b, dflt);
+		return;
+	}
+	put_esc(b, s->file, ESC_TEXT);
+	tl_sb_printf(b, " (%s)", s->is_trace ? "trace" : "profile");
 }
 
 static void summary_line(struct tl_sb *b, const struct counts *c, size_t total, bool md)
@@ -185,21 +240,26 @@ static const char *risk_color(enum tl_risk r)
 }
 
 static void render_text(struct tl_sb *b, const struct tl_diff *d, const struct row *rows,
-                        size_t nrows, const char *o, const char *n, bool color)
+                        size_t nrows, const struct tl_diff_side *os, const struct tl_diff_side *ns,
+                        bool color)
 {
 	const char *reset = color ? "\033[0m" : "";
 	size_t warch = 4, wname = 4;
 	struct counts c;
 
 	count_rows(rows, nrows, &c);
-	tl_sb_printf(b, "%stailor diff%s: %s → %s\n", color ? "\033[1m" : "", reset, o, n);
+	tl_sb_printf(b, "%stailor diff%s: ", color ? "\033[1m" : "", reset);
+	side_desc(b, os, "OLD");
+	tl_sb_puts(b, " → ");
+	side_desc(b, ns, "NEW");
+	tl_sb_puts(b, "\n");
 	if (!d->n) {
 		tl_sb_puts(b, "no changes\n");
 	} else {
 		summary_line(b, &c, nrows, false);
 		tl_sb_puts(b, "\n\n");
 		for (size_t i = 0; i < nrows; i++) {
-			size_t la = strlen(rows[i].arches), ln = strlen(rows[i].it->name);
+			size_t la = strlen(rows[i].arches), ln = esc_width(rows[i].it->name);
 
 			warch = la > warch ? la : warch;
 			wname = ln > wname && ln <= 40 ? ln : wname;
@@ -209,47 +269,57 @@ static void render_text(struct tl_sb *b, const struct tl_diff *d, const struct r
 		for (size_t i = 0; i < nrows; i++) {
 			const struct tl_diff_item *it = rows[i].it;
 
-			tl_sb_printf(b, "%s%-8s%s  %-8s  %-10s  %-*s  %-*s  %s\n",
+			tl_sb_printf(b, "%s%-8s%s  %-8s  %-10s  %-*s  ",
 			             color ? risk_color(it->risk) : "", tl_risk_name(it->risk),
 			             reset, tl_diff_change_name(it->change),
 			             tl_diff_kind_name(it->kind), (int)warch,
-			             rows[i].arches[0] ? rows[i].arches : "-", (int)wname, it->name,
-			             it->detail);
-			if (it->reason)
-				tl_sb_printf(b, "%10swhy: %s\n", "", it->reason);
-			for (size_t k = 0; k < it->ncallsites; k++) {
-				tl_sb_printf(b, "%10sby:  ", "");
-				callsite_text(b, &it->callsites[k]);
+			             rows[i].arches[0] ? rows[i].arches : "-");
+			put_text_padded(b, it->name, wname);
+			tl_sb_puts(b, "  ");
+			put_esc(b, it->detail, ESC_TEXT);
+			tl_sb_puts(b, "\n");
+			if (it->reason) {
+				tl_sb_printf(b, "%10swhy: ", "");
+				put_esc(b, it->reason, ESC_TEXT);
 				tl_sb_puts(b, "\n");
+			}
+			for (size_t k = 0; k < it->ncallsites; k++) {
+				struct tl_sb cs = {0};
+				char *s;
+
+				/* built raw (JSON's "text" is the same string), escaped here */
+				callsite_text(&cs, &it->callsites[k]);
+				s = tl_sb_take(&cs);
+				tl_sb_printf(b, "%10sby:  ", "");
+				if (s)
+					put_esc(b, s, ESC_TEXT);
+				else
+					b->oom = true;
+				tl_sb_puts(b, "\n");
+				free(s);
 			}
 		}
 	}
-	for (size_t i = 0; d->notes && d->notes[i]; i++)
-		tl_sb_printf(b, "note: %s\n", d->notes[i]);
+	for (size_t i = 0; d->notes && d->notes[i]; i++) {
+		tl_sb_puts(b, "note: ");
+		put_esc(b, d->notes[i], ESC_TEXT);
+		tl_sb_puts(b, "\n");
+	}
 }
 
 /* ---- markdown --------------------------------------------------------------------- */
 
-/* Text in a table cell or list: markdown punctuation and the cell separator escaped. */
+/* Text in a table cell or list: a newline would end the table, punctuation format it. */
 static void md_text(struct tl_sb *b, const char *s)
 {
-	for (; *s; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			tl_sb_printf(b, "\\x%02x",
-			             (unsigned char)*s); /* a newline would end the table */
-		else if (strchr("\\`*_[]<>|#", *s))
-			tl_sb_printf(b, "\\%c", *s);
-		else
-			tl_sb_printf(b, "%c", *s);
-	}
+	put_esc(b, s, ESC_MD_TEXT);
 }
 
-/* A code span; backticks inside become quotes, the pipe is escaped for tables. */
+/* A code span: control bytes escaped, backticks become quotes, the pipe escaped for tables. */
 static void md_code(struct tl_sb *b, const char *s)
 {
 	tl_sb_puts(b, "`");
-	for (; *s; s++)
-		tl_sb_printf(b, "%s", *s == '`' ? "'" : *s == '|' ? "\\|" : (char[2]){*s, 0});
+	put_esc(b, s, ESC_MD_CODE);
 	tl_sb_puts(b, "`");
 }
 
@@ -512,7 +582,6 @@ int tl_diff_render(const struct tl_diff *d, const struct tl_diff_side *old,
 	struct tl_sb b = {0};
 	struct row *rows = NULL;
 	size_t nrows = 0;
-	char ob[512], nb[512];
 	int r = 0;
 
 	*out = NULL;
@@ -521,8 +590,7 @@ int tl_diff_render(const struct tl_diff *d, const struct tl_diff_side *old,
 		return r;
 	switch (f) {
 	case TL_DIFF_TEXT:
-		render_text(&b, d, rows, nrows, side_desc(old, "OLD", ob, sizeof(ob)),
-		            side_desc(new, "NEW", nb, sizeof(nb)), color);
+		render_text(&b, d, rows, nrows, old, new, color);
 		break;
 	case TL_DIFF_MARKDOWN:
 		render_markdown(&b, d, rows, nrows, old, new);

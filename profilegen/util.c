@@ -255,6 +255,36 @@ char **tl_strv_dup(char *const *v)
 	return d;
 }
 
+/*
+ * Length of the printable UTF-8 character at s, or 0 for a byte to show as
+ * \xHH: C0 controls, DEL, C1 controls (U+0080-U+009F, which some terminals
+ * obey as escapes) and bytes that are not well-formed UTF-8 (a Latin-1
+ * terminal would read 0x9b as CSI).  Names in traces and profiles are any
+ * bytes but NUL: a program path must not move the cursor or end a table row.
+ */
+size_t tl_printable_len(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n;
+	uint32_t cp;
+
+	if (*s >= 0x20 && *s < 0x7f)
+		return 1;
+	if (*s < 0xc2 || *s > 0xf4) /* C0, DEL, a continuation, an overlong or too big lead */
+		return 0;
+	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+	cp = *s & (0x7fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
 char **tl_strv_from_nul(const char *buf, size_t len)
 {
 	size_t n = 0;

@@ -33,6 +33,13 @@ int tl_read_file(const char *path, char **buf, size_t *len, size_t max);
  */
 int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 
+/*
+ * Bytes of the printable UTF-8 character at s; 0 for a byte to show as \xHH
+ * (C0 and C1 controls, DEL, malformed UTF-8): names from traces are any
+ * bytes but NUL and must not drive a terminal.
+ */
+size_t tl_printable_len(const char *s);
+
 /* NULL-terminated string vectors. */
 char **tl_strv_dup(char *const *v);
 /* NUL-separated strings, the last one maybe cut short (/proc/PID/cmdline); NULL: none, or ENOMEM. */

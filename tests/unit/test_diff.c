@@ -588,6 +588,76 @@ static void test_empty_render(void **state)
 	free(s);
 }
 
+/* No byte that would drive a terminal: C0 but the newline, DEL, C1 (either encoding). */
+static void assert_no_control(const char *what, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if ((*c < 0x20 && *c != '\n') || *c == 0x7f || *c == 0x9b)
+			fail_msg("%s: raw byte 0x%02x at %zu:\n%s", what, *c,
+			         (size_t)(c - (const unsigned char *)s), s);
+}
+
+/*
+ * Names come from traces and profiles, any bytes but NUL: text and markdown
+ * show control bytes as \xHH (the file-change convention) and markdown keeps
+ * its table cells and code spans; JSON keeps the bytes (json-c escapes them).
+ */
+static void test_render_escapes(void **state)
+{
+	char prog[] = "/x\033]0;pwned\a\033[2J\nFAKE|`q`\x7f\xc2\x9b\x9b\xc3\xa9";
+	char file[] = "/l\033\n", sym[] = "s\033[31m\n|`", det[] = "read by /p\n|x",
+	     note[] = "n\033[2J";
+	char arch[] = "x86_64", sys[] = "ptrace", allowed[] = "allowed", exec[] = "executed";
+	char side_file[] = "o\033[1m.json";
+	struct tl_frame fr = {.file = file, .symbol = sym, .symoff = 1};
+	struct tl_callsite cs = {.syscall = sys, .program = prog, .nframes = 1, .frames = &fr};
+	struct tl_diff_item items[] = {
+	    {TL_DIFF_SYSCALL, TL_DIFF_ADDED, arch, sys, TL_RISK_CRITICAL, "r", allowed, 1, &cs},
+	    {TL_DIFF_FILE, TL_DIFF_ADDED, NULL, file, TL_RISK_LOW, NULL, det, 0, NULL},
+	    {TL_DIFF_PROGRAM, TL_DIFF_ADDED, NULL, prog, TL_RISK_LOW, NULL, exec, 0, NULL},
+	};
+	char *notes[] = {note, NULL};
+	struct tl_diff d = {TL_ARRAY_SIZE(items), items, notes};
+	struct tl_diff_side side = {.file = side_file, .is_trace = true, .format = "trace"};
+	char *s, *line;
+
+	(void)state;
+	s = render(&d, &side, &side, TL_DIFF_TEXT, false);
+	assert_no_control("text", s);
+	assert_non_null(
+	    strstr(s, "/x\\x1b]0;pwned\\x07\\x1b[2J\\x0aFAKE|`q`\\x7f\\xc2\\x9b\\x9b\xc3\xa9"));
+	assert_non_null(strstr(s, "o\\x1b[1m.json (trace)"));
+	assert_non_null(strstr(s, "l\\x1b\\x0a s\\x1b[31m\\x0a|`+0x1"));
+	assert_non_null(strstr(s, "read by /p\\x0a|x\n"));
+	assert_non_null(strstr(s, "note: n\\x1b[2J\n"));
+	free(s);
+
+	s = render(&d, &side, &side, TL_DIFF_MARKDOWN, false);
+	assert_no_control("markdown", s);
+	/* every table row keeps its six cells; every line its code spans closed */
+	for (line = s; *line; line = strchr(line, '\n') + 1) {
+		size_t pipes = 0, ticks = 0;
+
+		for (const char *c = line; *c != '\n'; c++) {
+			pipes += *c == '|' && (c == line || c[-1] != '\\');
+			ticks += *c == '`';
+		}
+		if (line[0] == '|' && pipes != 7)
+			fail_msg("markdown row with %zu cells: %.*s", pipes - 1,
+			         (int)strcspn(line, "\n"), line);
+		if (ticks % 2)
+			fail_msg("markdown code span left open: %.*s", (int)strcspn(line, "\n"),
+			         line);
+	}
+	assert_non_null(strstr(s, "`/x\\x1b]0;pwned\\x07\\x1b[2J\\x0aFAKE\\|'q'\\x7f"));
+	assert_non_null(strstr(s, "read by /p\\x0a\\|x |"));
+	free(s);
+
+	s = render(&d, &side, &side, TL_DIFF_JSON, false);
+	assert_non_null(strstr(s, "\"/x\\u001b]0;pwned\\u0007\\u001b[2J\\nFAKE|`q`"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +668,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_arch),     cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
 	    cmocka_unit_test(test_socket_type_risk), cmocka_unit_test(test_empty_render),
+	    cmocka_unit_test(test_render_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
