@@ -35,6 +35,11 @@ int cmd_check(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "tailor CMD: <libtailor error>" */
 void cli_lib_error(const char *cmd);
+/*
+ * getopt_long returned '?' (opterr is 0): print one line naming the option
+ * and whether it is unknown or lacks its value; returns rc.
+ */
+int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc);
 /* True if argv[i] is -h/--help. */
 int cli_is_help(const char *arg);
 

@@ -128,13 +128,13 @@ int cmd_check(int argc, char **argv)
 			tl_strv_free(caps);
 			return TL_EXIT_OK;
 		default:
-			usage(stderr);
 			tl_strv_free(caps);
-			return TL_EXIT_USAGE;
+			return cli_bad_option("check", "+h", argv, TL_EXIT_USAGE);
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
+		cli_error("check: give one PROFILE.json%s (see 'tailor check --help')",
+		          optind < argc ? ", then no more (options come first)" : "");
 		tl_strv_free(caps);
 		return TL_EXIT_USAGE;
 	}

@@ -82,8 +82,7 @@ int cmd_diff(int argc, char **argv)
 			usage(stdout);
 			return TL_EXIT_OK;
 		default:
-			usage(stderr);
-			return TL_EXIT_USAGE;
+			return cli_bad_option("diff", "f:h", argv, TL_EXIT_USAGE);
 		}
 	}
 	if (argc - optind != 2) {

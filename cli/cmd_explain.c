@@ -249,8 +249,7 @@ int cmd_explain(int argc, char **argv)
 			usage(stdout);
 			return TL_EXIT_OK;
 		default:
-			fprintf(stderr, "(see 'tailor explain --help')\n");
-			return TL_EXIT_USAGE;
+			return cli_bad_option("explain", "h", argv, TL_EXIT_USAGE);
 		}
 	}
 	if (optind >= argc) {

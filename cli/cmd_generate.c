@@ -238,7 +238,8 @@ int cmd_generate(int argc, char **argv)
 			/* written into comments and names: a newline would start a directive */
 			for (const char *q = optarg; *q; q++)
 				if ((unsigned char)*q < 0x20 || *q == 0x7f) {
-					cli_error("generate: --name must not hold control characters");
+					cli_error(
+					    "generate: --name must not hold control characters");
 					return TL_EXIT_USAGE;
 				}
 			eopts.name = optarg;
@@ -259,8 +260,7 @@ int cmd_generate(int argc, char **argv)
 			usage(stdout);
 			return TL_EXIT_OK;
 		default:
-			usage(stderr);
-			return TL_EXIT_USAGE;
+			return cli_bad_option("generate", "f:o:h", argv, TL_EXIT_USAGE);
 		}
 	}
 	fmt = tl_format_from_name(fmt_name);

@@ -528,8 +528,7 @@ int cmd_hook(int argc, char **argv)
 			usage(stdout);
 			return TL_EXIT_OK;
 		default:
-			usage(stderr);
-			return TL_EXIT_USAGE;
+			return cli_bad_option("hook", "h", argv, TL_EXIT_USAGE);
 		}
 	}
 	/* A stage given as an argument (hooks.d "args": ["tailor", "hook", "poststop"]). */

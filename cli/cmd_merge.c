@@ -48,8 +48,7 @@ int cmd_merge(int argc, char **argv)
 			usage(stdout);
 			return TL_EXIT_OK;
 		default:
-			usage(stderr);
-			return TL_EXIT_USAGE;
+			return cli_bad_option("merge", "o:h", argv, TL_EXIT_USAGE);
 		}
 	}
 	if (!out || optind >= argc) {

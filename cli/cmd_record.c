@@ -246,8 +246,7 @@ int cmd_record(int argc, char **argv)
 				return TL_EXIT_TAILOR;
 			break;
 		default:
-			fprintf(stderr, "(see 'tailor record --help')\n");
-			return TL_EXIT_TAILOR;
+			return cli_bad_option("record", "+o:p:qvh", argv, TL_EXIT_TAILOR);
 		}
 	}
 	if (optind < argc)

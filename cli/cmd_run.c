@@ -215,7 +215,7 @@ int cmd_run(int argc, char **argv)
 			rc = TL_EXIT_OK;
 			goto done;
 		default:
-			usage(stderr);
+			rc = cli_bad_option("run", "+p:o:h", argv, TL_EXIT_TAILOR);
 			goto done;
 		}
 	}

@@ -2,6 +2,7 @@
 /* tailor: dispatch to a subcommand. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,20 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	bool known = optopt > 0xff || (optopt > 0 && optopt != ':' && strchr(optstring, optopt));
+
+	if (!known && optopt)
+		fprintf(stderr, "tailor %s: unknown option '-%c' (see 'tailor %s --help')\n", cmd,
+		        optopt, cmd);
+	else
+		fprintf(stderr, "tailor %s: %s '%s' (see 'tailor %s --help')\n", cmd,
+		        known ? "a value is missing after" : "unknown option", arg, cmd);
+	return rc;
 }
 
 void cli_lib_error(const char *cmd)
@@ -102,6 +117,7 @@ int main(int argc, char **argv)
 		printf("tailor %s\n", TAILOR_VERSION);
 		return finish_stdout(NULL, TL_EXIT_OK);
 	}
+	opterr = 0; /* a bad option is one line of the command's (cli_bad_option) */
 	for (size_t i = 0; i < TL_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return finish_stdout(commands[i].name,

@@ -4,7 +4,8 @@
 # paths, frame files and symbols, file names: any bytes but NUL) never reach
 # the terminal as control bytes nor break a markdown table; a failed write to
 # stdout is one error line and a non-zero exit, never a silent 0; explain
-# takes the __nr_<n> names a trace holds.
+# takes the __nr_<n> names a trace holds; a bad option or a missing value is
+# one line naming it.
 set -euo pipefail
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -134,3 +135,27 @@ if [ -w /dev/full ]; then
 else
 	echo "note: no writable /dev/full: output errors not checked"
 fi
+
+# A bad option or a missing value: one line naming it, the usage exit code
+bad() { # RC EXPECT ARGS...: exactly one line on stderr, holding EXPECT
+	local want=$1 expect=$2 rc
+	shift 2
+	set +e
+	"$TAILOR_BIN" "$@" >"$T/bad.out" 2>"$T/bad.err"
+	rc=$?
+	set -e
+	[ "$rc" = "$want" ] || fail "tailor $*: exit $rc, expected $want: $(cat "$T/bad.err")"
+	[ "$(wc -l <"$T/bad.err")" = 1 ] && grep -qF -- "$expect" "$T/bad.err" ||
+		fail "tailor $*: not one line with \"$expect\": $(cat "$T/bad.err")"
+}
+bad 2 "unknown option '--bogus'" generate --bogus "$D/old.trace.json"
+bad 2 "a value is missing after '-f'" generate "$D/old.trace.json" -f
+bad 2 "unknown option '-x'" diff -x a b
+bad 2 "a value is missing after '-o'" merge -o
+bad 2 "unknown option '--bogus'" hook --bogus
+bad 2 "unknown option '-q'" explain -q "$D/old.trace.json"
+bad 2 "give one PROFILE.json" check
+bad 2 "then no more" check "$D/new.profile.json" --caps all
+bad 125 "a value is missing after '--profile'" run --profile
+bad 125 "unknown option '--nope'" record --nope -- true
+pass "a bad option is one line naming it"
