@@ -1215,13 +1215,18 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		err = mark_existing(s, 0, ci.pidns, ci.cgid ? ci.cgpath : NULL, state, &marked);
 	if (err)
 		goto out;
-	if (!o->quiet)
-		fprintf(stderr,
-		        "tailor record: container %s: init %d, %u task%s marked%s (pid namespace "
-		        "%u, cgroup %s)\n",
-		        ci.id, ci.pid, marked, marked == 1 ? "" : "s",
-		        state == TL_MARK_ARMED ? " before its start" : "", ci.pidns,
-		        ci.cgid ? ci.cgpath : "not its own");
+	if (!o->quiet) {
+		char ns[48] = "the host's pid namespace"; /* --pid=host: keyed by its cgroup */
+
+		if (ci.pidns)
+			snprintf(ns, sizeof(ns), "pid namespace %u", ci.pidns);
+		fprintf(
+		    stderr,
+		    "tailor record: container %s: init %d, %u task%s marked%s (%s, cgroup %s)\n",
+		    ci.id, ci.pid, marked, marked == 1 ? "" : "s",
+		    state == TL_MARK_ARMED ? " before its start" : "", ns,
+		    ci.cgid ? ci.cgpath : "not its own");
+	}
 	err = hook_ready(s);
 	if (err)
 		goto out;
@@ -1485,7 +1490,10 @@ static int ct_finish(struct sess *s, uint32_t slot)
 	if (err) /* keep recording the others */
 		fprintf(stderr, "tailor record: container %s: %s\n", c->id, tl_err_msg());
 	else if (!s->o->quiet)
-		fprintf(stderr, "tailor record: container %s ended: %s\n", c->id, path);
+		fprintf(stderr, "tailor record: container %s %s: %s\n", c->id,
+		        s->interrupted || s->timed_out ? "still running, written (incomplete)"
+		                                       : "ended",
+		        path);
 	free(path);
 	tl_strv_free(c->argv);
 	memset(c, 0, sizeof(*c));

@@ -57,6 +57,8 @@ fi
 kill -TERM "$tpid"
 wait "$tpid" || { cat "$T/rec.err"; fail "tailor record --all-containers exited $? at SIGTERM"; }
 tpid=
+grep -q "container $d still running, written (incomplete)" "$T/rec.err" ||
+	{ cat "$T/rec.err"; fail "$d, running at SIGTERM, was not reported as such"; }
 ls "$T/traces"
 [ "$(stat -c %a "$T/traces")" = 700 ] || fail "output directory mode $(stat -c %a "$T/traces"), expected 700"
 
