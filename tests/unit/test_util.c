@@ -441,12 +441,31 @@ static void test_json_duplicate_keys(void **state)
 	}
 }
 
+/* Each bad document fails with its exact message; each ok one parses. */
+struct bad_doc {
+	const char *doc, *msg;
+};
+
+static void expect_docs(const struct bad_doc *bad, size_t nbad, const char *const *ok, size_t nok)
+{
+	struct json_object *o;
+
+	for (size_t i = 0; i < nbad; i++) {
+		assert_int_equal(parse(bad[i].doc, &o), -EINVAL);
+		assert_null(o);
+		assert_string_equal(tl_err_msg(), bad[i].msg);
+	}
+	for (size_t i = 0; i < nok; i++) {
+		print_message("%s\n", ok[i]);
+		assert_int_equal(parse(ok[i], &o), 0);
+		json_object_put(o);
+	}
+}
+
 /* tl_json_parse: \u0000 in a key or a string is an error (C strings would cut it there). */
 static void test_json_nul_escape(void **state)
 {
-	static const struct {
-		const char *doc, *msg;
-	} bad[] = {
+	static const struct bad_doc bad[] = {
 	    {"{\"brk\": 1, \"brk\\u0000x\": 2}",
 	     "f.json: line 1, column 16: key contains a NUL character (\\u0000)"},
 	    {"{\"tailor_trace\\u0000\": 1}",
@@ -464,15 +483,7 @@ static void test_json_nul_escape(void **state)
 	struct json_object *o;
 
 	(void)state;
-	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
-		assert_int_equal(parse(bad[i].doc, &o), -EINVAL);
-		assert_null(o);
-		assert_string_equal(tl_err_msg(), bad[i].msg);
-	}
-	for (size_t i = 0; i < TL_ARRAY_SIZE(ok); i++) {
-		assert_int_equal(parse(ok[i], &o), 0);
-		json_object_put(o);
-	}
+	expect_docs(bad, TL_ARRAY_SIZE(bad), ok, TL_ARRAY_SIZE(ok));
 	assert_int_equal(parse("[\"\\\\u0000\"]", &o), 0);
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(o, 0)), "\\u0000");
 	json_object_put(o);
@@ -481,9 +492,7 @@ static void test_json_nul_escape(void **state)
 /* tl_json_parse: integers json-c would saturate are refused, named as written. */
 static void test_json_int_range(void **state)
 {
-	static const struct {
-		const char *doc, *msg;
-	} bad[] = {
+	static const struct bad_doc bad[] = {
 	    {"{\"calls\": 18446744073709551616}",
 	     "f.json: line 1, column 11: integer 18446744073709551616 is out of range (more than "
 	     "18446744073709551615)"},
@@ -507,16 +516,7 @@ static void test_json_int_range(void **state)
 	struct json_object *o;
 
 	(void)state;
-	for (size_t i = 0; i < TL_ARRAY_SIZE(bad); i++) {
-		assert_int_equal(parse(bad[i].doc, &o), -EINVAL);
-		assert_null(o);
-		assert_string_equal(tl_err_msg(), bad[i].msg);
-	}
-	for (size_t i = 0; i < TL_ARRAY_SIZE(ok); i++) {
-		print_message("%s\n", ok[i]);
-		assert_int_equal(parse(ok[i], &o), 0);
-		json_object_put(o);
-	}
+	expect_docs(bad, TL_ARRAY_SIZE(bad), ok, TL_ARRAY_SIZE(ok));
 	assert_int_equal(parse("[18446744073709551615]", &o), 0);
 	assert_true(json_object_get_uint64(json_object_array_get_idx(o, 0)) == UINT64_MAX);
 	json_object_put(o);
