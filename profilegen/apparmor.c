@@ -304,6 +304,19 @@ static char **split_path(const char *path)
  * and not a lower-case word + number ("files2", "ed2024"), as people name
  * files and only 0.3% of random draws are.
  */
+/*
+ * A short part with 4 digits in a row is a number with a letter or two
+ * (gpg's "<pid>x" lock probe): the digit rule's, whose [0-9]* holds a pid
+ * of any length.  mkstemp draws that 0.2 % of the time.
+ */
+static bool numberish(const char *s, size_t n)
+{
+	for (size_t i = 0, run = 0; n <= 8 && i < n; i++)
+		if ((run = s[i] >= '0' && s[i] <= '9' ? run + 1 : 0) >= 4)
+			return true;
+	return false;
+}
+
 static bool random_part(const char *s, size_t n)
 {
 	bool lower = false, upper = false, digit = false;
@@ -322,7 +335,25 @@ static bool random_part(const char *s, size_t n)
 		w++;
 	for (d = w; d < n && s[d] >= '0' && s[d] <= '9'; d++)
 		;
-	return !(w >= 2 && d == n);
+	return !(w >= 2 && d == n) && !numberish(s, n);
+}
+
+/* Any 6 of mkstemp's alphabet (a scratch name's), but not numberish. */
+static bool any6(const char *s)
+{
+	return strspn(s, ALNUM) >= 6 && !numberish(s, 6);
+}
+
+/*
+ * A content hash (git's loose object "83f870be…", 38 hex digits): more than
+ * 16 hex digits with a letter and a digit, the whole component.  Named by
+ * its content, never a template, so no template shape applies.
+ */
+static bool hash_name(const char *c)
+{
+	size_t n = strspn(c, "0123456789abcdef");
+
+	return n > 16 && !c[n] && strpbrk(c, "abcdef") && strpbrk(c, "0123456789");
 }
 
 /*
@@ -348,12 +379,14 @@ static bool temp_shape(const char *c, bool transient, size_t *head, size_t *len)
 {
 	size_t n = strlen(c), sep = n;
 
+	if (hash_name(c))
+		return false;
 	for (size_t i = 0; i < TL_ARRAY_SIZE(temp_prefixes); i++) {
 		size_t p = strlen(temp_prefixes[i]);
 
 		/* any 6 of mkstemp's alphabet for a file the program removed: a scratch file */
 		if (n >= p + 6 && !strncmp(c, temp_prefixes[i], p) &&
-		    (random_part(c + p, 6) || (transient && strspn(c + p, ALNUM) >= 6)) &&
+		    (random_part(c + p, 6) || (transient && any6(c + p))) &&
 		    (n == p + 6 || (c[p + 6] == '.' && n > p + 7))) {
 			*head = p;
 			*len = 6;
@@ -411,7 +444,7 @@ static bool mkstemp_shape(const char *c, size_t *head, size_t *len)
 {
 	size_t n = strlen(c);
 
-	if (n < 7 || strspn(c, ALNUM) != n || !random_part(c + n - 6, 6))
+	if (n < 7 || strspn(c, ALNUM) != n || hash_name(c) || !random_part(c + n - 6, 6))
 		return false;
 	*head = n - 6;
 	*len = 6;
@@ -429,7 +462,7 @@ static bool rsync_shape(const char *c, bool transient, size_t *head, size_t *len
 
 	/* NAME may start with '.' (rsync of a dotfile), but is not "." or "..". */
 	if (n < 9 || c[0] != '.' || c[n - 7] != '.' ||
-	    !(random_part(c + n - 6, 6) || (transient && strspn(c + n - 6, ALNUM) == 6)) ||
+	    !(random_part(c + n - 6, 6) || (transient && any6(c + n - 6))) ||
 	    (n == 9 && c[1] == '.') || (n == 10 && c[1] == '.' && c[2] == '.'))
 		return false;
 	*head = n - 6;

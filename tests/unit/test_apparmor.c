@@ -1025,6 +1025,18 @@ static void test_generalise(void **state)
 	     {"/home/u/.gnupg/.#lk0x00007f3c2a10b5c0.host.977"},
 	     {"/home/u/.gnupg/.#lk0x0000555ad96124e.host.12345", "/home/u/.gnupg/pubring.kbx",
 	      "/home/u/.gnupg/.#lk0x0000555ad96124e0.other.12345"}},
+	    /* gpg's hard-link probe ".#lk0x<ptr>.HOST.<pid>x": the pid, not 6 random */
+	    {"/home/u/.gnupg/.#lk0x0000555ad96124e0.vm.21744x",
+	     TL_ACC_LINK | TL_ACC_DELETE,
+	     "\"/home/u/.gnupg/.#lk0x????????????????.vm.[0-9]*x\"",
+	     {"/home/u/.gnupg/.#lk0x00007f3c2a10b5c0.vm.1203x"},
+	     {"/home/u/.gnupg/.#lk0x0000555ad96124e0.vm.21744", "/home/u/.gnupg/pubring.kbx"}},
+	    /* git's loose object, linked from a temp file and removed by gc: a hash */
+	    {"/r/.git/objects/36/83f870be446c7cc05ffaef9fa06415276e1828",
+	     TL_ACC_READ | TL_ACC_LINK | TL_ACC_DELETE,
+	     "/r/.git/objects/36/83f870be446c7cc05ffaef9fa06415276e1828",
+	     {"/r/.git/objects/36/83f870be446c7cc05ffaef9fa06415276e1828"},
+	     {"/r/.git/objects/36/83f870be446c7cc05ffaef9fa064152700aaaa"}},
 	    /* linked, kept: exact */
 	    {"/srv/data/t.4242.lk",
 	     TL_ACC_LINK,
