@@ -1766,9 +1766,13 @@ static const char *saw_io_uring(const struct tl_trace *t)
 	                                    "io_uring_register"};
 
 	for (size_t i = 0; i < TL_ARRAY_SIZE(uring); i++)
-		for (int abi = 0; abi < TL_ABI_COUNT; abi++)
-			if (tl_trace_find(t, (enum tl_abi)abi, uring[i]))
+		for (int abi = 0; abi < TL_ABI_COUNT; abi++) {
+			const struct tl_syscall *s = tl_trace_find(t, (enum tl_abi)abi, uring[i]);
+
+			/* a ring refused (io_uring_disabled, seccomp) made no access */
+			if (s && s->ok)
 				return uring[i];
+		}
 	return NULL;
 }
 
