@@ -456,6 +456,17 @@ static int hook_stop(struct hook *h)
 		cli_error("hook: io.tailor.profile-format '%s': expected docker or oci", h->format);
 		return TL_EXIT_FAIL;
 	}
+	/*
+	 * Neither the recorder's pid file nor the mark its start leaves: no
+	 * start hook ran for this container, and a trace at the path is an
+	 * older run's.
+	 */
+	if (fd < 0 && stat(h->rt_file, &started)) {
+		cli_error("hook: container %s: no recorder was started for it (no createRuntime or "
+		          "prestart hook ran with state directory %s)",
+		          h->id, h->state_dir);
+		return TL_EXIT_FAIL;
+	}
 	/* No pid file: the recorder already ended with the container. */
 	if (fd >= 0) {
 		if (syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0) && errno != ESRCH) {

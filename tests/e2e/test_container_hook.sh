@@ -7,6 +7,8 @@
 #  - a container into which a second process is exec'ed after its start;
 #  - io.tailor.profile: the hook writes an OCI profile at poststop, which
 #    runs the container;
+#  - a poststop for a container no start hook recorded fails, even when a
+#    trace (an older run's) is at the path;
 # with runc and with crun; with podman when installed (hooks.d).
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
@@ -106,6 +108,13 @@ PY
 	check_trace "$T/$rt-exec.json" "$id2" execve read uname exit_group
 	pass "$rt: the process exec'ed into the running container is in its trace"
 done
+
+# poststop with no recorder started for the container: a stale trace is not its
+echo '{}' >"$T/stale.json"
+printf '{"ociVersion":"1.0.2","id":"stale-%s","status":"stopped","pid":0,"bundle":"%s","annotations":{"io.tailor.record":"stale.json"}}' \
+	"$$" "$T" | "$TAILOR_BIN" hook 2>"$T/stale.err" && fail "poststop took a stale trace as written"
+grep -q "no recorder was started for it" "$T/stale.err" || fail "poststop without a start: $(cat "$T/stale.err")"
+pass "a poststop for a container no start hook recorded fails, a stale trace notwithstanding"
 
 # podman reads hooks.d JSON (examples/oci-hooks/tailor-hook.json).
 if command -v podman >/dev/null && [ -n "${TAILOR_PODMAN_CONF:-}" ]; then
