@@ -1833,7 +1833,9 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 	if (c->nskipped) {
 		tl_export_buf_printf(b, "# %zu recorded access%s had no absolute path (e.g. ",
 		                     c->nskipped, c->nskipped == 1 ? "" : "es");
-		comment_append(b, c->skipped_ex);
+		/* an empty path is one of them: say so rather than "(e.g. )" */
+		comment_append(b,
+		               c->skipped_ex && c->skipped_ex[0] ? c->skipped_ex : "an empty path");
 		tl_export_buf_puts(b, "): no file rule is written for them.\n");
 	}
 	if (c->nnoperm) {
