@@ -459,7 +459,13 @@ static int parse_profile(const struct pctx *c, const char *pre, struct json_obje
 
 #define AT(key) (mkplace(where, sizeof(where), "%s%s", pre, key), where)
 	if (json_object_get_type(root) != json_type_object)
-		return perr(c, pre[0] ? AT("") : "", "expected an object, got %s", type_name(root));
+		/* the object itself: "linux.seccomp", without the separator */
+		return perr(
+		    c,
+		    pre[0]
+		        ? (mkplace(where, sizeof(where), "%.*s", (int)strlen(pre) - 1, pre), where)
+		        : "",
+		    "expected an object, got %s", type_name(root));
 	if (!(f = get(root, "defaultAction")))
 		return perr(c, "", "%sdefaultAction missing", pre);
 	r = get_action(c, AT("defaultAction"), f, &p->default_action);

@@ -259,6 +259,8 @@ static void test_oci_config(void **state)
 	expect_parse_error(
 	    "{\"ociVersion\":\"1.0.2\",\"linux\":{}}",
 	    "p.json: linux.seccomp: missing (this OCI config has no seccomp profile)");
+	expect_parse_error("{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":5}}",
+	                   "p.json: linux.seccomp: expected an object, got an integer");
 	/* A bare linux.seccomp object is just a profile. */
 	assert_int_equal(
 	    tl_profile_from_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}", 34, "x", &p), 0);
