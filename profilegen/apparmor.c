@@ -120,13 +120,22 @@ static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *q
 
 /*
  * Is the digit run s[i..d) inside a word (letters and digits) that is hex,
- * 8 or more long, with a letter: a hash (git's pack-58a046c4…), not a number
- * of its own?
+ * 8 or more long, with a letter, or inside more than 16 hex digits: a hash
+ * (git's pack-58a046c4…), not a number of its own?
  */
 static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
 {
+	static const char hex[] = "0123456789abcdef";
 	bool letter = false;
+	size_t b = i, e = d;
 
+	/* or in a run of more than 16 hex digits glued to a word: obj<sha1> */
+	while (b > 0 && strchr(hex, s[b - 1]))
+		b--;
+	while (e < n && s[e] && strchr(hex, s[e]))
+		e++;
+	if (e - b > 16 && strpbrk(s + b, "abcdef") && (size_t)(strpbrk(s + b, "abcdef") - s) < e)
+		return true;
 	while (i > 0 && isalnum((unsigned char)s[i - 1]))
 		i--;
 	while (d < n && isalnum((unsigned char)s[d]))
@@ -177,6 +186,9 @@ static bool has_uuid(const char *s)
  * (a pointer: gpg's .#lk0x0000555ad96124e0) or after a word's leading "tmp"
  * (cmake's Makefile2.tmpbe669).  After a separator, letters then digits
  * is a word + number ("fa12345", a pid whose length varies): the digit rule's.
+ * Glued to a word with no anchor: exactly 16 or 32 digits, a 64- or 128-bit
+ * token (systemd's ".#NAME" + 16, Python's "x" + uuid4().hex), taken from
+ * the end when the word ends in a hex letter ("hostname3ddcdc06e6277455").
  */
 static size_t hex_at(const char *s, size_t n, size_t i)
 {
@@ -186,15 +198,24 @@ static size_t hex_at(const char *s, size_t n, size_t i)
 	if (i == 0)
 		return 0;
 	sep = !isalnum((unsigned char)s[i - 1]);
-	if (!sep && !(i >= 2 && s[i - 2] == '0' && s[i - 1] == 'x') &&
-	    !(i >= 3 && !strncmp(s + i - 3, "tmp", 3) &&
-	      (i == 3 || !isalnum((unsigned char)s[i - 4]))))
-		return 0;
 	for (; e < n && strchr("0123456789abcdef", s[e]); e++) {
 		digit |= s[e] <= '9';
 		letter |= s[e] >= 'a';
 	}
-	if (e - i < 5 || e - i > 16 || !digit || !letter || (e < n && isalnum((unsigned char)s[e])))
+	if (!digit || !letter || (e < n && isalnum((unsigned char)s[e])))
+		return 0;
+	if (!sep && !(i >= 2 && s[i - 2] == '0' && s[i - 1] == 'x') &&
+	    !(i >= 3 && !strncmp(s + i - 3, "tmp", 3) &&
+	      (i == 3 || !isalnum((unsigned char)s[i - 4])))) {
+		size_t b = i; /* the whole hex run: a longer one is a hash */
+
+		while (b > 0 && strchr("0123456789abcdef", s[b - 1]))
+			b--;
+		return (e - i == 16 || e - i == 32) && i - b <= 1 && !strchr("0123456789", s[i - 1])
+		           ? e - i
+		           : 0;
+	}
+	if (e - i < 5 || e - i > 16)
 		return 0;
 	while (l < e && s[l] >= 'a')
 		l++;
@@ -444,7 +465,13 @@ static bool mkstemp_shape(const char *c, size_t *head, size_t *len)
 {
 	size_t n = strlen(c);
 
-	if (n < 7 || strspn(c, ALNUM) != n || hash_name(c) || !random_part(c + n - 6, 6))
+	size_t h = n;
+
+	/* ending in 12 or more hex digits: a hex token (hex_at's), not 6 of mkstemp's */
+	while (h > 0 && strchr("0123456789abcdef", c[h - 1]))
+		h--;
+	if (n < 7 || strspn(c, ALNUM) != n || hash_name(c) || n - h >= 12 ||
+	    !random_part(c + n - 6, 6))
 		return false;
 	*head = n - 6;
 	*len = 6;

@@ -1031,6 +1031,24 @@ static void test_generalise(void **state)
 	     "\"/home/u/.gnupg/.#lk0x????????????????.vm.[0-9]*x\"",
 	     {"/home/u/.gnupg/.#lk0x00007f3c2a10b5c0.vm.1203x"},
 	     {"/home/u/.gnupg/.#lk0x0000555ad96124e0.vm.21744", "/home/u/.gnupg/pubring.kbx"}},
+	    /* a 64-bit token glued to a word (systemd's tempfn_random): the last 16 */
+	    {"/etc/.#hostname3ddcdc06e6277455",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "\"/etc/.#hostname????????????????\"",
+	     {"/etc/.#hostname00aa11bb22cc33dd"},
+	     {"/etc/hostname", "/etc/.#hostname3ddcdc06e627745"}},
+	    /* a 128-bit one (Python's "x" + uuid4().hex) */
+	    {"/tmp/w/x5ea6dd0275a345a2a44b3e95bdb07c17",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/w/x????????????????????????????????",
+	     {"/tmp/w/x0123456789abcdef0123456789abcdef"},
+	     {"/tmp/w/y5ea6dd0275a345a2a44b3e95bdb07c17", "/tmp/w/x5ea6dd"}},
+	    /* 40 hex glued to a word: a hash, literal */
+	    {"/tmp/w/obj5ea6dd0275a345a2a44b3e95bdb07c1701234567",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/w/obj5ea6dd0275a345a2a44b3e95bdb07c1701234567",
+	     {"/tmp/w/obj5ea6dd0275a345a2a44b3e95bdb07c1701234567"},
+	     {"/tmp/w/obj5ea6dd0275a345a2a44b3e95bdb07c1701234568"}},
 	    /* git's loose object, linked from a temp file and removed by gc: a hash */
 	    {"/r/.git/objects/36/83f870be446c7cc05ffaef9fa06415276e1828",
 	     TL_ACC_READ | TL_ACC_LINK | TL_ACC_DELETE,
