@@ -37,15 +37,25 @@ void cli_error(const char *fmt, ...)
 
 int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	bool known = optopt > 0xff || (optopt > 0 && optopt != ':' && strchr(optstring, optopt));
+	const char *arg = optind > 0 ? argv[optind - 1] : "", *eq = strchr(arg, '=');
 
-	if (!known && optopt)
+	if (arg[0] == '-' && arg[1] == '-') {
+		/* getopt_long: optopt 0 for an unknown name, else the option's value */
+		int n = eq ? (int)(eq - arg) : (int)strlen(arg);
+
+		if (optopt && eq)
+			fprintf(stderr, "tailor %s: '%.*s' takes no value (see 'tailor %s --help')\n",
+			        cmd, n, arg, cmd);
+		else
+			fprintf(stderr, "tailor %s: %s '%.*s' (see 'tailor %s --help')\n", cmd,
+			        optopt ? "a value is missing after" : "unknown option", n, arg, cmd);
+	} else if (optopt > 0 && optopt != ':' && strchr(optstring, optopt)) {
+		fprintf(stderr, "tailor %s: a value is missing after '-%c' (see 'tailor %s --help')\n",
+		        cmd, optopt, cmd);
+	} else {
 		fprintf(stderr, "tailor %s: unknown option '-%c' (see 'tailor %s --help')\n", cmd,
-		        optopt, cmd);
-	else
-		fprintf(stderr, "tailor %s: %s '%s' (see 'tailor %s --help')\n", cmd,
-		        known ? "a value is missing after" : "unknown option", arg, cmd);
+		        optopt ? optopt : '?', cmd);
+	}
 	return rc;
 }
 

@@ -298,9 +298,22 @@ static uint32_t default_action(const struct tl_profile *p, const struct tl_loade
 	return scmp_action(a, a == p->default_action && p->has_default_errno, p->default_errno);
 }
 
+/*
+ * A rule's action under opts.  Complain mode keeps a rule that answers
+ * ENOSYS: it is a designed fallback (generate's clone3 -> clone, whose flags
+ * the profile checks), not a denial to learn from, and letting the call
+ * through would make the run differ from an enforced one.
+ */
+static enum tl_action rule_effective(const struct tl_rule *r, const struct tl_loader_opts *o)
+{
+	if (r->action == TL_ACT_ERRNO && r->has_errno_ret && r->errno_ret == ENOSYS)
+		return r->action;
+	return effective_action(r->action, o);
+}
+
 static uint32_t rule_action(const struct tl_rule *r, const struct tl_loader_opts *o)
 {
-	enum tl_action a = effective_action(r->action, o);
+	enum tl_action a = rule_effective(r, o);
 
 	return scmp_action(a, a == r->action && r->has_errno_ret, r->errno_ret);
 }
@@ -575,8 +588,7 @@ static int add_arch_rules(scmp_filter_ctx ctx, uint32_t arch, const struct runti
 				if (nr < 0)
 					continue; /* absent on this arch (riscv_hwprobe on x86) */
 				if (!by_number(arch)) {
-					if (def_strictness <=
-					    strictness(effective_action(rule->action, o)))
+					if (def_strictness <= strictness(rule_effective(rule, o)))
 						continue;
 					return inexpressible(rt, arch, i, j, rule);
 				}

@@ -158,4 +158,7 @@ bad 2 "give one PROFILE.json" check
 bad 2 "then no more" check "$D/new.profile.json" --caps all
 bad 125 "a value is missing after '--profile'" run --profile
 bad 125 "unknown option '--nope'" record --nope -- true
+bad 125 "a value is missing after '--grace'" record --grace  # long only: no short letter
+bad 125 "'--quiet' takes no value" record --quiet=1 -- true
+bad 2 "a value is missing after '--caps'" check --caps
 pass "a bad option is one line naming it"

@@ -98,3 +98,13 @@ assert r["complete"] is False and r["exit_status"]==143, r' term.json ||
 	{ echo "FAIL: SIGTERM: trace not marked incomplete"; exit 1; }
 pgrep -x -f "/bin/sleep 30" >/dev/null && { echo "FAIL: the command outlived the signal"; exit 1; }
 echo "ok: complain mode without a listener, with stdin closed, and at SIGTERM"
+
+# 5. A rule answering ENOSYS is a fallback (generate's clone3 -> clone), kept in complain
+# mode: the run behaves as an enforced one and the trace does not list clone3.
+echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":38},{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}' >enosys.json
+"$TAILOR_BIN" run --complain -o enosys-trace.json --profile enosys.json -- \
+	python3 -c 'import threading, os; t = threading.Thread(target=os.getpid); t.start(); t.join(); os.mkdir("d")' ||
+	{ echo "FAIL: complain mode with an ENOSYS rule"; exit 1; }
+[ "$(names enosys-trace.json)" = "x86_64:mkdir" ] ||
+	{ echo "FAIL: ENOSYS rule in complain mode: got $(names enosys-trace.json)"; exit 1; }
+echo "ok: complain mode keeps a rule answering ENOSYS (a fallback), reports the rest"
