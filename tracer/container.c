@@ -1002,6 +1002,14 @@ static void del_keys(struct sess *s, uint32_t slot)
 
 static int on_ct_event(void *ctx, const void *data, size_t size);
 
+static bool has_syscalls(const struct tl_trace *t)
+{
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
+		if (t->abi[abi].n)
+			return true;
+	return false;
+}
+
 static bool has_exec(const struct tl_trace *t)
 {
 	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
@@ -1022,13 +1030,25 @@ static int write_trace(struct sess *s, struct ct *c, uint32_t slot, const char *
 	                          now_ms() - c->t0_ms);
 	if (!err)
 		err = tl_tracer_collect(s->tr, slot, &trace, &run);
-	/* Marked before its start, yet no exec seen: the runtime ran it before tailor marked it. */
+	/*
+	 * Marked before its start, yet no exec seen: the runtime ran it before
+	 * tailor marked it, or, with nothing recorded at all, it never started.
+	 */
 	if (!err && c->expect_exec && !c->attached && !has_exec(&trace)) {
-		fprintf(stderr,
-		        "tailor record: warning: container %s: no execve recorded: its entrypoint "
-		        "started before it was marked; its start is missing\n",
-		        c->id);
-		c->attached = true;
+		if (!has_syscalls(&trace)) {
+			if (!s->o->quiet)
+				fprintf(
+				    stderr,
+				    "tailor record: container %s: never started while recorded: "
+				    "its trace is empty\n",
+				    c->id);
+		} else {
+			fprintf(stderr,
+			        "tailor record: warning: container %s: no execve recorded: its "
+			        "entrypoint started before it was marked; its start is missing\n",
+			        c->id);
+			c->attached = true;
+		}
 	}
 	/* Not from its start: syscalls of its startup may be missing. */
 	if (!err && c->attached)
@@ -1282,7 +1302,8 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		        "tailor record: container %s: its init exited; %lld task(s) still ran "
 		        "after %d ms (processes that joined its cgroup?)\n",
 		        c->id, (long long)live_of(s, 0), o->grace_ms);
-	if (!c->argv && !init_exited)
+	/* Not if it was marked before its start: then it is the runtime's own (`runc init`). */
+	if (!c->argv && !init_exited && !c->expect_exec)
 		c->argv = tl_rec_cmdline(ci.pid);
 	err = write_trace(s, c, 0, o->output ? o->output : "-");
 	res->interrupted = s->interrupted;
@@ -1367,7 +1388,8 @@ static void ct_begin(struct sess *s, uint32_t slot, pid_t pid, uint32_t pidns, u
 	c->expect_exec = created;
 	c->t0_ms = now_ms();
 	c->start = time(NULL);
-	c->argv = pid ? tl_rec_cmdline(pid) : NULL;
+	/* created: its init is still the runtime's; its exec (TL_EV_ARGV) names it */
+	c->argv = pid && !created ? tl_rec_cmdline(pid) : NULL;
 	name_container(s, c, cg2, cg1);
 	if (!s->o->quiet)
 		fprintf(stderr, "tailor record: container %s (pid %d, pid namespace %u)%s\n", c->id,
@@ -1428,11 +1450,18 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 		 * (the runtime's `runc init` execs the entrypoint after the
 		 * container was found).  Not pid 1 of a nested namespace.
 		 */
-		if (c && c->used && (pid_t)e->pid == c->pid && e->len &&
-		    (argv =
-		         tl_strv_from_nul(e->data, e->len < TL_ARGV_MAX ? e->len : TL_ARGV_MAX))) {
-			tl_strv_free(c->argv);
-			c->argv = argv;
+		size_t len = e->len < TL_ARGV_MAX ? e->len : TL_ARGV_MAX;
+
+		if (c && c->used && (pid_t)e->pid == c->pid && len) {
+			/* cut at TL_ARGV_MAX (a long classpath): the whole of it while it lives */
+			argv =
+			    len == TL_ARGV_MAX && e->data[len - 1] ? tl_rec_cmdline(c->pid) : NULL;
+			if (!argv)
+				argv = tl_strv_from_nul(e->data, len);
+			if (argv) {
+				tl_strv_free(c->argv);
+				c->argv = argv;
+			}
 		}
 	} else if (type == TL_EV_IDLE && size >= sizeof(struct tl_ev_idle)) {
 		const struct tl_ev_idle *e = data;

@@ -14,16 +14,21 @@ need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
 need_cmd busybox "busybox-static provides the container's rootfs"
 scratch
 a=tailor-all-a-$$ b=tailor-all-b-$$ c=tailor-all-c-$$ d=tailor-all-d-$$ e=tailor-all-e-$$
-cleanup() { for x in "$a" "$b" "$d" "$e"; do runc delete -f "$x" >/dev/null 2>&1; done; crun delete -f "$c" >/dev/null 2>&1; }
+f=tailor-all-f-$$
+cleanup() { for x in "$a" "$b" "$d" "$e" "$f"; do runc delete -f "$x" >/dev/null 2>&1; done; crun delete -f "$c" >/dev/null 2>&1; }
 trap 'cleanup; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$T"' EXIT
 
-make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go; mkdir /tmp/only-a; echo a-done'
+# a's last argument is longer than the kernel's argv record (TL_ARGV_MAX, 4 KiB)
+long=$(printf 'x%.0s' $(seq 6000))
+make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go; mkdir /tmp/only-a; echo a-done' sh "$long"
 make_busybox_bundle "$T/b" /bin/sh -c 'read x < /tmp/go; sync; echo b-done'
 make_busybox_bundle "$T/d" /bin/sh -c 'read x < /tmp/go'
 make_busybox_bundle "$T/e" /bin/sh -c 'echo e-done'
 for x in a b d; do mkfifo "$T/$x/rootfs/tmp/go"; done
 
 runc create --bundle "$T/e" "$e" </dev/null >/dev/null 2>&1 || fail "runc create $e"
+# f is created and never started: an empty trace, no command, nothing missed
+runc create --bundle "$T/e" "$f" </dev/null >/dev/null 2>&1 || fail "runc create $f"
 # the output directory does not exist yet: tailor makes it, private
 "$TAILOR_BIN" record -o "$T/traces" --all-containers 2>"$T/rec.err" &
 tpid=$!
@@ -57,14 +62,16 @@ fi
 kill -TERM "$tpid"
 wait "$tpid" || { cat "$T/rec.err"; fail "tailor record --all-containers exited $? at SIGTERM"; }
 tpid=
+grep -q "container $f: never started while recorded" "$T/rec.err" ||
+	{ cat "$T/rec.err"; fail "$f, never started, was not reported as such"; }
 grep -q "container $d still running, written (incomplete)" "$T/rec.err" ||
 	{ cat "$T/rec.err"; fail "$d, running at SIGTERM, was not reported as such"; }
 ls "$T/traces"
 [ "$(stat -c %a "$T/traces")" = 700 ] || fail "output directory mode $(stat -c %a "$T/traces"), expected 700"
 
-python3 - "$T/traces" "$a" "$b" "$c" "$d" "$e" "$(command -v crun || true)" <<'PY' || { cat "$T/rec.err"; fail "traces not as expected"; }
+python3 - "$T/traces" "$a" "$b" "$c" "$d" "$e" "$(command -v crun || true)" "$f" <<'PY' || { cat "$T/rec.err"; fail "traces not as expected"; }
 import json, os, sys
-d, a, b, c, dd, e, crun = sys.argv[1:]
+d, a, b, c, dd, e, crun = sys.argv[1:8]
 def load(i):
     t = json.load(open(os.path.join(d, i + ".json")))
     r = t["runs"][0]
@@ -90,7 +97,11 @@ assert re_["complete"] and "start" not in re_["lost"], re_
 assert re_.get("command") == ["/bin/sh", "-c", "echo e-done"], re_
 assert not {"epoll_ctl", "epoll_pwait", "fstatfs", "futex"} & ne, sorted(ne)
 assert any(x["path"] == "/bin/busybox" for x in te["execs"]), te["execs"]
-assert ra.get("command") == ["/bin/sh", "-c", "read x < /tmp/go; mkdir /tmp/only-a; echo a-done"], ra
+assert ra.get("command") == ["/bin/sh", "-c", "read x < /tmp/go; mkdir /tmp/only-a; echo a-done",
+                             "sh", "x" * 6000], ra.get("command", [])[:3]
+tf = json.load(open(os.path.join(d, sys.argv[8] + ".json")))
+rf = tf["runs"][0]
+assert "command" not in rf and "start" not in rf["lost"] and not tf["abis"], rf
 td, rd, nd = load(dd)
 assert not rd["complete"], rd  # still running at SIGTERM
 print("ok: traces", sorted(os.listdir(d)))
