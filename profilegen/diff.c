@@ -1204,7 +1204,11 @@ static int diff_syscall(struct builder *bd, const char *arch, const struct view 
 				act_desc(&nw, nl.v[0].act);
 				tl_sb_puts(&nw, " if ");
 			} else {
-				tl_sb_puts(&nw, "no longer allowed if ");
+				/*
+				 * OLD's conditions NEW does not cover: values in them may
+				 * be refused now, not all (NEW may allow some again).
+				 */
+				tl_sb_puts(&nw, "before: allowed if ");
 			}
 			conds_desc(&nw, name, nl.v, nl.n, !perm);
 		}
@@ -1747,14 +1751,20 @@ static void family_label(char *buf, size_t n, int32_t family)
 }
 
 /* Risk of socket families and types, from the socket argument entries. */
-static void net_risk(struct risk_pick *rk, int32_t family, uint64_t types)
+/*
+ * The class of sockets of family with the given types: the family's own
+ * entry when it is new (family_new), and the types' (raw IP sockets) in
+ * that family either way.
+ */
+static void net_risk(struct risk_pick *rk, int32_t family, uint64_t types, bool family_new)
 {
 	const struct tl_risk_entry *e;
 	size_t n;
 
 	e = tl_risk_args("socket", &n);
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].index == 0 && tl_risk_arg_matches(&e[i], (uint64_t)(uint32_t)family))
+		if (family_new && e[i].index == 0 &&
+		    tl_risk_arg_matches(&e[i], (uint64_t)(uint32_t)family))
 			pick(rk, &e[i]);
 		for (int ty = 0; e[i].index == 1 && tl_risk_socket_type_family(family) && ty < 63;
 		     ty++)
@@ -1786,11 +1796,11 @@ static int diff_net(struct builder *bd, const struct tl_trace *o, const struct t
 			family_label(name, sizeof(name), fam);
 			if (!x) {
 				ch = side ? TL_DIFF_ADDED : TL_DIFF_REMOVED;
-				net_risk(&rk, fam, m);
+				net_risk(&rk, fam, m, true);
 				types_desc(&b, m, "");
 			} else if (side && (m & ~x)) {
 				ch = TL_DIFF_WIDENED;
-				net_risk(&rk, -1, m & ~x);
+				net_risk(&rk, fam, m & ~x, false);
 				types_desc(&b, m & ~x, "+");
 				if (x & ~m) {
 					tl_sb_puts(&b, ", ");

@@ -295,8 +295,10 @@ bool tl_risk_arg_matches(const struct tl_risk_entry *e, uint64_t v)
 {
 	if (e->kind != TL_RISK_ARG)
 		return false;
+	/* personality(0xffffffff) only asks for the current persona: it sets no flag */
 	if (e->match == TL_RISK_ANYBIT)
-		return (v & e->value) != 0;
+		return (v & e->value) != 0 &&
+		       !((uint32_t)v == 0xffffffff && !strcmp(e->name, "personality"));
 	return (e->mask ? v & e->mask : v) == e->value;
 }
 

@@ -519,11 +519,43 @@ static void test_subsumption(void **state)
 	assert_string_equal(must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "prctl")->detail,
 	                    "allowed if arg0 > 2");
 	assert_string_equal(must_find(&d, TL_DIFF_ARG, TL_DIFF_NARROWED, "x86_64", "prctl")->detail,
-	                    "no longer allowed if arg0 <= 10");
+	                    "before: allowed if arg0 <= 10");
 	assert_int_equal(d.n, 3);
 	tl_diff_free(&d);
 	tl_profile_free(&a);
 	tl_profile_free(&b);
+}
+
+/* A raw IP socket in a family the app used already: as risky as in a new family. */
+static void test_net_widened_raw(void **state)
+{
+	static const char head[] =
+	    "{\"tailor_trace\": 1, \"runs\": [{\"kind\": \"command\", \"pid\": 1, "
+	    "\"duration_ms\": 1, \"complete\": true, \"lost\": {}, \"features\": [\"net\"]}], "
+	    "\"abis\": {\"x86_64\": {\"socket\": {\"calls\": 1, \"ok\": 1}}}, "
+	    "\"execs\": [], \"network\": [";
+	char o[512], n[512];
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+	const struct tl_diff_item *it;
+
+	(void)state;
+	snprintf(o, sizeof(o), "%s%s]}", head,
+	         "{\"family\": \"inet\", \"type\": \"dgram\", \"protocol\": 0, "
+	         "\"program\": \"/p\", \"count\": 1}");
+	snprintf(n, sizeof(n), "%s%s]}", head,
+	         "{\"family\": \"inet\", \"type\": \"dgram\", \"protocol\": 0, "
+	         "\"program\": \"/p\", \"count\": 1}, {\"family\": \"inet\", \"type\": "
+	         "\"raw\", \"protocol\": 1, \"program\": \"/p\", \"count\": 1}");
+	if (tl_diff_side_from_text(o, strlen(o), "o.json", &os) ||
+	    tl_diff_side_from_text(n, strlen(n), "n.json", &ns) || tl_diff_compute(&os, &ns, &d))
+		fail_msg("%s", tl_err_msg());
+	it = must_find(&d, TL_DIFF_NET, TL_DIFF_WIDENED, NULL, "AF_INET");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
 }
 
 /* socket's type matters for IP families, and only where a rule names it (docs/diff.md). */
@@ -667,8 +699,8 @@ int main(void)
 	    cmocka_unit_test(test_moby_old_format),  cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_unknown_arch),     cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
-	    cmocka_unit_test(test_socket_type_risk), cmocka_unit_test(test_empty_render),
-	    cmocka_unit_test(test_render_escapes),
+	    cmocka_unit_test(test_net_widened_raw),  cmocka_unit_test(test_socket_type_risk),
+	    cmocka_unit_test(test_empty_render),     cmocka_unit_test(test_render_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -134,6 +134,12 @@ static void test_lookups(void **state)
 			assert_true(tl_risk_arg_matches(&e[i], 3 | 0x80000)); /* | SOCK_CLOEXEC */
 			assert_false(tl_risk_arg_matches(&e[i], 1));
 		}
+	/* personality(0xffffffff) is a query: no flag set; 0x0040000 sets ADDR_NO_RANDOMIZE */
+	e = tl_risk_args("personality", &n);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		assert_false(tl_risk_arg_matches(&e[i], 0xffffffff));
+	assert_true(tl_risk_arg_matches(&e[0], 0x0040000));
 
 	assert_string_equal(tl_risk_name(TL_RISK_HIGH), "high");
 	assert_int_equal(tl_risk_from_name("critical"), TL_RISK_CRITICAL);
