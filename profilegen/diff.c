@@ -684,9 +684,13 @@ static bool view_allows_socket_type(const struct view *vw, const struct tl_risk_
 	static const uint64_t ip[] = {2, 10};
 	bool only;
 
+	/*
+	 * Allowed whatever its arguments, or all but what deny rules name: no
+	 * allow rule names the type, so it is CAP_NET_RAW's, as for a rule on
+	 * the family alone (the same set spelt two ways rates the same).
+	 */
 	if (permissive(vw->fallback))
-		return view_allows_value(vw, e->index, e->value) &&
-		       (view_allows_value(vw, 0, ip[0]) || view_allows_value(vw, 0, ip[1]));
+		return false;
 	for (size_t i = 0; i < vw->nconds; i++) {
 		const struct ncond *c = &vw->conds[i];
 		bool names_type = false;

@@ -601,6 +601,33 @@ static void test_socket_type_risk(void **state)
 		tl_profile_free(&a);
 		tl_profile_free(&b);
 	}
+	/*
+	 * All but AF_ALG, then socket for any arguments: only AF_ALG is new
+	 * (medium); raw IP sockets are CAP_NET_RAW's either way, as for a rule on
+	 * the family alone.
+	 */
+	{
+		struct tl_rule r = {.names = names, .action = TL_ACT_ALLOW};
+		struct tl_profile a, b;
+		struct tl_diff d;
+		const struct tl_diff_item *it;
+
+		tl_profile_init(&a);
+		tl_profile_init(&b);
+		a.default_action = b.default_action = TL_ACT_ERRNO;
+		rule_arg(&a, "socket", (struct tl_arg){0, 38, 0, TL_OP_NE});
+		assert_int_equal(tl_profile_add_rule(&b, &r), 0);
+		assert_int_equal(tl_diff_profiles(&a, &b, &d), 0);
+		it = must_find(&d, TL_DIFF_ARG, TL_DIFF_WIDENED, "x86_64", "socket");
+		if (it->risk != TL_RISK_MEDIUM) {
+			dump(&d);
+			fail_msg("socket for any arguments after all but AF_ALG: risk %d",
+			         (int)it->risk);
+		}
+		tl_diff_free(&d);
+		tl_profile_free(&a);
+		tl_profile_free(&b);
+	}
 }
 
 static void test_empty_render(void **state)
