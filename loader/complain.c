@@ -52,6 +52,16 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+/* A stop signal came: on to the command, which the caller still waits for. */
+static void forward_stop(pid_t pid, int *signo)
+{
+	if (!stop_signal)
+		return;
+	*signo = stop_signal;
+	kill(pid, stop_signal);
+	stop_signal = 0;
+}
+
 static __attribute__((noreturn)) void child(scmp_filter_ctx ctx, struct handoff *h,
                                             const char *path, char *const argv[],
                                             char *const envp[])
@@ -159,7 +169,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
                        char *const envp[], struct tl_trace *trace, int *wstatus, int *signo)
 {
 	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa, old_stop[3];
+	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa, old_stop[TL_ARRAY_SIZE(stops)];
 	bool stops_set = false;
 	struct seccomp_notif_resp *resp = NULL;
 	struct seccomp_notif *req = NULL;
@@ -199,7 +209,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	/* after the fork: the child execs with the dispositions tailor had */
 	stop_signal = 0;
 	sa.sa_handler = on_stop;
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < TL_ARRAY_SIZE(stops); i++)
 		sigaction(stops[i], &sa, &old_stop[i]);
 	stops_set = true;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -211,11 +221,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 			struct timespec ts = {0, 20 * 1000 * 1000};
 			pid_t w;
 
-			if (stop_signal) {
-				*signo = stop_signal;
-				kill(pid, stop_signal);
-				stop_signal = 0;
-			}
+			forward_stop(pid, signo);
 			w = waitpid(pid, wstatus, WNOHANG);
 			if (w == pid)
 				break;
@@ -251,11 +257,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 		struct pollfd p[2] = {{.fd = nfd, .events = POLLIN},
 		                      {.fd = pidfd, .events = POLLIN}};
 
-		if (stop_signal) {
-			*signo = stop_signal;
-			kill(pid, stop_signal);
-			stop_signal = 0;
-		}
+		forward_stop(pid, signo);
 		/* a timeout: a stop signal that came just before poll is passed on */
 		if (poll(p, 2, 200) < 0) {
 			if (errno == EINTR)
@@ -300,7 +302,7 @@ out:
 	}
 	if (h != MAP_FAILED)
 		sigaction(SIGCHLD, &old_sa, NULL);
-	for (size_t i = 0; stops_set && i < 3; i++)
+	for (size_t i = 0; stops_set && i < TL_ARRAY_SIZE(stops); i++)
 		sigaction(stops[i], &old_stop[i], NULL);
 	if (nfd >= 0)
 		close(nfd);
