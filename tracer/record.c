@@ -496,6 +496,7 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 {
 	struct tl_trace trace;
 	struct tl_run run = {0};
+	uint64_t left;
 	int err;
 
 	tl_trace_init(&trace);
@@ -513,6 +514,9 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	/* --pid: its startup ran before it was marked (a running container's too) */
 	if (!err && !s->o->argv)
 		err = tl_run_add_lost(&run, "start", 1);
+	/* what the command left running past --linger: its later calls are missing */
+	if (!err && s->o->argv && s->child_done && !s->interrupted && (left = survivors(s)))
+		err = tl_run_add_lost(&run, "running", left);
 	if (err)
 		goto out;
 	tl_rec_run_complete(&run, s->interrupted);

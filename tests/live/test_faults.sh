@@ -148,7 +148,8 @@ grep -q 'still run 2000 ms after it exited' "$T/err" || fail "no note about the 
 # What the daemon did before the command exited is in the trace (its 20 children).
 check "$T/d.json" "all(n in t['abis']['x86_64'] for n in ['sched_rr_get_interval', 'personality', 'getcpu'])" \
 	"daemon's syscalls before the command exited are missing"
-check "$T/d.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 4" "daemon: run metadata"
+check "$T/d.json" "not t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 4 and t['runs'][0]['lost'].get('running', 0) >= 1" \
+	"daemon: run metadata (incomplete, the command's status, the survivor in lost.running)"
 kill -9 "$dp"
 pass "daemon outliving the command: recorded until --linger ends, not waited for longer, not killed (${ms} ms)"
 

@@ -317,7 +317,7 @@ left='(sleep 0.3; mkdir "$0/lg"; rmdir "$0/lg") & exit 0'
 "$TAILOR" record -q -o "$T/lg.json" -- sh -c "$left" "$T" || fail "record with a survivor: $?"
 check "$T/lg.json" "{'mkdir', 'rmdir'} <= set(t['abis']['x86_64'])" \
 	"the survivor's calls after the command exited are missing: $(q "$T/lg.json" "sorted(t['abis']['x86_64'])")"
-check "$T/lg.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 0" "run: $(q "$T/lg.json" "t['runs'][0]")"
+check "$T/lg.json" "t['runs'][0]['complete'] and t['runs'][0]['exit_status'] == 0 and not t['runs'][0]['lost'].get('running')" "run: $(q "$T/lg.json" "t['runs'][0]")"
 "$TAILOR" record -q --linger 0 -o "$T/lg0.json" -- sh -c "$left" "$T" || fail "record --linger 0: $?"
 check "$T/lg0.json" "'mkdir' not in t['abis']['x86_64']" "--linger 0 still recorded the survivor's mkdir"
 sleep 0.5
@@ -327,7 +327,11 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ms -lt 3000 ] || fail "--linger 300 waited ${ms} ms for a 5 s survivor"
 grep -q "1 task(s) started by the command still run 300 ms after it exited" "$T/lg3.err" ||
 	fail "no note on the survivor: $(cat "$T/lg3.err")"
+check "$T/lg3.json" "t['runs'][0]['lost'].get('running') == 1 and not t['runs'][0]['complete']" "survivor not counted: $(q "$T/lg3.json" "t['runs'][0]['lost']")"
+"$TAILOR" generate -o "$T/lg3.prof" "$T/lg3.json" 2>"$T/lg3.gen" || fail "generate lg3: $?"
+grep -q "1 task(s) it started still ran when the recording stopped" "$T/lg3.gen" ||
+	fail "generate did not warn of the survivor: $(cat "$T/lg3.gen")"
 "$TAILOR" record --linger x -o "$T/bad.json" -- true 2>"$T/bad.err" && fail "--linger x accepted"
 [ "$(errlines "$T/bad.err")" = 1 ] || fail "--linger x: $(cat "$T/bad.err")"
-echo "ok: --linger: a survivor recorded until it exits, not with --linger 0, bounded (${ms} ms), noted"
+echo "ok: --linger: a survivor recorded until it exits, not with --linger 0, bounded (${ms} ms), noted and counted (lost.running)"
 echo PASS
