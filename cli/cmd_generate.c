@@ -128,10 +128,11 @@ static void warn_incomplete(const char *path, const struct tl_trace *t)
 				    "is missing)",
 				    n ? "; " : ": ");
 			else if (!strcmp(r->lost[k].name, "running"))
-				n += (size_t)snprintf(why + n, sizeof(why) - n,
-				                      "%s%" PRIu64 " task(s) it started still ran when "
-				                      "the recording stopped (their later calls are missing)",
-				                      n ? "; " : ": ", r->lost[k].value);
+				n += (size_t)snprintf(
+				    why + n, sizeof(why) - n,
+				    "%s%" PRIu64 " task(s) it started still ran when "
+				    "the recording stopped (their later calls are missing)",
+				    n ? "; " : ": ", r->lost[k].value);
 			else
 				n += (size_t)snprintf(why + n, sizeof(why) - n,
 				                      "%s%" PRIu64 " %s lost", n ? "; " : ": ",
