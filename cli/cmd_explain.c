@@ -164,6 +164,15 @@ static bool any_run_late(const struct tl_trace *t)
 	return false;
 }
 
+/* Every run is a complain run: no stacks by design, not by an option. */
+static bool all_complain(const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		if (!t->runs[i].kind || strcmp(t->runs[i].kind, "complain"))
+			return false;
+	return t->nruns > 0;
+}
+
 /* The report: per ABI and syscall, each callsite's program and frames. */
 static void report(FILE *out, const struct tl_trace *t, const char *path, char **names, int nnames,
                    const char *arrow)
@@ -175,8 +184,11 @@ static void report(FILE *out, const struct tl_trace *t, const char *path, char *
 		put_esc(out, path);
 		fprintf(out, ": no callsites: %s\n",
 		        any_run_has(t, "stacks") ? "none were recorded"
-		                                 : "recorded without stacks (tailor record "
-		                                   "--no-stacks, or an older tailor)");
+		        : all_complain(t)
+		            ? "a complain trace (tailor run --complain) records no stacks; "
+		              "tailor record the program to see where it makes its calls"
+		            : "recorded without stacks (tailor record "
+		              "--no-stacks, or an older tailor)");
 		return;
 	}
 	/* its real first call may have come before the recording */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "cli.h"
 #include "tailor/common.h"
 #include "tailor/loader.h"
+#include "tailor/tracer.h"
 #include "tailor/trace.h"
 
 extern char **environ;
@@ -37,6 +39,7 @@ static void usage(FILE *f)
 	        "                      SIGINT, SIGTERM, SIGHUP to tailor go to the command,\n"
 	        "                      and its trace is then marked incomplete\n"
 	        "  -o, --output TRACE  complain trace (default tailor-complain.json)\n"
+	        "  -q, --quiet         no summary of what complain mode found\n"
 	        "      --caps LIST     capabilities for includes/excludes (\"CAP_SYS_ADMIN,...\",\n"
 	        "                      \"none\", \"all\"; default: this process's effective set)\n"
 	        "      --skip-unknown  drop syscall names unknown to this libseccomp and to\n"
@@ -135,9 +138,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int save_complain(struct tl_trace *t, const char *out, char **argv, pid_t pid,
-                         const char *start, uint64_t ms, int wstatus, bool complete)
+static int save_complain(struct tl_trace *t, const char *out, char **argv, const char *start,
+                         uint64_t ms, const struct tl_complain_result *cr)
 {
+	/* argument values are recorded as the recorder records them (tl_argtable_select) */
+	static char *features[] = {"args", NULL};
+	struct tl_counter lost = {.name = "events", .value = cr->lost};
 	char tool[32];
 	struct utsname u;
 	struct tl_run run = {0};
@@ -146,18 +152,54 @@ static int save_complain(struct tl_trace *t, const char *out, char **argv, pid_t
 	snprintf(tool, sizeof(tool), "tailor %s", TAILOR_VERSION);
 	run.kind = "complain";
 	run.argv = argv;
-	run.pid = pid;
+	run.pid = cr->pid;
 	run.start = (char *)start;
 	run.duration_ms = ms;
-	run.complete = complete;
+	run.complete = !cr->signo && !cr->lost;
 	run.has_exit_status = true;
-	run.exit_status = exit_code(wstatus);
+	run.exit_status = exit_code(cr->wstatus);
+	run.features = features;
+	run.lost = &lost;
+	run.nlost = 1;
 	run.kernel = u.release;
 	run.machine = u.machine;
 	run.tool = tool;
 	if (tl_trace_add_run(t, &run))
 		return -ENOMEM;
 	return tl_trace_save(t, out);
+}
+
+/*
+ * One line on what a complain run found, so that nobody has to open the
+ * trace to learn that the profile is too narrow.
+ */
+static void say_complain(const struct tl_trace *t, const char *out)
+{
+	size_t total = 0, shown = 0;
+
+	for (int a = 0; a < TL_ABI_COUNT; a++)
+		total += t->abi[a].n;
+	if (!total) {
+		fprintf(stderr, "tailor run: complain: the profile denied nothing (trace: %s)\n",
+		        out);
+		return;
+	}
+	fprintf(stderr,
+	        "tailor run: complain: the profile would have denied %zu syscall(s):", total);
+	for (int a = 0; a < TL_ABI_COUNT; a++)
+		for (size_t i = 0; i < t->abi[a].n; i++, shown++) {
+			const struct tl_syscall *s = &t->abi[a].sys[i];
+
+			if (shown == 12) {
+				fprintf(stderr, " and %zu more", total - shown);
+				goto done;
+			}
+			fprintf(stderr, "%s %s%s%s (%" PRIu64 ")", shown ? "," : "",
+			        a == TL_ABI_X86_64 ? "" : tl_abi_name((enum tl_abi)a),
+			        a == TL_ABI_X86_64 ? "" : ":", s->name, s->calls);
+		}
+done:
+	fprintf(stderr, "; trace: %s (tailor merge it with the recording, then generate)\n", out);
 }
 
 static int exec_failed(bool loaded)
@@ -171,10 +213,15 @@ static int exec_failed(bool loaded)
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'}, {"complain", no_argument, NULL, 'C'},
-	    {"output", required_argument, NULL, 'o'},  {"caps", required_argument, NULL, 'c'},
-	    {"skip-unknown", no_argument, NULL, 'u'},  {"force", no_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"complain", no_argument, NULL, 'C'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"caps", required_argument, NULL, 'c'},
+	    {"skip-unknown", no_argument, NULL, 'u'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *profile = NULL, *out = "tailor-complain.json";
 	struct tl_loader_opts lo = {0};
@@ -182,19 +229,23 @@ int cmd_run(int argc, char **argv)
 	struct tl_trace trace;
 	scmp_filter_ctx ctx = NULL;
 	char **caps = NULL, **unknown = NULL, *path = NULL;
-	bool force = false, loaded = false;
-	int c, r, rc = TL_EXIT_TAILOR, wstatus, signo = 0;
+	bool force = false, loaded = false, quiet = false;
+	struct tl_complain_result cr = {0};
+	int c, r, rc = TL_EXIT_TAILOR;
 
 	tl_profile_init(&prof);
 	tl_trace_init(&trace);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			profile = optarg;
 			break;
 		case 'C':
 			lo.complain = true;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		case 'o':
 			out = optarg;
@@ -216,7 +267,7 @@ int cmd_run(int argc, char **argv)
 			rc = TL_EXIT_OK;
 			goto done;
 		default:
-			rc = cli_bad_option("run", "+p:o:h", argv, TL_EXIT_TAILOR);
+			rc = cli_bad_option("run", "+p:o:qh", argv, TL_EXIT_TAILOR);
 			goto done;
 		}
 	}
@@ -264,7 +315,8 @@ int cmd_run(int argc, char **argv)
 		struct tm tm;
 
 		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-		r = tl_loader_complain(ctx, path, argv + optind, environ, &trace, &wstatus, &signo);
+		r = tl_loader_complain(ctx, path, argv + optind, environ, tl_argtable_select,
+		                       &trace, &cr);
 		if (r == -EOPNOTSUPP) {
 			fprintf(
 			    stderr,
@@ -286,19 +338,20 @@ int cmd_run(int argc, char **argv)
 			goto fail;
 		if (r)
 			cli_lib_error("run"); /* some notifications lost: say so, keep the rest */
-		if (signo)
+		if (cr.signo)
 			fprintf(
 			    stderr,
 			    "tailor run: signal %d passed on to the command; the complain trace is "
 			    "marked incomplete\n",
-			    signo);
-		if (save_complain(&trace, out, argv + optind, 0, start, now_ms() - t0, wstatus,
-		                  !signo)) {
+			    cr.signo);
+		if (save_complain(&trace, out, argv + optind, start, now_ms() - t0, &cr)) {
 			cli_lib_error("run");
 			rc = TL_EXIT_TAILOR;
 			goto done;
 		}
-		rc = exit_code(wstatus);
+		if (!quiet)
+			say_complain(&trace, out);
+		rc = exit_code(cr.wstatus);
 		goto done;
 	}
 

@@ -27,6 +27,7 @@
 #include <linux/audit.h>
 
 #include "tailor/common.h"
+#include "tailor/events.h"
 #include "tailor/loader.h"
 #include "tailor/trace.h"
 
@@ -118,11 +119,15 @@ static int find_listener(pid_t pid)
 	return fd;
 }
 
-static void record(struct tl_trace *t, const struct seccomp_notif *req, uint64_t *lost)
+static void record(struct tl_trace *t, const struct seccomp_notif *req, tl_argsel_fn argsel,
+                   uint64_t *lost)
 {
+	uint8_t index[TL_ARGS_PER_CALL];
+	uint64_t mask[TL_ARGS_PER_CALL];
 	struct tl_syscall *s;
 	enum tl_abi abi;
 	int32_t nr = req->data.nr;
+	int n;
 
 	if (req->data.arch == AUDIT_ARCH_X86_64)
 		abi = (nr & X32_BIT) ? TL_ABI_X32 : TL_ABI_X86_64;
@@ -133,10 +138,21 @@ static void record(struct tl_trace *t, const struct seccomp_notif *req, uint64_t
 		return;
 	}
 	s = tl_trace_syscall(t, abi, NULL, nr);
-	if (s)
-		s->calls++;
-	else
+	if (!s) {
 		(*lost)++;
+		return;
+	}
+	s->calls++;
+	n = argsel && nr >= 0 ? argsel(abi, (uint32_t)nr, index, mask) : 0;
+	for (int k = 0; k < n && k < (int)TL_ARGS_PER_CALL; k++) {
+		/* seccomp sees an ia32 argument zero-extended: the register's low 32 bits */
+		uint64_t v = req->data.args[index[k] % 6];
+
+		if (abi == TL_ABI_X86)
+			v = (uint32_t)v;
+		if (tl_syscall_add_argval(s, index[k], v & mask[k]))
+			(*lost)++;
+	}
 }
 
 /*
@@ -166,7 +182,8 @@ static int wait_loaded(struct handoff *h, pid_t pid)
 }
 
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-                       char *const envp[], struct tl_trace *trace, int *wstatus, int *signo)
+                       char *const envp[], tl_argsel_fn argsel, struct tl_trace *trace,
+                       struct tl_complain_result *res)
 {
 	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa = {.sa_handler = on_sigchld}, old_sa, old_stop[TL_ARRAY_SIZE(stops)];
@@ -175,12 +192,12 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	struct seccomp_notif *req = NULL;
 	struct handoff *h = MAP_FAILED;
 	int pidfd = -1, nfd = -1, fd, r;
-	uint64_t lost = 0;
 	bool reaped = false;
 	pid_t pid = -1;
 
-	*wstatus = 0;
-	*signo = 0;
+	int *wstatus = &res->wstatus, *signo = &res->signo;
+
+	*res = (struct tl_complain_result){0};
 	if (seccomp_api_get() < 6)
 		return tl_err(
 		    EOPNOTSUPP,
@@ -205,6 +222,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	}
 	if (pid == 0)
 		child(ctx, h, path, argv, envp);
+	res->pid = pid;
 
 	/* after the fork: the child execs with the dispositions tailor had */
 	stop_signal = 0;
@@ -277,7 +295,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 			r = seccomp_notify_receive(nfd, req);
 			if (r < 0)
 				break; /* EINTR (child gone) or ENOENT (caller gone) */
-			record(trace, req, &lost);
+			record(trace, req, argsel, &res->lost);
 			memset(resp, 0, sizeof(*resp));
 			resp->id = req->id;
 			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -290,9 +308,9 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	}
 	reaped = true;
 	r = 0;
-	if (lost)
+	if (res->lost)
 		r = tl_err(EPROTO, "%llu notifications could not be recorded",
-		           (unsigned long long)lost);
+		           (unsigned long long)res->lost);
 out:
 	if (pid > 0 && !reaped) {
 		if (h != MAP_FAILED)

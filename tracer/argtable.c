@@ -134,6 +134,24 @@ int tl_argtable_fill(int map_fd)
 	return 0;
 }
 
+int tl_argtable_select(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64_t *mask)
+{
+	if (abi != TL_ABI_X86_64 && abi != TL_ABI_X86)
+		return 0; /* x32: not covered (see above) */
+	for (size_t i = 0; i < TL_ARRAY_SIZE(argtable); i++) {
+		const struct argdef *d = &argtable[i];
+
+		if (d->nr[abi == TL_ABI_X86] != (int)nr)
+			continue;
+		for (int k = 0; k < d->n; k++) {
+			index[k] = d->index[k];
+			mask[k] = d->mask[k];
+		}
+		return d->n;
+	}
+	return 0;
+}
+
 int tl_argtable_each(int (*fn)(void *ctx, uint32_t abi, uint32_t nr, uint32_t slot, uint32_t index),
                      void *ctx)
 {

@@ -8,6 +8,7 @@
 
 #include <seccomp.h>
 #include "tailor/profile.h"
+#include "tailor/trace.h"
 
 struct tl_loader_opts {
 	/* The runtime the filter is evaluated for, as Docker would: */
@@ -115,21 +116,34 @@ int tl_loader_load(scmp_filter_ctx ctx);
 int tl_loader_exec(scmp_filter_ctx ctx, const char *path, char *const argv[],
 		   char *const envp[], bool *loaded);
 
+/* What a complain run ends with (tl_loader_complain). */
+struct tl_complain_result {
+	int wstatus;   /* the command's wait status */
+	int signo;     /* the last stop signal passed on, 0: none */
+	pid_t pid;     /* the command's */
+	uint64_t lost; /* notifications that could not be recorded */
+};
+/* Which arguments of syscall nr to record: positions and masks, returns how many. */
+typedef int (*tl_argsel_fn)(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64_t *mask);
+
 /*
  * Complain mode (the filter built with opts.complain): fork; the child loads
  * the filter and execs path; the parent takes the child's seccomp listener
  * (pidfd_getfd), answers every notification with "continue" and records
  * its (arch, syscall) in `trace` (calls counted) until the child exits.
- * *wstatus is the child's wait status.  SIGINT, SIGTERM and SIGHUP to the
- * parent are passed on to the child, whose end is still awaited; *signo is
- * the last one (0: none).  A filter without a notifying rule (nothing to
+ * res->wstatus is the child's wait status.  SIGINT, SIGTERM and SIGHUP to
+ * the parent are passed on to the child, whose end is still awaited;
+ * res->signo is the last one (0: none).  A filter without a notifying rule (nothing to
  * deny) runs the command without a supervisor: an empty trace.
+ * With argsel (may be NULL), the argument values it selects are recorded
+ * too, masked, as the recorder records them (tl_argtable_select), so that
+ * a merged complain trace widens argument rules instead of losing them.
  * -EOPNOTSUPP (with a message) when user notification is unavailable before
  * the command ran: fall back to opts.complain_log.  -errno for other
  * failures.
  */
-struct tl_trace;
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-		       char *const envp[], struct tl_trace *trace, int *wstatus, int *signo);
+		       char *const envp[], tl_argsel_fn argsel, struct tl_trace *trace,
+		       struct tl_complain_result *res);
 
 #endif

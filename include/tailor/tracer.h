@@ -168,6 +168,13 @@ bool tl_sym_in_code(const struct tl_sym_module *m, uint64_t off);
 /* The function containing off starts with a frame-pointer prologue (push %rbp). */
 bool tl_sym_has_frame(struct tl_sym_module *m, uint64_t off);
 
+/*
+ * The arguments the recorder records for syscall nr of abi (tracer/argtable.c):
+ * their positions and masks in index[] and mask[] (TL_ARGS_PER_CALL each);
+ * returns how many, 0 for none.  A tl_argsel_fn for complain mode.
+ */
+int tl_argtable_select(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64_t *mask);
+
 /* Hex (up to 40 digits) to a zero-padded build id; -EINVAL if not hex. */
 int tl_build_id_parse(const char *hex, uint8_t id[TL_BUILD_ID_MAX]);
 

@@ -7,7 +7,8 @@
 #   3. the profile allowing all of S enforces cleanly (exit 0);
 #   4. a profile that denies nothing runs the command (an empty trace), stdin
 #      closed still records (the listener is fd 0), and SIGTERM to tailor is
-#      passed on to the command: its status, the trace marked incomplete.
+#      passed on to the command: its status, the trace marked incomplete;
+#   5. a rule answering ENOSYS stays; 6. argument values recorded, a summary line.
 set -euo pipefail
 : "${TAILOR_BIN:?}"
 command -v python3 >/dev/null || { echo "skip: python3 needed to read traces"; exit 77; }
@@ -108,3 +109,28 @@ echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["clone3"],"action"
 [ "$(names enosys-trace.json)" = "x86_64:mkdir" ] ||
 	{ echo "FAIL: ENOSYS rule in complain mode: got $(names enosys-trace.json)"; exit 1; }
 echo "ok: complain mode keeps a rule answering ENOSYS (a fallback), reports the rest"
+
+# 6. The trace records the argument values the recorder records (mmap's prot here), so a
+# merged complain trace widens argument rules instead of dropping them; the run is
+# described (pid, lost counter, features) and a line on stderr says what was found.
+profile "${all[@]#x86_64:}" | python3 -c 'import json,sys
+p=json.load(sys.stdin); p["syscalls"][0]["names"].remove("mmap"); print(json.dumps(p))' >nommap.json
+"$TAILOR_BIN" run --complain -o nommap-trace.json --profile nommap.json -- /bin/true 2>nommap.err ||
+	{ echo "FAIL: complain run without mmap: $(cat nommap.err)"; exit 1; }
+python3 -c 'import json,sys
+t=json.load(open(sys.argv[1])); r=t["runs"][0]; m=t["abis"]["x86_64"]["mmap"]
+assert r["features"]==["args"] and r["lost"]=={"events":0} and r["pid"]>0 and r["complete"], r
+prot=m["args"]["2"]["values"]
+assert 5 in prot and all(v < 8 for v in prot), m  # ld.so maps code PROT_READ|PROT_EXEC' nommap-trace.json ||
+	{ echo "FAIL: complain trace without mmap's arguments or run details"; exit 1; }
+grep -qE '^tailor run: complain: the profile would have denied 1 syscall\(s\): mmap \([0-9]+\); trace: nommap-trace.json' nommap.err ||
+	{ echo "FAIL: no summary line: $(cat nommap.err)"; exit 1; }
+"$TAILOR_BIN" generate -o nommap-prof.json nommap-trace.json 2>gen.err || { echo "FAIL: generate: $(cat gen.err)"; exit 1; }
+! grep -q 'no argument values' gen.err || { echo "FAIL: generate dropped argument rules: $(cat gen.err)"; exit 1; }
+python3 -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+assert any("mmap" in s["names"] and s.get("args") for s in p["syscalls"]), p' nommap-prof.json ||
+	{ echo "FAIL: no mmap argument rule from the complain trace"; exit 1; }
+"$TAILOR_BIN" run -q --complain -o q.json --profile nommap.json -- /bin/true 2>q.err && [ ! -s q.err ] ||
+	{ echo "FAIL: -q still printed: $(cat q.err)"; exit 1; }
+echo "ok: complain trace records argument values, run details, and says what it found"
