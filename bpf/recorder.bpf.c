@@ -292,6 +292,8 @@ __u32 tl_inflight_target;
 __s64 tl_live[TL_LIVE_MAX];
 /* Set by user space: the host's pid namespace, which is no container. */
 __u32 tl_host_pidns;
+/* record --container/hook of a container in the host's pid namespace: its init's tgid */
+__u32 tl_ct_init_tgid;
 
 const volatile bool tl_cfg_containers = false;     /* look tasks up in tl_ctargets at exec */
 const volatile bool tl_cfg_all_containers = false; /* a new pid namespace gets a free slot */
@@ -1256,7 +1258,10 @@ static __always_inline void ct_argv(struct task_struct *p, __u32 target)
 	int nr = 0;
 
 	task_pidns(p, &nr, &level);
-	if (!level || nr != 1 || end <= start)
+	/* its init: pid 1 of its namespace, or the one user space named (host pid namespace) */
+	if (!(level && nr == 1) && !(tl_ct_init_tgid && p->tgid == tl_ct_init_tgid))
+		return;
+	if (end <= start)
 		return;
 	len = end - start > TL_ARGV_MAX ? TL_ARGV_MAX : end - start;
 	e = bpf_ringbuf_reserve(&tl_events, sizeof(*e), 0);

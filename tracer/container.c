@@ -850,6 +850,13 @@ struct ct {
 	char **argv;
 	uint64_t t0_ms, idle_since;
 	time_t start;
+	uint64_t left_running; /* tasks still running when its recording stopped */
+};
+
+/* A pid namespace refused for want of a slot, and a task of it (noslot_seen). */
+struct noslot {
+	uint32_t pidns;
+	pid_t pid;
 };
 
 struct sess {
@@ -864,7 +871,7 @@ struct sess {
 	bool interrupted, timed_out;
 	int signal;
 	uint64_t t0_ms;
-	uint32_t *noslot; /* pid namespaces seen without a free slot */
+	struct noslot *noslot; /* pid namespaces seen without a free slot */
 	size_t nnoslot;
 	char **written; /* --all-containers: file names written this session */
 	size_t nwritten;
@@ -1053,6 +1060,9 @@ static int write_trace(struct sess *s, struct ct *c, uint32_t slot, const char *
 	/* Not from its start: syscalls of its startup may be missing. */
 	if (!err && c->attached)
 		err = tl_run_add_lost(&run, "start", 1);
+	/* nor to its end: tasks it left running (record.c's lost.running) */
+	if (!err && c->left_running)
+		err = tl_run_add_lost(&run, "running", c->left_running);
 	if (err)
 		goto out;
 	tl_rec_run_complete(&run, s->interrupted || s->timed_out);
@@ -1192,7 +1202,9 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 	struct ct *c;
 	uint32_t state;
 	unsigned marked = 0;
-	uint64_t init_gone = 0, deadline = 0;
+	uint64_t init_gone = 0, deadline = 0, stopped = 0;
+	uint64_t grace = (uint64_t)(o->grace_ms > 0 ? o->grace_ms : 0);
+	int64_t left;
 	int initfd = -1, err;
 	bool init_exited = false;
 
@@ -1226,6 +1238,9 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		err = tl_err(errno, "container %s: process %d: %s", ci.id, ci.pid, strerror(errno));
 		goto out;
 	}
+	/* The host's pid namespace: no pid 1 to tell its init by, so the kernel is told. */
+	if (!ci.pidns)
+		s->sk->bss->tl_ct_init_tgid = (uint32_t)ci.pid;
 	/* Keys first: a process exec'ing into the container meanwhile is caught in the kernel. */
 	if (ci.cgid && (err = add_key(s, TL_CT_KEY_CGROUP, ci.cgid, 0, BPF_ANY)))
 		err = tl_err(-err, "registering the container's cgroup: %s", strerror(-err));
@@ -1286,22 +1301,34 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 				s->interrupted = true;
 				break;
 			}
+			if (!stopped)
+				stopped = now;
 		}
 		if (deadline && now >= deadline) {
 			s->timed_out = true;
 			break;
 		}
-		/* Its init is gone (the pid namespace is killed with it): wait for the rest. */
-		if (init_exited &&
-		    (live_of(s, 0) <= 0 ||
-		     now - init_gone >= (uint64_t)(o->grace_ms > 0 ? o->grace_ms : 0)))
+		/*
+		 * Its init is gone: the kernel kills its pid namespace with it, wait
+		 * --grace for the rest.  In the host's pid namespace nothing is
+		 * killed: what the init left running (a daemon it forked) is the
+		 * container's until it exits or the runtime deletes the container
+		 * (the hook's poststop, a signal: then --grace for the rest).
+		 */
+		if (init_exited && (live_of(s, 0) <= 0 || (ci.pidns && now - init_gone >= grace) ||
+		                    (stopped && now - stopped >= grace)))
 			break;
 	}
-	if (init_exited && live_of(s, 0) > 0 && !s->interrupted && !s->timed_out && !o->quiet)
-		fprintf(stderr,
-		        "tailor record: container %s: its init exited; %lld task(s) still ran "
-		        "after %d ms (processes that joined its cgroup?)\n",
-		        c->id, (long long)live_of(s, 0), o->grace_ms);
+	if (init_exited && (left = live_of(s, 0)) > 0 && !s->interrupted && !s->timed_out) {
+		c->left_running = (uint64_t)left;
+		if (!o->quiet)
+			fprintf(stderr,
+			        "tailor record: container %s: its init exited; %lld task(s) still "
+			        "ran %s; what they do from now on is not recorded\n",
+			        c->id, (long long)left,
+			        ci.pidns ? "after --grace (processes that joined its cgroup?)"
+			                 : "when the recording stopped");
+	}
 	/* Not if it was marked before its start: then it is the runtime's own (`runc init`). */
 	if (!c->argv && !init_exited && !c->expect_exec)
 		c->argv = tl_rec_cmdline(ci.pid);
@@ -1317,25 +1344,42 @@ out:
 
 /* ---- record --all-containers ------------------------------------------------------------ */
 
+/*
+ * A refused namespace is known by its inode number while a task of it that
+ * was seen (pid) is still in it: the kernel reuses the number of a namespace
+ * that ended, and the next container that gets it is another one, which
+ * must be warned about (and is not "attached": it starts from its exec).
+ */
 static bool noslot_seen(struct sess *s, uint32_t pidns)
 {
-	for (size_t i = 0; i < s->nnoslot; i++)
-		if (s->noslot[i] == pidns)
-			return true;
-	return false;
+	size_t w = 0;
+	bool seen = false;
+
+	for (size_t i = 0; i < s->nnoslot; i++) {
+		struct noslot *e = &s->noslot[i];
+
+		if (e->pidns == pidns && !seen) {
+			if (!task_runs(e->pid, 0) || ns_inum(e->pid, "pid") != pidns)
+				continue; /* gone: its number may be another namespace's now */
+			seen = true;
+		}
+		s->noslot[w++] = *e;
+	}
+	s->nnoslot = w;
+	return seen;
 }
 
-/* Remember pidns as refused for want of a slot; false if it already was (warned). */
-static bool noslot_add(struct sess *s, uint32_t pidns)
+/* Remember pidns (pid one of its tasks) as refused for want of a slot; false if it already was. */
+static bool noslot_add(struct sess *s, uint32_t pidns, pid_t pid)
 {
-	uint32_t *n;
+	struct noslot *n;
 
 	if (noslot_seen(s, pidns))
 		return false;
 	n = realloc(s->noslot, (s->nnoslot + 1) * sizeof(*n));
 	if (n) {
 		s->noslot = n;
-		s->noslot[s->nnoslot++] = pidns;
+		s->noslot[s->nnoslot++] = (struct noslot){.pidns = pidns, .pid = pid};
 	}
 	return true;
 }
@@ -1347,7 +1391,7 @@ static void noslot_drop(struct sess *s, uint32_t pidns)
 	size_t w = 0;
 
 	for (size_t i = 0; i < s->nnoslot; i++)
-		if (s->noslot[i] != pidns)
+		if (s->noslot[i].pidns != pidns)
 			s->noslot[w++] = s->noslot[i];
 	s->nnoslot = w;
 }
@@ -1412,7 +1456,7 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 		snprintf(cg2, sizeof(cg2), "%.*s", TL_CT_NAME_MAX, e->cg2);
 		snprintf(cg1, sizeof(cg1), "%.*s", TL_CT_NAME_MAX, e->cg1);
 		if (e->target == TL_CT_NO_SLOT) {
-			if (noslot_add(s, e->pidns))
+			if (noslot_add(s, e->pidns, (pid_t)e->pid))
 				fprintf(stderr,
 				        "tailor record: warning: a container (pid %u, pid "
 				        "namespace %u, "
@@ -1596,18 +1640,11 @@ static int adopt_running(struct sess *s)
 		                         &slot))
 			continue;
 		if (bpf_map_lookup_and_delete_elem(qfd, NULL, &slot)) {
-			if (!noslot_seen(s, ns)) {
-				uint32_t *nv = realloc(s->noslot, (s->nnoslot + 1) * sizeof(*nv));
-
-				if (nv) {
-					s->noslot = nv;
-					s->noslot[s->nnoslot++] = ns;
-				}
+			if (noslot_add(s, ns, pid))
 				fprintf(stderr,
 				        "tailor record: warning: running container (pid %d) not "
 				        "recorded: all %u slots are in use (--max-containers)\n",
 				        pid, s->nslots);
-			}
 			continue;
 		}
 		r = add_key(s, TL_CT_KEY_PIDNS, ns, slot, BPF_NOEXIST);
@@ -1633,7 +1670,7 @@ static int adopt_running(struct sess *s)
 		bool runs = false;
 
 		for (size_t m = 0; m < ninits && !runs; m++)
-			runs = inits[m] == s->noslot[k];
+			runs = inits[m] == s->noslot[k].pidns;
 		if (runs)
 			s->noslot[w++] = s->noslot[k];
 	}

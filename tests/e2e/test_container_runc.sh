@@ -24,7 +24,7 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 rootfs=$T/bundle/rootfs
 id=tailor-ct-runc-$$-0123456789
-trap 'for c in "$id" "$id-b" "$id-n" "$id-w"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+trap 'for c in "$id" "$id-b" "$id-n" "$id-w" "$id-h"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 mkfifo "$rootfs/tmp/go"
 runc create --bundle "$T/bundle" "$id" </dev/null >"$T/out" 2>&1 || { cat "$T/out"; fail "runc create"; }
@@ -94,3 +94,33 @@ assert r["pid"] == int(sys.argv[2]), r
 assert "mkdir" in t["abis"]["x86_64"], sorted(t["abis"]["x86_64"])
 PY
 pass "--container with a worker's pid records the container until its init ends"
+
+# A container in the host's pid namespace (no "pid" namespace in the bundle) whose
+# entrypoint daemonizes: its init exits at once, the daemon it left is the container's
+# and is recorded until the container is deleted (not 2 s after the init); the run's
+# command is the entrypoint, though it is no pid 1.
+make_busybox_bundle "$T/hp" /bin/sh -c '(sleep 3; mkdir /tmp/by-daemon; sleep 60) & exit 0'
+python3 - "$T/hp/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+runc create --bundle "$T/hp" "$id-h" </dev/null >/dev/null 2>&1 || fail "runc create $id-h"
+"$TAILOR_BIN" record -o "$T/hostpid.json" --container "$id-h" 2>"$T/rec-h.err" &
+recpid=$!
+wait_for_line "$T/rec-h.err" "the host's pid namespace" 20 || { cat "$T/rec-h.err"; fail "tailor did not mark $id-h"; }
+runc start "$id-h" || fail "runc start $id-h"
+for _ in $(seq 100); do [ -d "$T/hp/rootfs/tmp/by-daemon" ] && break; sleep 0.1; done
+[ -d "$T/hp/rootfs/tmp/by-daemon" ] || fail "the container's daemon did not run"
+kill -0 "$recpid" 2>/dev/null || { cat "$T/rec-h.err"; fail "the recording ended with the init, the daemon still runs"; }
+runc delete -f "$id-h" >/dev/null 2>&1 || true
+wait "$recpid" || { cat "$T/rec-h.err"; fail "tailor record --container $id-h exited $?"; }
+python3 - "$T/hostpid.json" <<'PY' || { cat "$T/rec-h.err"; fail "host-pid-namespace container's trace"; }
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["runs"][0]
+assert r.get("command") == ["/bin/sh", "-c", "(sleep 3; mkdir /tmp/by-daemon; sleep 60) & exit 0"], r
+assert "mkdir" in t["abis"]["x86_64"], sorted(t["abis"]["x86_64"])
+PY
+pass "a daemonizing container in the host's pid namespace: its daemon recorded until deleted, its command named"

@@ -2,14 +2,14 @@
 # tailor record --all-containers --max-containers 1: a container refused for
 # want of a slot, which gets one once the other ends, is recorded from then
 # on with the processes it already runs (its init), not only the one whose
-# exec brought the slot.
+# exec brought the slot.  Each refused container is warned about.
 . "$TAILOR_SRC/tests/lib.sh"
 need_live
 need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
 need_cmd busybox "busybox-static provides the container's rootfs"
 scratch
-a=tailor-slot-a-$$ b=tailor-slot-b-$$
-cleanup() { for x in "$a" "$b"; do runc delete -f "$x" >/dev/null 2>&1; done; }
+a=tailor-slot-a-$$ b=tailor-slot-b-$$ q1=tailor-slot-q1-$$ q2=tailor-slot-q2-$$
+cleanup() { for x in "$a" "$b" "$q1" "$q2"; do runc delete -f "$x" >/dev/null 2>&1; done; }
 trap 'cleanup; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$T"' EXIT
 
 make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go'
@@ -26,6 +26,15 @@ wait_for_line "$T/rec.err" "container $a \\(" 10 || { cat "$T/rec.err"; fail "$a
 runc run -d --bundle "$T/b" "$b" </dev/null >/dev/null 2>&1 || fail "runc run -d $b"
 wait_for_line "$T/rec.err" "is not recorded: all 1 slots are in use" 10 ||
 	{ cat "$T/rec.err"; fail "$b was not refused"; }
+# Short containers refused one after the other: the kernel may give each the pid
+# namespace number of the one before (it ended); each is warned about.
+make_busybox_bundle "$T/q" /bin/true
+for q in "$q1" "$q2"; do
+	runc run --bundle "$T/q" "$q" </dev/null >/dev/null 2>&1 || fail "runc run $q"
+	runc delete -f "$q" >/dev/null 2>&1 || true
+	wait_for_line "$T/rec.err" "cgroup $q) is not recorded: all 1 slots are in use" 10 ||
+		{ cat "$T/rec.err"; fail "no warning for $q, refused after another"; }
+done
 echo go >"$T/a/rootfs/tmp/go"
 wait_for_line "$T/rec.err" "container $a ended" 20 || { cat "$T/rec.err"; fail "$a did not end"; }
 echo go >"$T/b/rootfs/tmp/go"
