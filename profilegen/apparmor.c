@@ -119,9 +119,27 @@ static void esc_append(struct tl_export_buf *b, const char *s, size_t n, bool *q
 }
 
 /*
+ * Is s[b..e) hex letters then 8 or more decimal digits: a word that ends in
+ * a hex letter + a number (Java's "jqa" + a 64-bit random in decimal, Go's
+ * "abc" + a uint32), not a hash?  A hash's letters and digits mix: a random
+ * hex word of 9 or more has this shape under 1% of the time (0.9% at most).
+ */
+static bool word_number(const char *s, size_t b, size_t e)
+{
+	size_t l = b, d;
+
+	while (l < e && s[l] >= 'a' && s[l] <= 'f')
+		l++;
+	for (d = l; d < e && s[d] >= '0' && s[d] <= '9'; d++)
+		;
+	return l > b && d == e && e - l >= 8;
+}
+
+/*
  * Is the digit run s[i..d) inside a word (letters and digits) that is hex,
  * 8 or more long, with a letter, or inside more than 16 hex digits: a hash
- * (git's pack-58a046c4…), not a number of its own?
+ * (git's pack-58a046c4…), not a number of its own?  Not when that word or
+ * run is a word_number.
  */
 static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
 {
@@ -134,7 +152,8 @@ static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
 		b--;
 	while (e < n && s[e] && strchr(hex, s[e]))
 		e++;
-	if (e - b > 16 && strpbrk(s + b, "abcdef") && (size_t)(strpbrk(s + b, "abcdef") - s) < e)
+	if (e - b > 16 && strpbrk(s + b, "abcdef") && (size_t)(strpbrk(s + b, "abcdef") - s) < e &&
+	    !word_number(s, b, e))
 		return true;
 	while (i > 0 && isalnum((unsigned char)s[i - 1]))
 		i--;
@@ -145,7 +164,7 @@ static bool in_hex_word(const char *s, size_t n, size_t i, size_t d)
 			return false;
 		letter |= s[k] >= 'a';
 	}
-	return letter && d - i >= 8;
+	return letter && d - i >= 8 && !word_number(s, i, d);
 }
 
 #define UUID_LEN 36
@@ -498,6 +517,56 @@ static bool rsync_shape(const char *c, bool transient, size_t *head, size_t *len
 }
 
 /*
+ * Ruby's Dir::Tmpname (Dir.mktmpdir, Tempfile): PREFIX + YYYYMMDD + "-" +
+ * pid + "-" + rand(2**32).to_s(36) (1 to 7 of [0-9a-z]) [+ ".SUFFIX"].  The
+ * date must be one (1970-2099, month 01-12, day 01-31) and the pid 1 to 7
+ * digits without a leading zero.  PREFIX is c[0 .. *head), possibly empty
+ * (Tempfile.new's default); the suffix starts at *tail.
+ */
+static bool ruby_shape(const char *c, size_t *head, size_t *tail)
+{
+	size_t n = strlen(c);
+
+	for (size_t q = 8; q < n; q++) {
+		const char *d = c + q - 8, *p = c + q + 1, *r;
+		size_t pl = strspn(p, "0123456789"), rl;
+		int y, m, day;
+
+		if (c[q] != '-' || strspn(d, "0123456789") < 8 || pl < 1 || pl > 7 || p[0] == '0' ||
+		    p[pl] != '-')
+			continue;
+		y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+		m = (d[4] - '0') * 10 + (d[5] - '0');
+		day = (d[6] - '0') * 10 + (d[7] - '0');
+		r = p + pl + 1;
+		rl = strspn(r, "0123456789abcdefghijklmnopqrstuvwxyz");
+		if (y < 1970 || y > 2099 || m < 1 || m > 12 || day < 1 || day > 31 || rl < 1 ||
+		    rl > 7 || (r[rl] && (r[rl] != '.' || !r[rl + 1])))
+			continue;
+		*head = q - 8;
+		*tail = (size_t)(r + rl - c);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A name that is a random number in decimal, 8 to 20 digits without a
+ * leading zero (Go's os.CreateTemp/MkdirTemp with no pattern: a uint32;
+ * Java's Files.createTempFile with no prefix: an unsigned 64-bit, then
+ * ".tmp" or the suffix) [+ ".SUFFIX"]: the digits are c[0 .. *len).
+ */
+static bool number_shape(const char *c, size_t *len)
+{
+	size_t d = strspn(c, "0123456789");
+
+	if (d < 8 || d > 20 || c[0] == '0' || (c[d] && (c[d] != '.' || !c[d + 1])))
+		return false;
+	*len = d;
+	return true;
+}
+
+/*
  * A file made next to another under the writer's pid, to be renamed over it
  * or kept as a backup: "NAME.<pid>.tmp" (haproxy's sockets), ".bak", ".new",
  * ".old".  The pid is c[*head .. *head + *len).
@@ -631,9 +700,9 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 	}
 	for (; i < n; i++) {
 		const char *s = c[i], *shape = NULL, *w = s;
-		size_t head = 0, len = 0;
+		size_t head = 0, len = 0, tail = 0;
 		char buf[256];
-		bool rnd, pid, scr, uuid;
+		bool rnd, pid, scr, uuid, ruby = false, num = false;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -669,6 +738,15 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			rnd = false;
 		} else if (uuid) {
 			rnd = false;
+		} else if (scr && (ruby = ruby_shape(s, &head, &tail))) {
+			rnd = false; /* before the templates, which would split it at its '-' */
+		} else if (scr && (temp || (i > 0 && i <= 64 && (scratch >> (i - 1) & 1))) &&
+		           (num = number_shape(s, &len))) {
+			/*
+			 * a random number with no prefix, in a temp dir or a scratch
+			 * directory only: its [0-9]* has no literal anchor
+			 */
+			rnd = false;
 		} else if ((temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) || scr) {
 			/* a template's name: in a temp dir, or anywhere once removed */
 			rnd = temp_shape(s, scr, &head, &len) ||
@@ -692,10 +770,26 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);
 		}
-		pid = !rnd && !uuid && allow && !shape && i == n - 1 && !dir &&
+		pid = !rnd && !uuid && !ruby && !num && allow && !shape && i == n - 1 && !dir &&
 		      pid_shape(s, &head, &len);
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
+			g->generalised = true;
+		} else if (ruby) {
+			/* the date, the pid and the base-36 random: the prefix is the anchor */
+			esc_append(&pat, s, head, &g->quote);
+			if (head) {
+				tl_export_buf_puts(&pat, "[0-9]*");
+			} else {
+				for (int k = 0; k < 8; k++)
+					tl_export_buf_puts(&pat, "[0-9]"); /* no prefix: classes */
+			}
+			tl_export_buf_puts(&pat, "-[0-9]*-*");
+			esc_append(&pat, s + tail, strlen(s + tail), &g->quote);
+			g->generalised = true;
+		} else if (num) {
+			tl_export_buf_puts(&pat, "[0-9]*");
+			esc_append(&pat, s + len, strlen(s + len), &g->quote);
 			g->generalised = true;
 		} else if (rnd || pid) {
 			/* The literal parts escaped: a recorded name may hold glob characters. */

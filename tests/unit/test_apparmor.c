@@ -1005,12 +1005,124 @@ static void test_generalise(void **state)
 	     "/tmp/.java_pid[0-9]*",
 	     {"/tmp/.java_pid31"},
 	     {"/tmp/.java_pid", "/tmp/.java_pidx"}},
-	    /* Ruby's Tempfile: PREFIX DATE-PID-RANDOM */
+	    /*
+	     * Ruby's Dir::Tmpname (Tempfile, Dir.mktmpdir): PREFIX DATE-PID-RANDOM
+	     * [.SUFFIX], RANDOM rand(2**32).to_s(36): 1 to 7 of [0-9a-z], so '*'
+	     */
 	    {"/tmp/qa20261126-25323-9jw4p6",
 	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
-	     "/tmp/qa[0-9]*-[0-9]*-??????",
-	     {"/tmp/qa20261127-25332-cwiigh"},
-	     {"/tmp/qb20261127-25332-cwiigh", "/tmp/qa20261127-25332-cwiig"}},
+	     "/tmp/qa[0-9]*-[0-9]*-*",
+	     {"/tmp/qa20261127-25332-cwiigh", "/tmp/qa20261127-25332-cwiig",
+	      "/tmp/qa20261127-977-1bzl4f1"},
+	     {"/tmp/qb20261127-25332-cwiigh", "/tmp/qa20261127-25332-cwiigh/x", "/tmp/qa"}},
+	    {"/tmp/rbqa20261126-25323-odmfjv",
+	     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/tmp/rbqa[0-9]*-[0-9]*-*/",
+	     {"/tmp/rbqa20261127-977-9jw4p6/", "/tmp/rbqa20261127-977-bljl9/"},
+	     {"/tmp/rbqa/", "/tmp/rbqb20261127-977-9jw4p6/", "/tmp/rbqa20261127-977-9jw4p6/x",
+	      "/tmp/rbqa20261126-25323-odmfjv"}},
+	    {"/tmp/x20261126-4242-bljl9.txt",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/x[0-9]*-[0-9]*-*.txt",
+	     {"/tmp/x20270101-1-apvtga1.txt", "/tmp/x20261126-4242-7.txt"},
+	     {"/tmp/x20261126-4242-bljl9.txtx", "/tmp/y20261126-4242-bljl9.txt",
+	      "/tmp/x20261126-4242-bljl9.json"}},
+	    {"/tmp/rbtf20261126-25323-nygt123",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/rbtf[0-9]*-[0-9]*-*",
+	     {"/tmp/rbtf20261127-25332-dyymfe"},
+	     {"/tmp/rbtx20261127-25332-dyymfe"}},
+	    /* Tempfile.new's default, no prefix: the date's digits as classes (an anchor) */
+	    {"/tmp/20261126-25323-dyymfe",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9]*-*",
+	     {"/tmp/20270315-9-1x2y3z4"},
+	     {"/tmp/2026112-25323-dyymfe", "/tmp/x20261126-25323-dyymfe", "/tmp/20261126-dyymfe"}},
+	    /* not Dir::Tmpname: no date (month 13), a leading-zero pid, kept */
+	    {"/tmp/qa20261326-25323-odmfjv",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/qa[0-9]*-[0-9]*-odmfjv",
+	     {"/tmp/qa20261326-977-odmfjv"},
+	     {"/tmp/qa20261326-977-apvtga"}},
+	    {"/tmp/qa20261126-0323-odmfjv",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/qa[0-9]*-[0-9]*-odmfjv",
+	     {"/tmp/qa20261127-977-odmfjv"},
+	     {"/tmp/qa20261127-977-apvtga"}},
+	    {"/tmp/rbqa20261126-25323-odmfjv",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/rbqa20261126-25323-odmfjv",
+	     {"/tmp/rbqa20261126-25323-odmfjv"},
+	     {"/tmp/rbqa20261126-25323-apvtga"}},
+	    /*
+	     * Java's createTempFile: PREFIX + an unsigned 64-bit random in decimal +
+	     * SUFFIX; a prefix ending in a hex letter is a word + number, not a hash
+	     */
+	    {"/tmp/jqa12431278317592867994.txt",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/jqa[0-9]*.txt",
+	     {"/tmp/jqa7209147440254395473.txt", "/tmp/jqa18446744073709551615.txt"},
+	     {"/tmp/jqb12431278317592867994.txt", "/tmp/jqa.txt",
+	      "/tmp/jqa12431278317592867994.txt.bak"}},
+	    {"/tmp/cache10141909698818660515.txt",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/cache[0-9]*.txt",
+	     {"/tmp/cache969881866051510141.txt"},
+	     {"/tmp/cachx10141909698818660515.txt", "/tmp/cache10141909698818660515.tmp"}},
+	    {"/tmp/abc5279173960744419923",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/abc[0-9]*",
+	     {"/tmp/abc1054968982"},
+	     {"/tmp/abd5279173960744419923"}},
+	    /* Java's default (no prefix, ".tmp"): a leading number, in a temp dir */
+	    {"/tmp/12127149855709791805.tmp",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[0-9]*.tmp",
+	     {"/tmp/982371294612.tmp", "/tmp/5709791805121271498.tmp"},
+	     {"/tmp/x12127149855709791805.tmp", "/tmp/12127149855709791805.txt",
+	      "/tmp/sub/12127149855709791805.tmp"}},
+	    /* Go's os.CreateTemp/MkdirTemp("", ""): a uint32 in decimal */
+	    {"/tmp/1054968982",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/[0-9]*",
+	     {"/tmp/2342421134", "/tmp/98765432"},
+	     {"/tmp/x1054968982", "/tmp/1054968982/x", "/var/tmp/1054968982"}},
+	    {"/var/tmp/2342421134",
+	     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR,
+	     "/var/tmp/[0-9]*/",
+	     {"/var/tmp/1054968982/"},
+	     {"/var/tmp/1054968982/x/", "/var/tmp/x2342421134/", "/tmp/2342421134/"}},
+	    /* not a random number: kept, not in a temp dir, a leading zero, too long, a hash */
+	    {"/tmp/1054968982",
+	     TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/1054968982",
+	     {"/tmp/1054968982"},
+	     {"/tmp/2342421134"}},
+	    {"/var/lib/app/1054968982",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/var/lib/app/1054968982",
+	     {"/var/lib/app/1054968982"},
+	     {"/var/lib/app/2342421134"}},
+	    {"/tmp/00000000000000000001.log",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/00000000000000000001.log",
+	     {"/tmp/00000000000000000001.log"},
+	     {"/tmp/00000000000000000002.log"}},
+	    {"/tmp/123456789012345678901",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/123456789012345678901",
+	     {"/tmp/123456789012345678901"},
+	     {"/tmp/123456789012345678902"}},
+	    {"/tmp/w/a1234567",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/w/a1234567",
+	     {"/tmp/w/a1234567"},
+	     {"/tmp/w/a1234568"}}, /* 8 hex digits: a short hash */
+	    {"/tmp/w/obj5a01234567890123456789.o",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/w/obj5a01234567890123456789.o",
+	     {"/tmp/w/obj5a01234567890123456789.o"},
+	     {"/tmp/w/obj5a01234567890123456788.o"}}, /* digits, a letter, digits: a hash */
 	    /* a hard link's new name, removed: a scratch name like an open's */
 	    {"/tmp/x/t.4242.lk",
 	     TL_ACC_LINK | TL_ACC_DELETE,
@@ -1448,6 +1560,82 @@ static void test_temp_names_stable(void **state)
 		free(out);
 		tl_trace_free(&t);
 	}
+}
+
+/*
+ * The temp names of the Java, Go and Ruby runtimes (QA on real runs): names of
+ * several runs give one rule; a scratch directory's name holds for the files
+ * below it, and lends its scratch-ness to a number below it outside temp dirs.
+ */
+static void test_runtime_temp_names(void **state)
+{
+	static const struct {
+		const char *names[3]; /* created and removed: one rule for all */
+		const char *rule;
+	} runs[] = {
+	    {{"/tmp/jqa12431278317592867994.txt", "/tmp/jqa5840147223316014371.txt",
+	      "/tmp/jqa18136497521366480931.txt"},
+	     "/tmp/jqa[0-9]*.txt"},
+	    {{"/tmp/12127149855709791805.tmp", "/tmp/3447004815738372616.tmp",
+	      "/tmp/16922434227396911406.tmp"},
+	     "/tmp/[0-9]*.tmp"},
+	    {{"/tmp/1054968982", "/tmp/2342421134", "/tmp/487920132"}, "/tmp/[0-9]*"},
+	    {{"/dev/shm/rbtf20261126-25323-9jw4p6.txt", "/dev/shm/rbtf20261127-977-apvtga.txt",
+	      "/dev/shm/rbtf20261127-25399-bljl9.txt"},
+	     "/dev/shm/rbtf[0-9]*-[0-9]*-*.txt"},
+	};
+	struct tl_trace t;
+	struct tl_aa_policy p;
+	char *out, want[256];
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(runs); i++) {
+		tl_trace_init(&t);
+		for (size_t k = 0; k < 3; k++) {
+			add_run(&t, "command", all_features);
+			file(&t, runs[i].names[k], "/opt/app",
+			     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE, 1);
+		}
+		out = export_ok(&t, NULL, NULL);
+		snprintf(want, sizeof(want), "\n  %s w, ", runs[i].rule);
+		if (!strstr(out, want) || strstr(strstr(out, want) + 1, "\n  /"))
+			fail_msg("%s: want one rule '%s' in\n%s", runs[i].names[0], runs[i].rule,
+			         out);
+		check_all_allowed(&t, out, "tailor", NULL);
+		free(out);
+		tl_trace_free(&t);
+	}
+
+	/* Go's MkdirTemp and Ruby's mktmpdir, with files in them */
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	file(&t, "/tmp/1054968982", "/opt/app", TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR, 1);
+	file(&t, "/tmp/1054968982/out.json", "/opt/app", TL_ACC_WRITE | TL_ACC_CREATE, 1);
+	file(&t, "/tmp/rbqa20261126-25323-odmfjv", "/opt/app",
+	     TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR, 1);
+	file(&t, "/tmp/rbqa20261126-25323-odmfjv/data.txt", "/opt/app", TL_ACC_READ, 1);
+	/* a number in a scratch directory outside the temp dirs, and in a kept one */
+	file(&t, "/srv/work/job-977", "/opt/app", TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR, 1);
+	file(&t, "/srv/work/job-977/2342421134", "/opt/app",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE, 1);
+	file(&t, "/srv/keep/2342421134", "/opt/app", TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     1);
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(strstr(out, "\n  /tmp/[0-9]*/ w,"));
+	assert_non_null(strstr(out, "\n  /tmp/[0-9]*/out.json w,"));
+	assert_non_null(strstr(out, "\n  /tmp/rbqa[0-9]*-[0-9]*-*/ w,"));
+	assert_non_null(strstr(out, "\n  /tmp/rbqa[0-9]*-[0-9]*-*/data.txt r,"));
+	assert_non_null(strstr(out, "\n  /srv/work/job-[0-9]*/[0-9]* w,"));
+	assert_non_null(strstr(out, "\n  /srv/keep/2342421134 w,"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	parse_ok(out, NULL, &p);
+	assert_int_not_equal(perms_on(&p, "tailor", "/tmp/487920132/out.json"), 0);
+	assert_int_not_equal(perms_on(&p, "tailor", "/tmp/rbqa20261127-4242-1bzl4f1/data.txt"), 0);
+	assert_int_equal(perms_on(&p, "tailor", "/tmp/487920132/other.json"), 0);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/keep/1054968982"), 0);
+	tl_aa_policy_free(&p);
+	free(out);
+	tl_trace_free(&t);
 }
 
 /* Identical generalised rules merge, with the union of the permissions and all programs. */
@@ -1895,6 +2083,7 @@ int main(void)
 	    cmocka_unit_test(test_perm_mapping),
 	    cmocka_unit_test(test_generalise),
 	    cmocka_unit_test(test_temp_names_stable),
+	    cmocka_unit_test(test_runtime_temp_names),
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_exec_once),
 	    cmocka_unit_test(test_caps_net_flags),
