@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "tailor/common.h"
+#include "tailor/diff.h"
 #include "tailor/loader.h"
 #include "tailor/trace.h"
 
@@ -92,6 +93,47 @@ static const char *action_text(const struct tl_profile *p, char *buf, size_t n)
 	return buf;
 }
 
+/* Does the line p[0..n) start with w? */
+static bool starts(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && !memcmp(p, w, k);
+}
+
+/*
+ * What a file that is no JSON seccomp profile plainly is, from its first
+ * line that is no comment (nor `---`), or NULL: a trace, the k8s export
+ * (YAML), or what diff tells apart (tl_diff_foreign_text: AppArmor, a
+ * systemd drop-in, PFC).
+ */
+static const char *what_else(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *e = eol ? eol : end;
+		size_t n;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		n = (size_t)(e - p);
+		if (n && *p != '#' && !(n >= 3 && starts(p, n, "---"))) {
+			if (*p == '{')
+				return memmem(text, len, "\"tailor_trace\"", 14) ? "a tailor trace"
+				                                                 : NULL;
+			if (starts(p, n, "apiVersion:") || starts(p, n, "kind:"))
+				return memmem(text, len, "\nkind: SeccompProfile", 21) ||
+				               starts(p, n, "kind: SeccompProfile")
+				           ? "a Kubernetes SeccompProfile (YAML)"
+				           : "Kubernetes YAML";
+			break;
+		}
+		p = e + (eol ? 1 : 0);
+	}
+	return tl_diff_foreign_text(text, len);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -104,9 +146,9 @@ int cmd_check(int argc, char **argv)
 	struct tl_loader_summary *sum = NULL;
 	struct tl_profile prof;
 	scmp_filter_ctx ctx = NULL;
-	char **caps = NULL, **unknown = NULL, act[48];
+	char **caps = NULL, **unknown = NULL, act[48], *text = NULL;
 	const char *path;
-	size_t nsum = 0;
+	size_t nsum = 0, len;
 	int c, rc = TL_EXIT_FAIL;
 
 	tl_profile_init(&prof);
@@ -141,8 +183,21 @@ int cmd_check(int argc, char **argv)
 	path = argv[optind];
 	lo.caps = (const char *const *)caps;
 
-	if (tl_profile_load(path, &prof))
+	/* tl_profile_load, keeping the text to say what else it is when it is no profile */
+	if (tl_read_file(path, &text, &len, 64u << 20))
 		goto fail;
+	if (tl_profile_from_json(text, len, path, &prof)) {
+		const char *what = what_else(text, len);
+
+		if (what)
+			tl_err(EINVAL,
+			       "%s: %s; check takes the JSON seccomp profile: generate it with %s",
+			       path, what,
+			       strcmp(what, "a tailor trace")
+			           ? "-f docker or -f oci"
+			           : "'tailor generate -f docker TRACE'");
+		goto fail;
+	}
 	if (tl_loader_build(&prof, &lo, &ctx)) {
 		tl_err_ctx(EINVAL, "%s", path);
 		goto fail;
@@ -172,6 +227,7 @@ out:
 	if (ctx)
 		seccomp_release(ctx);
 	free(sum);
+	free(text);
 	tl_strv_free(unknown);
 	tl_strv_free(caps);
 	tl_profile_free(&prof);

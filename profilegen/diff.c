@@ -1681,11 +1681,24 @@ static int diff_caps(struct builder *bd, const struct tl_trace *o, const struct 
 				snprintf(nbuf, sizeof(nbuf), "CAP_%" PRId32, cap);
 				cname = nbuf;
 			}
-			pick(&rk, tl_risk_cap(cname));
+			/*
+			 * Only a grant widens what the program may do: a capability
+			 * only ever denied is not granted by the profiles made of the
+			 * trace (the AppArmor export writes a comment), so its coming
+			 * or going is low risk whatever the capability (docs/diff.md).
+			 */
+			if (m.granted || x.granted)
+				pick(&rk, tl_risk_cap(cname));
 			if (!x.present) {
 				ch = side ? TL_DIFF_ADDED : TL_DIFF_REMOVED;
-				tl_sb_puts(&b, side ? "" : "no longer ");
-				tl_sb_puts(&b, m.granted ? "used (granted)" : "checked (denied)");
+				if (!side)
+					tl_sb_puts(&b, m.granted
+					                   ? "no longer used (granted)"
+					                   : "no longer checked (was only denied)");
+				else if (m.granted)
+					tl_sb_puts(&b, "used (granted)");
+				else
+					tl_sb_puts(&b, "denied");
 			} else if (side && m.granted && !x.granted) {
 				ch = TL_DIFF_WIDENED;
 				tl_sb_puts(&b, "now granted (was only checked and denied)");
@@ -1695,8 +1708,13 @@ static int diff_caps(struct builder *bd, const struct tl_trace *o, const struct 
 			} else {
 				continue;
 			}
-			if (side)
+			if (side && !m.granted && !x.present) {
+				progs_desc(&b, &m.progs, "to");
+				tl_sb_puts(&b,
+				           ", never granted: generated profiles do not grant it");
+			} else if (side) {
 				progs_desc(&b, &m.progs, "by");
+			}
 			if ((r = item_add(bd, TL_DIFF_CAP, ch, NULL, cname, rk, &b, NULL)))
 				return r;
 		}
@@ -1978,9 +1996,67 @@ static void side_init(struct tl_diff_side *s)
 	tl_profile_init(&s->profile);
 }
 
+/* Does the line p[0..n) start with the word w? */
+static bool line_starts(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && !memcmp(p, w, k);
+}
+
+/*
+ * What a text not starting with '{' plainly is when it is no JSON and no
+ * SeccompProfile YAML, from its first lines; NULL when it may be YAML (the
+ * YAML reader then says what is wrong).  Comments ('#') and `---` are legal
+ * YAML, so only the first other line decides, or an AppArmor
+ * `#include <...>` before it:
+ *   AppArmor   `abi <`, `include <`, `profile `, `@{`, `alias `, `hat `, or
+ *              a profile attached by path (`/usr/bin/app flags=(...) {`)
+ *   systemd    a section header (`[Service]`), capitalised as systemd's are
+ *   PFC        libseccomp's pseudo filter code (`if ($arch == ...)`)
+ */
+const char *tl_diff_foreign_text(const char *text, size_t len)
+{
+	static const char *const aa_words[] = {"abi <",      "abi \"",      "include <",
+	                                       "include \"", "include if ", "profile ",
+	                                       "@{",         "alias ",      "hat "};
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *e = eol ? eol : end;
+		size_t n;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n = (size_t)(e - p);
+		while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n && *p == '#') {
+			if (line_starts(p, n, "#include <") || line_starts(p, n, "#include \""))
+				return "an AppArmor profile";
+		} else if (n && !(n == 3 && line_starts(p, n, "---"))) { /* a YAML document start */
+			for (size_t i = 0; i < TL_ARRAY_SIZE(aa_words); i++)
+				if (line_starts(p, n, aa_words[i]))
+					return "an AppArmor profile";
+			if ((*p == '/' || line_starts(p, n, "\"/")) && p[n - 1] == '{')
+				return "an AppArmor profile";
+			if (n > 2 && *p == '[' && p[1] >= 'A' && p[1] <= 'Z' && p[n - 1] == ']' &&
+			    strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
+			        n - 2)
+				return "a systemd unit or drop-in";
+			if (line_starts(p, n, "if ($"))
+				return "libseccomp pseudo filter code (PFC)";
+			return NULL;
+		}
+		p = e + (eol ? 1 : 0);
+	}
+	return NULL;
+}
+
 int tl_diff_side_from_text(const char *text, size_t len, const char *name, struct tl_diff_side *s)
 {
 	struct json_object *root = NULL, *v;
+	const char *what;
 	size_t i = 0;
 	int r;
 
@@ -1990,6 +2066,13 @@ int tl_diff_side_from_text(const char *text, size_t len, const char *name, struc
 		return oom();
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
+	if (i < len && text[i] != '{' && (what = tl_diff_foreign_text(text + i, len - i))) {
+		r = tl_err(EINVAL,
+		           "%s: %s; diff compares traces and seccomp profiles (JSON, or a "
+		           "Kubernetes SeccompProfile YAML)",
+		           name, what);
+		goto out;
+	}
 	if (i < len && text[i] != '{' && text[i] != '[') {
 		/* Not JSON: the Security Profiles Operator's SeccompProfile YAML. */
 		s->format = "k8s";

@@ -81,6 +81,13 @@ struct tl_diff_side {
  */
 int tl_diff_side_load(const char *path, struct tl_diff_side *s);
 int tl_diff_side_from_text(const char *text, size_t len, const char *name, struct tl_diff_side *s);
+
+/*
+ * What a text that is neither JSON nor SeccompProfile YAML plainly is, from
+ * its first lines ("an AppArmor profile", "a systemd unit or drop-in",
+ * "libseccomp pseudo filter code (PFC)"); NULL when it may be YAML.
+ */
+const char *tl_diff_foreign_text(const char *text, size_t len);
 void tl_diff_side_free(struct tl_diff_side *s);
 
 /* Compare two sides; *out is initialised first, free it with tl_diff_free. */

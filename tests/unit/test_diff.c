@@ -209,7 +209,9 @@ static void test_traces_semantics(void **state)
 	assert_int_equal(it->risk, TL_RISK_HIGH);
 	it = must_find(&d, TL_DIFF_CAP, TL_DIFF_ADDED, NULL, "CAP_SYS_PTRACE");
 	assert_int_equal(it->risk, TL_RISK_CRITICAL);
-	must_find(&d, TL_DIFF_CAP, TL_DIFF_ADDED, NULL, "CAP_DAC_OVERRIDE");
+	/* sudo was refused CAP_DAC_OVERRIDE: not granted, so not a risky addition */
+	it = must_find(&d, TL_DIFF_CAP, TL_DIFF_ADDED, NULL, "CAP_DAC_OVERRIDE");
+	assert_int_equal(it->risk, TL_RISK_LOW);
 	it = must_find(&d, TL_DIFF_NET, TL_DIFF_ADDED, NULL, "AF_PACKET");
 	assert_int_equal(it->risk, TL_RISK_HIGH);
 	assert_int_equal(it->ncallsites, 1);
@@ -630,6 +632,142 @@ static void test_socket_type_risk(void **state)
 	}
 }
 
+/* A trace whose only capability record is caps (JSON array elements, may be ""). */
+static void cap_trace(const char *name, const char *caps, struct tl_diff_side *s)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	         "{\"tailor_trace\": 1, \"runs\": [{\"kind\": \"command\", \"command\": [\"t\"], "
+	         "\"pid\": 1, \"complete\": true, \"features\": [\"caps\"]}], "
+	         "\"abis\": {\"x86_64\": {\"read\": {\"nr\": 0, \"calls\": 1, \"ok\": 1}}}, "
+	         "\"execs\": [], \"capabilities\": [%s]}",
+	         caps);
+	if (tl_diff_side_from_text(text, strlen(text), name, s))
+		fail_msg("%s: %s", name, tl_err_msg());
+}
+
+#define DENIED                                                                                     \
+	"{\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/memcached\", "                    \
+	"\"granted\": 0, \"denied\": 3}"
+#define GRANTED                                                                                    \
+	"{\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/memcached\", "                    \
+	"\"granted\": 2, \"denied\": 0}"
+
+/*
+ * The only capability change between the two traces, with its risk; the
+ * --fail-on risky verdict.  The profiles made of the traces are the same.
+ */
+static void expect_cap(const char *o, const char *n, enum tl_diff_change c, enum tl_risk risk,
+                       bool risky, const char *detail)
+{
+	struct tl_diff_side os, ns;
+	const struct tl_diff_item *it;
+	struct tl_diff d;
+	char *s;
+
+	cap_trace("old.json", o, &os);
+	cap_trace("new.json", n, &ns);
+	if (tl_diff_compute(&os, &ns, &d))
+		fail_msg("%s", tl_err_msg());
+	if (d.n != 1) {
+		dump(&d);
+		fail_msg("[%s] -> [%s]: %zu changes, expected 1", o, n, d.n);
+	}
+	it = must_find(&d, TL_DIFF_CAP, c, NULL, "CAP_DAC_OVERRIDE");
+	if (it->risk != risk || strcmp(it->detail, detail)) {
+		dump(&d);
+		fail_msg("[%s] -> [%s]: risk %d, expected %d; detail \"%s\", expected \"%s\"", o, n,
+		         (int)it->risk, (int)risk, it->detail, detail);
+	}
+	assert_true(risk == TL_RISK_LOW ? !it->reason : it->reason != NULL);
+	assert_int_equal(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY), risky);
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_ANY)); /* a change all the same */
+	s = render(&d, &os, &ns, TL_DIFF_JSON, false);
+	assert_non_null(strstr(s, risky ? "\"risky\": 1" : "\"risky\": 0"));
+	free(s);
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+/*
+ * A capability NEW only had denied is not granted by any profile made of the
+ * trace (the AppArmor export writes a comment): not a risky addition.  A
+ * grant is: from nothing or from denied-only it is risky, and losing one is a
+ * narrowing (QA: memcached's CAP_DAC_OVERRIDE failed --fail-on risky).
+ */
+static void test_cap_denied_only(void **state)
+{
+	(void)state;
+	expect_cap("", DENIED, TL_DIFF_ADDED, TL_RISK_LOW, false,
+	           "denied to /usr/bin/memcached, never granted: generated profiles do not "
+	           "grant it");
+	expect_cap(DENIED, "", TL_DIFF_REMOVED, TL_RISK_LOW, false,
+	           "no longer checked (was only denied)");
+	expect_cap(DENIED, GRANTED, TL_DIFF_WIDENED, TL_RISK_HIGH, true,
+	           "now granted (was only checked and denied) by /usr/bin/memcached");
+	expect_cap(GRANTED, DENIED, TL_DIFF_NARROWED, TL_RISK_HIGH, false,
+	           "now only checked and denied (was granted) by /usr/bin/memcached");
+	expect_cap("", GRANTED, TL_DIFF_ADDED, TL_RISK_HIGH, true,
+	           "used (granted) by /usr/bin/memcached");
+	expect_cap(GRANTED, "", TL_DIFF_REMOVED, TL_RISK_HIGH, false, "no longer used (granted)");
+	/* granted to one program, denied to another: granted, as the AppArmor export does */
+	expect_cap("",
+	           DENIED ", {\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/b\", "
+	                  "\"granted\": 1, \"denied\": 0}",
+	           TL_DIFF_ADDED, TL_RISK_HIGH, true,
+	           "used (granted) by /usr/bin/b, /usr/bin/memcached");
+}
+
+/*
+ * Texts that are plainly no SeccompProfile YAML (QA: an AppArmor profile gave
+ * `line 9: expected "key: value"`) say what they are, in one line; YAML with
+ * comments that merely mention AppArmor words is still read as YAML.
+ */
+static void test_foreign_inputs(void **state)
+{
+	static const char *const apparmor[] = {
+	    "# AppArmor profile tailor, generated by tailor\n#   check: apparmor_parser\n\n"
+	    "abi <abi/3.0>,\n\ninclude <tunables/global>\n\nprofile tailor flags=(complain) {\n"
+	    "  /etc/hosts r,\n}\n",
+	    "#include <tunables/global>\n/usr/sbin/ntpd {\n  #include <abstractions/base>\n}\n",
+	    "# Last Modified: Mon Nov 3\n#include <tunables/global>\n\n/usr/bin/x {\n}\n",
+	    "include <tunables/global>\nprofile x {\n}\n",
+	    "@{HOME}=/home/*/\nprofile x {\n}\n",
+	    "\n  profile foo /usr/bin/foo {\n  }\n",
+	    "\"/opt/my app/bin/x\" flags=(complain) {\n}\n",
+	};
+	static const char yaml_ok[] =
+	    "# AppArmor profile? no: a SeccompProfile, with comments that look like one\n"
+	    "# profile tailor {\n#   include <abstractions/base>\n---\n"
+	    "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\n"
+	    "metadata:\n  name: x  # abi <abi/3.0>,\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n"
+	    "  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [read]\n";
+	const char *aa_msg = "an AppArmor profile; diff compares traces and seccomp profiles "
+	                     "(JSON, or a Kubernetes SeccompProfile YAML)";
+	struct tl_diff_side s;
+
+	(void)state;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(apparmor); i++)
+		expect_error("A1", apparmor[i], aa_msg);
+	expect_error("s.conf",
+	             "# generated by tailor: a systemd drop-in\n\n[Service]\n"
+	             "SystemCallFilter=read\n",
+	             "s.conf: a systemd unit or drop-in; diff compares");
+	expect_error(
+	    "f.pfc",
+	    "#\n# pseudo filter code start\n#\nif ($arch == 3221225534)\n  action ALLOW;\n",
+	    "f.pfc: libseccomp pseudo filter code (PFC); diff compares");
+	/* comments are YAML: still read as a SeccompProfile */
+	if (tl_diff_side_from_text(yaml_ok, strlen(yaml_ok), "p.yaml", &s))
+		fail_msg("p.yaml: %s", tl_err_msg());
+	assert_string_equal(s.format, "k8s");
+	tl_diff_side_free(&s);
+	/* neither: the YAML reader's own message, as before */
+	expect_error("p.yaml", "# profile x {\nprofiles: x\nwords\n", "line 3");
+}
+
 static void test_empty_render(void **state)
 {
 	struct tl_diff d = {0};
@@ -728,6 +866,7 @@ int main(void)
 	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
 	    cmocka_unit_test(test_net_widened_raw),  cmocka_unit_test(test_socket_type_risk),
 	    cmocka_unit_test(test_empty_render),     cmocka_unit_test(test_render_escapes),
+	    cmocka_unit_test(test_cap_denied_only),  cmocka_unit_test(test_foreign_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
