@@ -49,18 +49,23 @@ static const char *const thread_starts[] = {"clone", "clone3", NULL};
 static const struct {
 	const char *name;
 	const char *const *after; /* any of these allowed on the ABI */
+	const char *const *also;  /* and, if set, any of these too */
 } companions[] = {
     /* a thread that ended while recording by the process's exit_group, not its own */
-    {"exit", thread_starts},
+    {"exit", thread_starts, NULL},
     /* a lock or a join that found no other thread in the way while recording */
-    {"futex", thread_starts},
+    {"futex", thread_starts, NULL},
     /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */
-    {"restart_syscall", restartable_sleeps},
+    {"restart_syscall", restartable_sleeps, NULL},
     /* a handler installed but never run while recording returns through it */
-    {"rt_sigreturn", handler_calls},
+    {"rt_sigreturn", handler_calls, NULL},
     /* dash's `wait` sleeps in it only while a job still runs */
-    {"rt_sigsuspend", child_waits},
-    {"sigreturn", handler_calls}, /* ia32 */
+    {"rt_sigsuspend", child_waits, NULL},
+    /* a spin lock that met no contention while recording (Go's runtime, glibc's) */
+    {"sched_yield", thread_starts, NULL},
+    {"sigreturn", handler_calls, NULL}, /* ia32 */
+    /* a runtime preempting a thread that ran long (Go's SIGURG) */
+    {"tgkill", thread_starts, handler_calls},
 };
 
 void tl_gen_opts_init(struct tl_gen_opts *o)
@@ -263,10 +268,11 @@ static const struct tl_syscall *allowed_on(const struct tl_trace *t, int abi, co
 	return s && observed(s) && !is_enosys_probe(s) ? s : NULL;
 }
 
-/* On ABI a, a call that leads to companion i is allowed, or is a companion added there. */
-static bool companion_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT], size_t i, int a)
+/* On ABI a, one of the calls in lead is allowed, or is a companion added there. */
+static bool any_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT],
+                     const char *const *lead, int a)
 {
-	for (const char *const *w = companions[i].after; *w; w++) {
+	for (const char *const *w = lead; *w; w++) {
 		if (allowed_on(t, a, *w))
 			return true;
 		for (size_t j = 0; j < TL_ARRAY_SIZE(companions); j++)
@@ -274,6 +280,13 @@ static bool companion_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT],
 				return true;
 	}
 	return false;
+}
+
+/* On ABI a, what leads to companion i is there. */
+static bool companion_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT], size_t i, int a)
+{
+	return any_lead(t, added, companions[i].after, a) &&
+	       (!companions[i].also || any_lead(t, added, companions[i].also, a));
 }
 
 static bool companion_added(bool added[][TL_ABI_COUNT], size_t i)
