@@ -572,6 +572,10 @@ done:
 	if (rt_state(root, found, &ci->pid, status, sizeof(status)))
 		return tl_err(ESRCH, "container %s (%s/%s): no init process in its state", found,
 		              root->dir, found);
+	/* its init is gone: say so, not "no such process" about a pid the user never gave */
+	if (!strcmp(status, "stopped"))
+		return tl_err(ESRCH, "container %s is stopped (%s state): nothing runs to be recorded",
+		              found, root->bin);
 	snprintf(ci->id, sizeof(ci->id), "%s", found);
 	ci->has_status = status[0] != 0;
 	ci->created = !strcmp(status, "created") || !strcmp(status, "creating");

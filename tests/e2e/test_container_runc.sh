@@ -24,7 +24,7 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 rootfs=$T/bundle/rootfs
 id=tailor-ct-runc-$$-0123456789
-trap 'for c in "$id" "$id-b" "$id-n" "$id-w" "$id-h"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+trap 'for c in "$id" "$id-b" "$id-n" "$id-w" "$id-h" "$id-s"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 mkfifo "$rootfs/tmp/go"
 runc create --bundle "$T/bundle" "$id" </dev/null >"$T/out" 2>&1 || { cat "$T/out"; fail "runc create"; }
@@ -124,3 +124,14 @@ assert r.get("command") == ["/bin/sh", "-c", "(sleep 3; mkdir /tmp/by-daemon; sl
 assert "mkdir" in t["abis"]["x86_64"], sorted(t["abis"]["x86_64"])
 PY
 pass "a daemonizing container in the host's pid namespace: its daemon recorded until deleted, its command named"
+
+# A stopped container (its init gone, not deleted): one line saying so, exit 125.
+make_busybox_bundle "$T/st" /bin/true
+runc run -d --bundle "$T/st" "$id-s" </dev/null >/dev/null 2>&1 || fail "runc run -d $id-s"
+for _ in $(seq 50); do runc state "$id-s" 2>/dev/null | grep -q '"stopped"' && break; sleep 0.1; done
+rc=0
+"$TAILOR_BIN" record -o "$T/stopped.json" --container "$id-s" 2>"$T/rec-s.err" || rc=$?
+[ $rc = 125 ] && [ "$(wc -l <"$T/rec-s.err")" = 1 ] && grep -q "container $id-s is stopped" "$T/rec-s.err" ||
+	{ cat "$T/rec-s.err"; fail "--container on a stopped container: exit $rc"; }
+[ ! -e "$T/stopped.json" ] || fail "a trace was written for a stopped container"
+pass "--container on a stopped container: one line, exit 125, no trace"
