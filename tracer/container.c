@@ -574,7 +574,8 @@ done:
 		              root->dir, found);
 	/* its init is gone: say so, not "no such process" about a pid the user never gave */
 	if (!strcmp(status, "stopped"))
-		return tl_err(ESRCH, "container %s is stopped (%s state): nothing runs to be recorded",
+		return tl_err(ESRCH,
+		              "container %s is stopped (%s state): nothing runs to be recorded",
 		              found, root->bin);
 	snprintf(ci->id, sizeof(ci->id), "%s", found);
 	ci->has_status = status[0] != 0;
