@@ -44,8 +44,8 @@
 
 const char *tl_diff_kind_name(enum tl_diff_kind k)
 {
-	static const char *const names[] = {"syscall", "arg",     "default",    "arch",
-	                                    "file",    "program", "capability", "network"};
+	static const char *const names[] = {"syscall", "arg",        "default", "arch",     "file",
+	                                    "program", "capability", "network", "hardening"};
 
 	return (unsigned)k < TL_ARRAY_SIZE(names) ? names[k] : "?";
 }
@@ -1847,6 +1847,247 @@ static int diff_net(struct builder *bd, const struct tl_trace *o, const struct t
 	return 0;
 }
 
+/* ---- traces: hardening the program applies to itself -------------------------------- */
+
+/*
+ * What a program does to confine itself: install a seccomp filter, set
+ * no_new_privs, drop root (uids, gids, groups, capabilities), chroot.  A
+ * family is "done" by a side when any of its mechanisms is; NEW no longer
+ * doing what OLD did widens what the program may do (the risk table's
+ * hardening-* entries), the reverse narrows it (low).
+ */
+struct hmech {
+	const char *sys;
+	bool by_value;    /* argument 0 must be value; else the call itself counts */
+	bool presence_ok; /* without recorded values, the call itself is evidence */
+	uint64_t value;
+	const char *label;
+};
+
+#define HMECH_MAX 16
+
+struct hfamily {
+	const char *name;   /* the item's name; its loss is risk policy "hardening-<name>" */
+	const char *lost;   /* detail of a widening */
+	const char *gained; /* detail of a narrowing */
+	size_t n;
+	struct hmech m[HMECH_MAX];
+};
+
+#define HSYS(s)                                                                                    \
+	{                                                                                          \
+		s, false, true, 0, s                                                               \
+	}
+
+static const struct hfamily hfamilies[] = {
+    {"seccomp-filter",
+     "no longer installs its own seccomp filter",
+     "now installs its own seccomp filter",
+     3,
+     {{"prctl", true, false, 22, "prctl(PR_SET_SECCOMP)"},
+      {"seccomp", true, true, 0, "seccomp(SECCOMP_SET_MODE_STRICT)"},
+      {"seccomp", true, true, 1, "seccomp(SECCOMP_SET_MODE_FILTER)"}}},
+    {"no-new-privs",
+     "no longer sets no_new_privs",
+     "now sets no_new_privs",
+     1,
+     {{"prctl", true, false, 38, "prctl(PR_SET_NO_NEW_PRIVS)"}}},
+    {"privilege-drop",
+     "no longer drops privileges",
+     "now drops privileges",
+     15,
+     {HSYS("capset"), HSYS("setgid"), HSYS("setgid32"), HSYS("setgroups"), HSYS("setgroups32"),
+      HSYS("setregid"), HSYS("setregid32"), HSYS("setresgid"), HSYS("setresgid32"),
+      HSYS("setresuid"), HSYS("setresuid32"), HSYS("setreuid"), HSYS("setreuid32"), HSYS("setuid"),
+      HSYS("setuid32")}},
+    {"chroot", "no longer chroots itself", "now chroots itself", 1, {HSYS("chroot")}},
+};
+
+enum hstate { H_NO, H_YES, H_UNKNOWN };
+
+/* Every run recorded argument values: a value absent from the set was not passed. */
+static bool args_complete(const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		if (!strv_has(t->runs[i].features, "args"))
+			return false;
+	return true;
+}
+
+static bool called(const struct tl_trace *t, const char *sys)
+{
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
+		if (tl_trace_find(t, (enum tl_abi)abi, sys))
+			return true;
+	return false;
+}
+
+/*
+ * Did t use the mechanism, on any ABI?  H_UNKNOWN when the syscall was made
+ * but its values were not recorded (a run without `args`), or overflowed
+ * above the value (the 64 smallest are kept, so below the largest kept one
+ * an absent value was not seen).
+ */
+static enum hstate hmech_eval(const struct tl_trace *t, const struct hmech *m, bool complete)
+{
+	enum hstate st = H_NO;
+
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++) {
+		const struct tl_syscall *s = tl_trace_find(t, (enum tl_abi)abi, m->sys);
+		const struct tl_argvals *av;
+
+		if (!s)
+			continue;
+		if (!m->by_value)
+			return H_YES;
+		av = tl_syscall_argvals(s, 0);
+		for (size_t i = 0; av && i < av->n; i++)
+			if (av->values[i] == m->value)
+				return H_YES;
+		if (!av || !complete ||
+		    (av->overflow && !(av->n && m->value < av->values[av->n - 1])))
+			st = H_UNKNOWN;
+	}
+	return st;
+}
+
+struct hside {
+	enum hstate st; /* H_YES when any mechanism was used */
+	/* labels of the mechanisms used, unique */
+	const char *yes[HMECH_MAX];
+	size_t nyes;
+	bool unknown; /* a mechanism could not be judged on this side */
+};
+
+static void hside_yes(struct hside *h, const char *label)
+{
+	for (size_t i = 0; i < h->nyes; i++)
+		if (!strcmp(h->yes[i], label))
+			return;
+	h->yes[h->nyes++] = label;
+}
+
+static void labels_desc(struct tl_sb *b, const struct hside *h)
+{
+	for (size_t i = 0; i < h->nyes; i++)
+		tl_sb_printf(b, "%s%s", i ? ", " : "", h->yes[i]);
+}
+
+/* "OLD", "NEW" or "OLD and NEW": the sides flagged in which[]. */
+static void sides_desc(struct tl_sb *b, const bool which[2], const char *oname, const char *nname)
+{
+	if (which[0])
+		tl_sb_puts(b, oname);
+	if (which[0] && which[1])
+		tl_sb_puts(b, " and ");
+	if (which[1])
+		tl_sb_puts(b, nname);
+}
+
+static int hnote(struct builder *bd, struct tl_sb *b)
+{
+	char *s = tl_sb_take(b);
+	int r;
+
+	if (!s)
+		return oom();
+	r = note_add(bd->d, "%s", s);
+	free(s);
+	return r;
+}
+
+static int diff_hardening(struct builder *bd, const struct tl_trace *o, const struct tl_trace *n,
+                          const char *oname, const char *nname)
+{
+	const struct tl_trace *t[2] = {o, n};
+	bool complete[2] = {args_complete(o), args_complete(n)};
+
+	for (size_t f = 0; f < TL_ARRAY_SIZE(hfamilies); f++) {
+		const struct hfamily *fam = &hfamilies[f];
+		struct hside hs[2] = {{H_NO, {0}, 0, false}, {H_NO, {0}, 0, false}};
+		const char *presence = NULL, *unjudged = NULL;
+		bool pres_side[2] = {false, false};
+		struct risk_pick rk = {TL_RISK_LOW, NULL};
+		struct tl_sb b = {0};
+		char key[64];
+		int r;
+
+		for (size_t i = 0; i < fam->n; i++) {
+			const struct hmech *m = &fam->m[i];
+			enum hstate e[2];
+			bool by_presence = false;
+
+			for (int s = 0; s < 2; s++)
+				e[s] = hmech_eval(t[s], m, complete[s]);
+			/* Values missing on a side: both sides are judged by the call alone. */
+			if (m->presence_ok && (e[0] == H_UNKNOWN || e[1] == H_UNKNOWN)) {
+				for (int s = 0; s < 2; s++) {
+					pres_side[s] |= e[s] == H_UNKNOWN;
+					e[s] = called(t[s], m->sys) ? H_YES : H_NO;
+				}
+				by_presence = true;
+				presence = m->sys;
+			}
+			for (int s = 0; s < 2; s++) {
+				if (e[s] == H_YES)
+					hside_yes(&hs[s], by_presence ? m->sys : m->label);
+				if (e[s] == H_UNKNOWN) {
+					hs[s].unknown = true;
+					unjudged = m->label;
+				}
+			}
+		}
+		for (int s = 0; s < 2; s++)
+			hs[s].st = hs[s].nyes ? H_YES : hs[s].unknown ? H_UNKNOWN : H_NO;
+		if (hs[0].st == hs[1].st && hs[0].st != H_UNKNOWN)
+			continue;
+		if (hs[0].st == H_UNKNOWN || hs[1].st == H_UNKNOWN) {
+			/* Either way is possible: say what was not compared, and why. */
+			bool which[2] = {hs[0].unknown, hs[1].unknown};
+
+			tl_sb_printf(&b, "hardening %s not compared: telling %s needs argument ",
+			             fam->name, unjudged);
+			tl_sb_puts(&b, "values that ");
+			sides_desc(&b, which, oname, nname);
+			tl_sb_puts(&b,
+			           " did not record in full (a run without the args feature, or "
+			           "more values than kept)");
+			if ((r = hnote(bd, &b)))
+				return r;
+			continue;
+		}
+		if (hs[0].st == H_YES) {
+			snprintf(key, sizeof(key), "hardening-%s", fam->name);
+			pick(&rk, tl_risk_policy(key));
+			tl_sb_printf(&b, "%s: OLD called ", fam->lost);
+			labels_desc(&b, &hs[0]);
+			tl_sb_puts(&b, ", NEW does not");
+		} else {
+			tl_sb_printf(&b, "%s: NEW calls ", fam->gained);
+			labels_desc(&b, &hs[1]);
+		}
+		if (presence)
+			tl_sb_puts(
+			    &b,
+			    " (judged by the syscall's presence: argument values not recorded)");
+		if ((r = item_add(bd, TL_DIFF_HARDENING,
+		                  hs[0].st == H_YES ? TL_DIFF_WIDENED : TL_DIFF_NARROWED, NULL,
+		                  fam->name, rk, &b, NULL)))
+			return r;
+		if (presence) {
+			tl_sb_printf(
+			    &b,
+			    "hardening %s judged by the presence of %s alone: its argument "
+			    "values were not recorded in ",
+			    fam->name, presence);
+			sides_desc(&b, pres_side, oname, nname);
+			if ((r = hnote(bd, &b)))
+				return r;
+		}
+	}
+	return 0;
+}
+
 /* ---- ordering ----------------------------------------------------------------------- */
 
 static int cmp_item(const void *a, const void *b)
@@ -1915,6 +2156,8 @@ static int compute(const struct tl_profile *op, const char *oname, const struct 
 		                   const struct tl_trace *) = {diff_files, diff_caps, diff_net};
 
 		r = diff_programs(&bd, ot, nt);
+		if (!r)
+			r = diff_hardening(&bd, ot, nt, oname, nname);
 		for (size_t f = 0; !r && f < TL_ARRAY_SIZE(feats); f++) {
 			bool ro = recorded(ot, feats[f].feature, counts[f][0]);
 			bool rn = recorded(nt, feats[f].feature, counts[f][1]);
@@ -1926,10 +2169,11 @@ static int compute(const struct tl_profile *op, const char *oname, const struct 
 				             feats[f].what, ro ? nname : oname);
 		}
 	} else if (!r && (ot || nt)) {
-		r = note_add(out,
-		             "files, programs, capabilities and network are compared only between "
-		             "two traces; %s is a profile",
-		             ot ? nname : oname);
+		r = note_add(
+		    out,
+		    "files, programs, capabilities, network and hardening are compared only "
+		    "between two traces; %s is a profile",
+		    ot ? nname : oname);
 	}
 	npol_free(&o);
 	npol_free(&n);

@@ -214,6 +214,18 @@ const struct tl_risk_entry tl_risk_table[] = {
            "a new ABI makes a second syscall table reachable (compat entry points have a long "
            "bug record)"),
     POLICY("default-allow", CRITICAL, "every syscall the profile does not list is allowed"),
+    POLICY("hardening-chroot", MEDIUM,
+           "the program no longer chroots itself: after a compromise it sees the whole "
+           "filesystem"),
+    POLICY("hardening-no-new-privs", MEDIUM,
+           "without no_new_privs, executing a setuid binary or one with file capabilities "
+           "raises the process's privileges again"),
+    POLICY("hardening-privilege-drop", MEDIUM,
+           "the program no longer gives up root's uid, groups or capabilities: a compromise "
+           "keeps them"),
+    POLICY("hardening-seccomp-filter", HIGH,
+           "the program now runs without its own syscall filter: a compromise reaches every "
+           "syscall the outer sandbox allows"),
 };
 
 const size_t tl_risk_table_len = TL_ARRAY_SIZE(tl_risk_table);

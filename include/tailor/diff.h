@@ -33,6 +33,9 @@ enum tl_diff_kind {
 	TL_DIFF_PROGRAM, /* traces: a program executed */
 	TL_DIFF_CAP,     /* traces: a capability checked */
 	TL_DIFF_NET,     /* traces: a socket family (and types) */
+	/* traces: the program stopped (widened) or started (narrowed) confining itself:
+	 * seccomp filter, no_new_privs, privilege drop, chroot */
+	TL_DIFF_HARDENING,
 };
 
 enum tl_diff_change {

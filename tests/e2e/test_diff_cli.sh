@@ -35,6 +35,17 @@ expect 0 new.trace.json old.trace.json --fail-on risky
 expect 1 new.trace.json old.trace.json --fail-on any
 pass "removals pass --fail-on risky"
 
+# A release that stops sandboxing itself (vsftpd seccomp_sandbox=YES -> NO: prctl
+# option 22 gone, same profiles): a high hardening change fails risky; the
+# reverse (it starts sandboxing itself) is a low improvement.
+expect 1 hardening/old.trace.json hardening/new.trace.json --fail-on risky
+cmp -s "$T/out" golden/hardening.txt || fail "text output differs from golden/hardening.txt"
+expect 0 hardening/new.trace.json hardening/old.trace.json --fail-on risky
+expect 1 hardening/new.trace.json hardening/old.trace.json --fail-on any
+grep -q '^low  *narrowed  hardening  *-  *seccomp-filter  now installs its own seccomp filter' \
+	"$T/out" || fail "reverse vsftpd diff: no low narrowed hardening row"
+pass "dropped self-sandboxing fails --fail-on risky, the reverse passes"
+
 # Only a low-risk addition.
 cat >"$T/a.json" <<'EOF'
 {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}

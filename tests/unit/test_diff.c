@@ -855,6 +855,278 @@ static void test_render_escapes(void **state)
 	free(s);
 }
 
+/* ---- hardening: what a program does to confine itself ---------------------------- */
+
+/* A trace with these x86_64 syscall entries (JSON members) and run features. */
+static void hard_trace(const char *name, const char *features, const char *sys,
+                       struct tl_diff_side *s)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+	         "{\"tailor_trace\": 1, \"runs\": [{\"kind\": \"command\", \"pid\": 1, "
+	         "\"duration_ms\": 1, \"complete\": true, \"lost\": {}, \"features\": [%s]}], "
+	         "\"abis\": {\"x86_64\": {\"read\": {\"calls\": 1, \"ok\": 1}%s%s}}, "
+	         "\"execs\": []}",
+	         features, sys[0] ? ", " : "", sys);
+	if (tl_diff_side_from_text(text, strlen(text), name, s))
+		fail_msg("%s: %s", name, tl_err_msg());
+}
+
+#define ARGS     "\"args\""
+#define PRCTL(v) "\"prctl\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"values\": [" v "]}}}"
+#define SECCOMP(v)                                                                                 \
+	"\"seccomp\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"values\": [" v "]}}}"
+#define CALL(n) "\"" n "\": {\"calls\": 1, \"ok\": 1}"
+
+struct hard_diff {
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+	const struct tl_diff_item *it; /* the only hardening item, or NULL */
+};
+
+static void hard_compute(const char *of, const char *o, const char *nf, const char *n,
+                         struct hard_diff *h)
+{
+	hard_trace("old.json", of, o, &h->os);
+	hard_trace("new.json", nf, n, &h->ns);
+	if (tl_diff_compute(&h->os, &h->ns, &h->d))
+		fail_msg("%s", tl_err_msg());
+	h->it = NULL;
+	for (size_t i = 0; i < h->d.n; i++) {
+		if (h->d.items[i].kind != TL_DIFF_HARDENING)
+			continue;
+		if (h->it) {
+			dump(&h->d);
+			fail_msg("[%s] -> [%s]: more than one hardening change", o, n);
+		}
+		h->it = &h->d.items[i];
+	}
+}
+
+static void hard_free(struct hard_diff *h)
+{
+	tl_diff_free(&h->d);
+	tl_diff_side_free(&h->os);
+	tl_diff_side_free(&h->ns);
+}
+
+/* The only hardening change of OLD -> NEW (both recorded with `args`). */
+static void expect_hard(const char *o, const char *n, const char *name, enum tl_diff_change c,
+                        enum tl_risk risk, const char *detail)
+{
+	struct hard_diff h;
+
+	hard_compute(ARGS, o, ARGS, n, &h);
+	if (!h.it || strcmp(h.it->name, name) || h.it->change != c || h.it->risk != risk ||
+	    strcmp(h.it->detail, detail)) {
+		dump(&h.d);
+		fail_msg("[%s] -> [%s]: expected %s %s (risk %d) \"%s\"", o, n,
+		         tl_diff_change_name(c), name, (int)risk, detail);
+	}
+	assert_null(h.it->arch);
+	assert_true(risk == TL_RISK_LOW ? !h.it->reason : h.it->reason != NULL);
+	/* Dropping self-confinement widens what the program may do: risky from medium up. */
+	assert_int_equal(tl_diff_gate_fails(&h.d, TL_DIFF_GATE_RISKY),
+	                 c == TL_DIFF_WIDENED && risk >= TL_RISK_MEDIUM);
+	assert_true(tl_diff_gate_fails(&h.d, TL_DIFF_GATE_ANY));
+	assert_null(h.d.notes);
+	hard_free(&h);
+}
+
+/* No hardening change (other changes may be listed); notes as expected. */
+static void expect_no_hard(const char *of, const char *o, const char *nf, const char *n,
+                           const char *note)
+{
+	struct hard_diff h;
+
+	hard_compute(of, o, nf, n, &h);
+	if (h.it) {
+		dump(&h.d);
+		fail_msg("[%s] -> [%s]: unexpected hardening change", o, n);
+	}
+	if (!note) {
+		assert_null(h.d.notes);
+	} else {
+		size_t i = 0;
+
+		while (h.d.notes && h.d.notes[i] && !strstr(h.d.notes[i], note))
+			i++;
+		if (!h.d.notes || !h.d.notes[i]) {
+			dump(&h.d);
+			fail_msg("[%s] -> [%s]: no note \"%s\"", o, n, note);
+		}
+	}
+	hard_free(&h);
+}
+
+/*
+ * QA: vsftpd with seccomp_sandbox=YES calls prctl(PR_SET_SECCOMP) (22); with
+ * NO it does not, and since --args safe does not restrict prctl the profiles
+ * are equal: the diff listed nothing.  Now a high, risky hardening change.
+ */
+static void test_hardening_vsftpd(void **state)
+{
+	struct tl_diff_side os, ns;
+	const struct tl_diff_item *it;
+	struct tl_diff d;
+
+	(void)state;
+	golden_case("hardening", "hardening/old.trace.json", "hardening/new.trace.json");
+	compute("hardening/old.trace.json", "hardening/new.trace.json", &os, &ns, &d);
+	if (d.n != 1) {
+		dump(&d);
+		fail_msg("vsftpd: %zu changes, expected the hardening one", d.n);
+	}
+	it = must_find(&d, TL_DIFF_HARDENING, TL_DIFF_WIDENED, NULL, "seccomp-filter");
+	assert_int_equal(it->risk, TL_RISK_HIGH);
+	assert_non_null(it->reason);
+	assert_string_equal(it->detail, "no longer installs its own seccomp filter: OLD called "
+	                                "prctl(PR_SET_SECCOMP), NEW does not");
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	assert_null(d.notes);
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+
+	/* The reverse: the program starts sandboxing itself, a low improvement. */
+	compute("hardening/new.trace.json", "hardening/old.trace.json", &os, &ns, &d);
+	assert_int_equal(d.n, 1);
+	it = must_find(&d, TL_DIFF_HARDENING, TL_DIFF_NARROWED, NULL, "seccomp-filter");
+	assert_int_equal(it->risk, TL_RISK_LOW);
+	assert_null(it->reason);
+	assert_false(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY));
+	assert_true(tl_diff_gate_fails(&d, TL_DIFF_GATE_ANY));
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+static void test_hardening_seccomp(void **state)
+{
+	(void)state;
+	/* seccomp(SECCOMP_SET_MODE_FILTER) gone with the syscall */
+	expect_hard(SECCOMP("1"), "", "seccomp-filter", TL_DIFF_WIDENED, TL_RISK_HIGH,
+	            "no longer installs its own seccomp filter: OLD called "
+	            "seccomp(SECCOMP_SET_MODE_FILTER), NEW does not");
+	/* seccomp still called, only to ask SECCOMP_GET_ACTION_AVAIL (2) */
+	expect_hard(SECCOMP("1, 2"), SECCOMP("2"), "seccomp-filter", TL_DIFF_WIDENED, TL_RISK_HIGH,
+	            "no longer installs its own seccomp filter: OLD called "
+	            "seccomp(SECCOMP_SET_MODE_FILTER), NEW does not");
+	expect_hard(SECCOMP("0"), "", "seccomp-filter", TL_DIFF_WIDENED, TL_RISK_HIGH,
+	            "no longer installs its own seccomp filter: OLD called "
+	            "seccomp(SECCOMP_SET_MODE_STRICT), NEW does not");
+	/* both mechanisms in OLD, none in NEW */
+	expect_hard(PRCTL("22") ", " SECCOMP("1"), PRCTL("15"), "seccomp-filter", TL_DIFF_WIDENED,
+	            TL_RISK_HIGH,
+	            "no longer installs its own seccomp filter: OLD called prctl(PR_SET_SECCOMP), "
+	            "seccomp(SECCOMP_SET_MODE_FILTER), NEW does not");
+	/* per family: prctl(PR_SET_SECCOMP) replaced by seccomp(2) is no change */
+	expect_no_hard(ARGS, PRCTL("22"), ARGS, SECCOMP("1"), NULL);
+	/* NEW starts filtering itself */
+	expect_hard("", SECCOMP("1"), "seccomp-filter", TL_DIFF_NARROWED, TL_RISK_LOW,
+	            "now installs its own seccomp filter: NEW calls "
+	            "seccomp(SECCOMP_SET_MODE_FILTER)");
+}
+
+static void test_hardening_no_new_privs(void **state)
+{
+	(void)state;
+	expect_hard(PRCTL("15, 38"), PRCTL("15"), "no-new-privs", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
+	            "no longer sets no_new_privs: OLD called prctl(PR_SET_NO_NEW_PRIVS), NEW "
+	            "does not");
+	expect_hard(PRCTL("15"), PRCTL("15, 38"), "no-new-privs", TL_DIFF_NARROWED, TL_RISK_LOW,
+	            "now sets no_new_privs: NEW calls prctl(PR_SET_NO_NEW_PRIVS)");
+	/*
+	 * Overflowed values: the 64 smallest are kept, so 38 absent below the
+	 * largest kept value was not passed; absent above it, it may have been.
+	 */
+	expect_hard(PRCTL("38"),
+	            "\"prctl\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"overflow\": true, "
+	            "\"values\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, "
+	            "19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 39, "
+	            "40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, "
+	            "59, 60, 61, 62, 63, 64, 65, 66]}}}",
+	            "no-new-privs", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
+	            "no longer sets no_new_privs: OLD called prctl(PR_SET_NO_NEW_PRIVS), NEW "
+	            "does not");
+	expect_no_hard(ARGS, PRCTL("38"), ARGS,
+	               "\"prctl\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"overflow\": "
+	               "true, \"values\": [1, 2]}}}",
+	               "hardening no-new-privs not compared: telling prctl(PR_SET_NO_NEW_PRIVS) "
+	               "needs argument values that new.json did not record in full");
+}
+
+static void test_hardening_privileges(void **state)
+{
+	(void)state;
+	expect_hard(CALL("setgroups") ", " CALL("setuid"), "", "privilege-drop", TL_DIFF_WIDENED,
+	            TL_RISK_MEDIUM,
+	            "no longer drops privileges: OLD called setgroups, setuid, NEW does not");
+	expect_hard(CALL("capset"), "", "privilege-drop", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
+	            "no longer drops privileges: OLD called capset, NEW does not");
+	expect_hard("", CALL("setresgid") ", " CALL("setresuid"), "privilege-drop",
+	            TL_DIFF_NARROWED, TL_RISK_LOW,
+	            "now drops privileges: NEW calls setresgid, setresuid");
+	/* judged per family: setuid replaced by setresuid is no loss */
+	expect_no_hard(ARGS, CALL("setuid"), ARGS, CALL("setresuid"), NULL);
+	expect_hard(CALL("chroot"), "", "chroot", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
+	            "no longer chroots itself: OLD called chroot, NEW does not");
+}
+
+/* Without argument values, judge by the syscall's presence where it means something, and say so. */
+static void test_hardening_no_args(void **state)
+{
+	struct hard_diff h;
+
+	(void)state;
+	/* seccomp(2) is nearly always a filter: its presence is the evidence */
+	hard_compute("", CALL("seccomp"), "", "", &h);
+	if (!h.it || h.it->change != TL_DIFF_WIDENED || h.it->risk != TL_RISK_HIGH) {
+		dump(&h.d);
+		fail_msg("seccomp gone, no args: expected a high widened hardening change");
+	}
+	assert_string_equal(h.it->detail,
+	                    "no longer installs its own seccomp filter: OLD called seccomp, NEW "
+	                    "does not (judged by the syscall's presence: argument values not "
+	                    "recorded)");
+	assert_true(tl_diff_gate_fails(&h.d, TL_DIFF_GATE_RISKY));
+	assert_non_null(h.d.notes);
+	assert_string_equal(h.d.notes[0], "hardening seccomp-filter judged by the presence of "
+	                                  "seccomp alone: its argument values were not recorded "
+	                                  "in old.json");
+	hard_free(&h);
+	/* values on one side only: both judged by presence, seccomp is on both */
+	expect_no_hard("", CALL("seccomp"), ARGS, SECCOMP("2"), NULL);
+	/* values recorded, but not by every run: a value absent proves nothing */
+	expect_no_hard(ARGS, PRCTL("22"), "", PRCTL("15"),
+	               "hardening seccomp-filter not compared: telling prctl(PR_SET_SECCOMP) needs "
+	               "argument values that new.json did not record in full");
+	/* prctl's presence means nothing (PR_SET_NAME...): not compared, with a note */
+	expect_no_hard("", CALL("prctl"), "", CALL("prctl"),
+	               "hardening no-new-privs not compared: telling prctl(PR_SET_NO_NEW_PRIVS) "
+	               "needs argument values that old.json and new.json did not record in full");
+	/* presence-only families do not need values */
+	expect_hard(CALL("setuid"), "", "privilege-drop", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
+	            "no longer drops privileges: OLD called setuid, NEW does not");
+}
+
+/* Both sides confine themselves the same way: no change, no note. */
+static void test_hardening_unchanged(void **state)
+{
+	static const char both[] = PRCTL("22, 38") ", " SECCOMP("1") ", " CALL("setuid") ", " CALL(
+	    "setgid") ", " CALL("capset") ", " CALL("chroot");
+	struct hard_diff h;
+
+	(void)state;
+	hard_compute(ARGS, both, ARGS, both, &h);
+	assert_int_equal(h.d.n, 0);
+	assert_null(h.d.notes);
+	hard_free(&h);
+	/* neither does anything of the kind */
+	expect_no_hard(ARGS, PRCTL("15"), ARGS, PRCTL("15"), NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -867,6 +1139,12 @@ int main(void)
 	    cmocka_unit_test(test_net_widened_raw),  cmocka_unit_test(test_socket_type_risk),
 	    cmocka_unit_test(test_empty_render),     cmocka_unit_test(test_render_escapes),
 	    cmocka_unit_test(test_cap_denied_only),  cmocka_unit_test(test_foreign_inputs),
+	    cmocka_unit_test(test_hardening_vsftpd),
+	    cmocka_unit_test(test_hardening_seccomp),
+	    cmocka_unit_test(test_hardening_no_new_privs),
+	    cmocka_unit_test(test_hardening_privileges),
+	    cmocka_unit_test(test_hardening_no_args),
+	    cmocka_unit_test(test_hardening_unchanged),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

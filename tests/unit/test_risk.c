@@ -116,6 +116,11 @@ static void test_lookups(void **state)
 	assert_null(tl_risk_path("/usr/bin/sum"));
 	assert_null(tl_risk_path("/etc/passwd"));
 	assert_int_equal(tl_risk_policy("default-allow")->risk, TL_RISK_CRITICAL);
+	/* a program that stops confining itself (tailor diff's hardening changes) */
+	assert_int_equal(tl_risk_policy("hardening-seccomp-filter")->risk, TL_RISK_HIGH);
+	assert_int_equal(tl_risk_policy("hardening-no-new-privs")->risk, TL_RISK_MEDIUM);
+	assert_int_equal(tl_risk_policy("hardening-privilege-drop")->risk, TL_RISK_MEDIUM);
+	assert_int_equal(tl_risk_policy("hardening-chroot")->risk, TL_RISK_MEDIUM);
 
 	e = tl_risk_args("socket", &n);
 	assert_non_null(e);
