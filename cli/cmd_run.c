@@ -315,6 +315,9 @@ int cmd_run(int argc, char **argv)
 		struct tm tm;
 
 		strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+		/* before the command runs: a test suite's run is not for nothing */
+		if (tl_output_check(out, "the complain trace"))
+			goto fail;
 		r = tl_loader_complain(ctx, path, argv + optind, environ, tl_argtable_select,
 		                       &trace, &cr);
 		if (r == -EOPNOTSUPP) {
@@ -345,6 +348,12 @@ int cmd_run(int argc, char **argv)
 			    "marked incomplete\n",
 			    cr.signo);
 		if (save_complain(&trace, out, argv + optind, start, now_ms() - t0, &cr)) {
+			/* it ran to its end: say how, since the exit code is tailor's */
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", tl_err_msg());
+			tl_err(EIO, "%s (the command exited with status %d; no trace written)", msg,
+			       exit_code(cr.wstatus));
 			cli_lib_error("run");
 			rc = TL_EXIT_TAILOR;
 			goto done;

@@ -226,6 +226,45 @@ int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigne
 	return 0;
 }
 
+char *tl_path_dir(const char *path)
+{
+	char *dir = strdup(path), *slash;
+
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	return dir;
+}
+
+int tl_output_check(const char *path, const char *what)
+{
+	struct stat st;
+	char *dir;
+	int err = 0;
+
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return tl_err(EISDIR, "cannot write %s to %s: it is a directory", what, path);
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return access(path, W_OK) ? tl_err(errno, "cannot write %s to %s: %s", what, path,
+		                                   strerror(errno))
+		                          : 0;
+	dir = tl_path_dir(path);
+	if (!dir)
+		return tl_err(ENOMEM, "out of memory");
+	if (access(dir, W_OK | X_OK))
+		err = tl_err(errno, "cannot write %s to %s: %s: %s", what, path, dir, strerror(errno));
+	free(dir);
+	return err;
+}
+
 size_t tl_strv_len(char *const *v)
 {
 	size_t n = 0;

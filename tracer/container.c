@@ -1166,7 +1166,7 @@ static int check_output_file(const char *out)
 
 	if (!out || !strcmp(out, "-"))
 		return 0;
-	dir = tl_rec_out_dir(out);
+	dir = tl_path_dir(out);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
 	snprintf(what, sizeof(what), "cannot write the trace to %s: directory", out);

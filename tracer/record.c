@@ -404,12 +404,13 @@ static void note_survivors(struct session *s)
 
 	if (!n)
 		return;
-	if (s->o->linger_ms)
+	/* --linger waited only if no signal stopped the recording first */
+	if (s->o->linger_ms && !s->interrupted)
 		snprintf(after, sizeof(after), " %d ms", s->o->linger_ms);
 	fprintf(stderr,
 	        "tailor record: note: %llu task(s) started by the command still run%s after it "
-	        "exited; what they do from now on is not recorded (--linger)\n",
-	        (unsigned long long)n, after);
+	        "exited; what they do from now on is not recorded%s\n",
+	        (unsigned long long)n, after, s->interrupted ? "" : " (--linger)");
 }
 
 /*
@@ -514,8 +515,8 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	/* --pid: its startup ran before it was marked (a running container's too) */
 	if (!err && !s->o->argv)
 		err = tl_run_add_lost(&run, "start", 1);
-	/* what the command left running past --linger: its later calls are missing */
-	if (!err && s->o->argv && s->child_done && !s->interrupted && (left = survivors(s)))
+	/* what the command left running (past --linger, or at a signal): its later calls are missing */
+	if (!err && s->o->argv && s->child_done && (left = survivors(s)))
 		err = tl_run_add_lost(&run, "running", left);
 	if (err)
 		goto out;
@@ -537,48 +538,6 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 out:
 	tl_run_free(&run);
 	tl_trace_free(&trace);
-	return err;
-}
-
-char *tl_rec_out_dir(const char *out)
-{
-	char *dir = strdup(out), *slash;
-
-	if (!dir)
-		return NULL;
-	slash = strrchr(dir, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = 0;
-	else
-		*slash = 0;
-	return dir;
-}
-
-/* Fail before running the command, not after, when the trace cannot be written. */
-static int check_output(const char *out)
-{
-	char *dir;
-	int err = 0;
-
-	struct stat st;
-
-	if (!out || !strcmp(out, "-"))
-		return 0;
-	if (!stat(out, &st) && S_ISDIR(st.st_mode))
-		return tl_err(EISDIR, "cannot write the trace to %s: it is a directory", out);
-	if (!stat(out, &st) && !S_ISREG(st.st_mode))
-		return access(out, W_OK)
-		           ? tl_err(errno, "cannot write the trace to %s: %s", out, strerror(errno))
-		           : 0;
-	dir = tl_rec_out_dir(out);
-	if (!dir)
-		return tl_err(ENOMEM, "out of memory");
-	if (access(dir, W_OK | X_OK))
-		err = tl_err(errno, "cannot write the trace to %s: %s: %s", out, dir,
-		             strerror(errno));
-	free(dir);
 	return err;
 }
 
@@ -736,7 +695,7 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 		if (err)
 			goto out;
 	}
-	err = check_output(o->output);
+	err = tl_output_check(o->output, "the trace");
 	if (err)
 		goto out;
 	err = tl_tracer_check_env();

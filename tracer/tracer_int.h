@@ -150,7 +150,6 @@ char **tl_rec_cmdline(pid_t pid);
 int tl_rec_run_describe(struct tl_run *run, const char *kind, const char *target, char *const *argv,
                         int64_t pid, time_t start, uint64_t duration_ms);
 /* The directory an output file goes to ("." for "x", "/" for "/x"); malloc'd, NULL: ENOMEM. */
-char *tl_rec_out_dir(const char *out);
 /* A run is complete when it was not cut short (signal, timeout) and lost nothing. */
 void tl_rec_run_complete(struct tl_run *run, bool cut_short);
 

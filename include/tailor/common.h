@@ -33,6 +33,16 @@ int tl_read_file(const char *path, char **buf, size_t *len, size_t max);
  */
 int tl_write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 
+/* The directory of path ("." for a bare name), malloc'd; NULL on ENOMEM. */
+char *tl_path_dir(const char *path);
+
+/*
+ * Fail before running a command, not after it, when `what` ("the trace")
+ * cannot be written to path: a directory there, or its directory not
+ * writable (read-only, permissions).  "-" and NULL (stdout) pass.
+ */
+int tl_output_check(const char *path, const char *what);
+
 /*
  * Bytes of the printable UTF-8 character at s; 0 for a byte to show as \xHH
  * (C0 and C1 controls, DEL, malformed UTF-8): names from traces are any

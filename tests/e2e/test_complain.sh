@@ -134,3 +134,12 @@ assert any("mmap" in s["names"] and s.get("args") for s in p["syscalls"]), p' no
 "$TAILOR_BIN" run -q --complain -o q.json --profile nommap.json -- /bin/true 2>q.err && [ ! -s q.err ] ||
 	{ echo "FAIL: -q still printed: $(cat q.err)"; exit 1; }
 echo "ok: complain trace records argument values, run details, and says what it found"
+
+# 7. An output that cannot be written is refused before the command runs (a test suite's
+# run is not for nothing), in one line, exit 125.
+rc=0
+"$TAILOR_BIN" run --complain -o nodir/c.json --profile nommap.json -- sh -c 'touch ran' 2>nodir.err || rc=$?
+[ $rc = 125 ] && [ ! -e ran ] && [ "$(wc -l <nodir.err)" = 1 ] &&
+	grep -q 'cannot write the complain trace to nodir/c.json' nodir.err ||
+	{ echo "FAIL: unwritable complain trace: exit $rc, ran: $([ -e ran ] && echo yes || echo no): $(cat nodir.err)"; exit 1; }
+echo "ok: an unwritable complain trace is refused before the command runs"

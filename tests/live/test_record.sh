@@ -331,6 +331,19 @@ check "$T/lg3.json" "t['runs'][0]['lost'].get('running') == 1 and not t['runs'][
 "$TAILOR" generate -o "$T/lg3.prof" "$T/lg3.json" 2>"$T/lg3.gen" || fail "generate lg3: $?"
 grep -q "1 task(s) it started still ran when the recording stopped" "$T/lg3.gen" ||
 	fail "generate did not warn of the survivor: $(cat "$T/lg3.gen")"
+# stopped by SIGTERM after the command exited (it trapped the signal): the survivor counted too,
+# and the note does not claim a --linger wait that never happened
+"$TAILOR" record -o "$T/lgi.json" -- sh -c 'trap "exit 7" TERM; sleep 5 & wait' 2>"$T/lgi.err" &
+lgi=$!
+sleep 0.5
+kill -TERM "$lgi"
+rc=0
+wait "$lgi" || rc=$?
+[ $rc = 7 ] || fail "SIGTERM with a survivor: exit $rc, want the command's 7: $(cat "$T/lgi.err")"
+check "$T/lgi.json" "t['runs'][0]['lost'].get('running') == 1 and not t['runs'][0]['complete']" \
+	"SIGTERM: survivor not counted: $(q "$T/lgi.json" "t['runs'][0]")"
+grep -q "still run after it exited; what they do from now on is not recorded$" "$T/lgi.err" ||
+	fail "SIGTERM: note about the survivor: $(cat "$T/lgi.err")"
 "$TAILOR" record --linger x -o "$T/bad.json" -- true 2>"$T/bad.err" && fail "--linger x accepted"
 [ "$(errlines "$T/bad.err")" = 1 ] || fail "--linger x: $(cat "$T/bad.err")"
 echo "ok: --linger: a survivor recorded until it exits, not with --linger 0, bounded (${ms} ms), noted and counted (lost.running)"
