@@ -55,6 +55,8 @@ static const struct {
     {"exit", thread_starts, NULL},
     /* a lock or a join that found no other thread in the way while recording */
     {"futex", thread_starts, NULL},
+    /* a thread's end hands its stack back (glibc's start_thread); exit_group does not */
+    {"madvise", thread_starts, NULL},
     /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */
     {"restart_syscall", restartable_sleeps, NULL},
     /* a handler installed but never run while recording returns through it */
