@@ -253,14 +253,15 @@ int tl_output_check(const char *path, const char *what)
 	if (!stat(path, &st) && S_ISDIR(st.st_mode))
 		return tl_err(EISDIR, "cannot write %s to %s: it is a directory", what, path);
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
-		return access(path, W_OK) ? tl_err(errno, "cannot write %s to %s: %s", what, path,
-		                                   strerror(errno))
-		                          : 0;
+		return access(path, W_OK)
+		           ? tl_err(errno, "cannot write %s to %s: %s", what, path, strerror(errno))
+		           : 0;
 	dir = tl_path_dir(path);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
 	if (access(dir, W_OK | X_OK))
-		err = tl_err(errno, "cannot write %s to %s: %s: %s", what, path, dir, strerror(errno));
+		err = tl_err(errno, "cannot write %s to %s: %s: %s", what, path, dir,
+		             strerror(errno));
 	free(dir);
 	return err;
 }
