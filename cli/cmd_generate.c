@@ -57,6 +57,12 @@ static void usage(FILE *f)
 	       "                           program (px) instead of ix\n"
 	       "      --abstractions       apparmor: include <abstractions/base> instead of the\n"
 	       "                           rules it fully covers\n"
+	       "      --collapse N         apparmor: read-only rules of N or more files read in\n"
+	       "                           a directory become DIR/* r, of N or more below it\n"
+	       "                           (outside its most-read subdirectory) DIR/** r; never\n"
+	       "                           for /, top-level dirs, /proc, /sys, /dev, secrets\n"
+	       "                           (docs/apparmor.md, \"Collapsing\"); default 32,\n"
+	       "                           0: one rule per file\n"
 	       "      --no-enosys-probes   a syscall whose every call failed with ENOSYS is\n"
 	       "                           normally denied with ENOSYS (so library fallbacks\n"
 	       "                           work, e.g. clone3 -> clone); with this option it\n"
@@ -158,7 +164,8 @@ enum {
 	OPT_NO_ENOSYS,
 	OPT_CONTAINER,
 	OPT_CHILDREN,
-	OPT_ABSTRACTIONS
+	OPT_ABSTRACTIONS,
+	OPT_COLLAPSE
 };
 
 int cmd_generate(int argc, char **argv)
@@ -174,6 +181,7 @@ int cmd_generate(int argc, char **argv)
 	    {"container", no_argument, NULL, OPT_CONTAINER},
 	    {"children", no_argument, NULL, OPT_CHILDREN},
 	    {"abstractions", no_argument, NULL, OPT_ABSTRACTIONS},
+	    {"collapse", required_argument, NULL, OPT_COLLAPSE},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -186,6 +194,7 @@ int cmd_generate(int argc, char **argv)
 	char *data = NULL;
 	size_t len;
 	int c, fmt, ret = TL_EXIT_FAIL;
+	bool collapse_set = false;
 
 	tl_gen_opts_init(&gopts);
 	tl_aa_opts_init(&aopts);
@@ -262,6 +271,23 @@ int cmd_generate(int argc, char **argv)
 		case OPT_ABSTRACTIONS:
 			aopts.abstractions = true;
 			break;
+		case OPT_COLLAPSE: {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (!optarg[0] || *end || optarg[0] == '-' || errno || n == 1 ||
+			    n > 1000000) {
+				cli_error("generate: --collapse '%s' is not 0 (off) or a number of "
+				          "files from 2 to 1000000",
+				          optarg);
+				return TL_EXIT_USAGE;
+			}
+			aopts.collapse = (unsigned)n;
+			collapse_set = true;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return TL_EXIT_OK;
@@ -278,9 +304,10 @@ int cmd_generate(int argc, char **argv)
 		cli_error("generate: no input trace given (see 'tailor generate --help')");
 		return TL_EXIT_USAGE;
 	}
-	if (fmt != TL_FMT_APPARMOR && (aopts.container || aopts.children || aopts.abstractions)) {
-		cli_error("generate: --container, --children and --abstractions are options of "
-		          "-f apparmor");
+	if (fmt != TL_FMT_APPARMOR &&
+	    (aopts.container || aopts.children || aopts.abstractions || collapse_set)) {
+		cli_error("generate: --container, --children, --abstractions and --collapse are "
+		          "options of -f apparmor");
 		return TL_EXIT_USAGE;
 	}
 	gopts.sources = (const char *const *)&argv[optind];

@@ -9,7 +9,9 @@
  * versions), each generalisation checked with the matcher (aa_match.c);
  * entries with the same (profile, pattern) merge into one rule whose
  * permissions are the union; --abstractions drops the rules that
- * <abstractions/base> allows.  docs/apparmor.md documents every mapping.
+ * <abstractions/base> allows; read-only rules of a directory read file by
+ * file collapse into DIR/\* or DIR/\*\* (--collapse).  docs/apparmor.md
+ * documents every mapping.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -39,6 +41,10 @@ struct acc {
 	size_t prof;   /* index into ctx.profs */
 	size_t target; /* exec: child profile index, 0 for ix */
 	bool dropped;  /* covered by an included abstraction */
+	/* covered by a collapsed directory rule (D/\* or D/\*\*) */
+	bool collapsed;
+	/* a collapsed rule's comment (owned); NULL for the others */
+	char *note;
 };
 
 struct prof {
@@ -73,11 +79,13 @@ struct ctx {
 	bool *sel;                /* profs_of's answer, one flag per profile */
 	size_t nskipped, nnoperm; /* not a path; nothing AppArmor mediates */
 	const char *skipped_ex, *noperm_ex;
+	size_t ncollapsed, nglobs; /* rules collapsed, into how many directory globs */
 };
 
 void tl_aa_opts_init(struct tl_aa_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->collapse = TL_AA_COLLAPSE_DEFAULT;
 }
 
 /* ---- small string helpers ----------------------------------------------------- */
@@ -1467,6 +1475,386 @@ static int apply_abstractions(struct ctx *c)
 	return 0;
 }
 
+/* ---- collapsing read-only rules into directory globs ------------------------------- */
+
+static int acc_cmp(const void *a, const void *b);
+static const char *prog_label(const char *p);
+
+/*
+ * Where a collapsed glob never goes (docs/apparmor.md, "Collapsing"); a
+ * component "*" stands for any one name.  self: no glob on that directory
+ * itself (a subdirectory may have one).  Otherwise the whole subtree: no
+ * glob on it or below it, and none above it that would reach it (DIR/\* on
+ * its parent, DIR/\*\* on any ancestor).
+ */
+static const struct {
+	const char *path;
+	bool self;
+} no_collapse[] = {
+    {"/", true},       /* the root */
+    {"/*", true},      /* top-level directories: /etc, /usr, /var, /home, /root, /srv... */
+    {"/home/*", true}, /* home directories: .netrc, .pgpass, .git-credentials, history */
+    {"/proc", false},  /* kernel interfaces */
+    {"/sys", false},
+    {"/dev", false},
+    {"/tmp", false}, /* temp dirs: generalisation handles their per-run names */
+    {"/var/tmp", false},
+    {"/dev/shm", false},
+    {"/run/secrets", false}, /* container secrets (Docker, Kubernetes service accounts) */
+    {"/var/run/secrets", false},
+    {"/run/credentials", false}, /* systemd credentials */
+    {"/run/user", false},        /* per-user runtime: agent sockets, keyrings */
+    {"/etc/shadow", false},      /* password hashes */
+    {"/etc/shadow-", false},
+    {"/etc/gshadow", false},
+    {"/etc/gshadow-", false},
+    {"/etc/security/opasswd", false},
+    {"/etc/sudoers", false},
+    {"/etc/sudoers.d", false},
+    {"/etc/ssh", false},         /* host private keys */
+    {"/etc/ssl/private", false}, /* TLS private keys */
+    {"/etc/pki/tls/private", false},
+    {"/etc/letsencrypt", false},
+    {"/etc/kubernetes", false},                        /* cluster PKI, kubeconfigs */
+    {"/var/lib/kubelet", false},                       /* pod secrets and tokens */
+    {"/etc/NetworkManager/system-connections", false}, /* Wi-Fi and VPN secrets */
+    {"/root/.ssh", false},                             /* users' keys and credentials */
+    {"/home/*/.ssh", false},
+    {"/root/.gnupg", false},
+    {"/home/*/.gnupg", false},
+    {"/root/.aws", false},
+    {"/home/*/.aws", false},
+    {"/root/.kube", false},
+    {"/home/*/.kube", false},
+    {"/root/.docker", false},
+    {"/home/*/.docker", false},
+};
+
+static size_t ncomps(const char *s)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++)
+		n += *p != '/' && (p == s || p[-1] == '/');
+	return n;
+}
+
+/*
+ * Is one of d and e (a no_collapse path) a prefix of the other, component
+ * by component?  *diff: components of d minus components of e.
+ */
+static bool comps_prefix(const char *d, const char *e, long *diff)
+{
+	for (;;) {
+		size_t dl, el;
+
+		while (*d == '/')
+			d++;
+		while (*e == '/')
+			e++;
+		dl = strcspn(d, "/");
+		el = strcspn(e, "/");
+		if (!dl || !el) {
+			*diff = (long)ncomps(d) - (long)ncomps(e);
+			return true;
+		}
+		if (!(el == 1 && *e == '*') && (dl != el || memcmp(d, e, dl)))
+			return false;
+		d += dl;
+		e += el;
+	}
+}
+
+/* May directory d (no trailing '/'; "" is the root) get d/\* (deep false) or d/\*\*? */
+static bool collapse_ok(const char *d, bool deep)
+{
+	for (size_t i = 0; i < TL_ARRAY_SIZE(no_collapse); i++) {
+		long diff;
+
+		if (!comps_prefix(d, no_collapse[i].path, &diff))
+			continue;
+		if (no_collapse[i].self) {
+			if (!diff)
+				return false;
+			continue;
+		}
+		if (diff >= 0)
+			return false; /* d is that directory or below it */
+		if (deep || diff == -1)
+			return false; /* the glob would reach it */
+	}
+	return true;
+}
+
+/* A read-only rule of one profile: the unit that collapsing counts and covers. */
+struct cand {
+	const char *w;     /* the witness of its first entry: the path as the kernel names it */
+	size_t first, end; /* its entries in ctx.accs */
+	size_t npaths;     /* distinct recorded paths behind it */
+	bool dir, m;       /* a directory rule (w ends in '/'); m among its permissions */
+};
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int r = strcmp(x->w, y->w);
+
+	/* equal witnesses: two patterns of one path; in entry order, which is sorted */
+	return r ? r : x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct acc *acc_new(struct ctx *c)
+{
+	if (c->naccs == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct acc *tmp = realloc(c->accs, cap * sizeof(*tmp));
+
+		if (!tmp)
+			return NULL;
+		c->accs = tmp;
+		c->cap = cap;
+	}
+	memset(&c->accs[c->naccs], 0, sizeof(*c->accs));
+	return &c->accs[c->naccs];
+}
+
+/*
+ * Replace the rules v[lo, hi) below directory d (length dlen, a prefix of
+ * every v[].w) by d/\*\* (deep) or, only those directly in d, by d/\*.  Rules
+ * with m stay unless every file rule counted has it (then the glob gets m).
+ * Nothing is done (*done false) when d is not literal in some pattern (a
+ * generalised component).
+ */
+static int absorb(struct ctx *c, const struct cand *v, size_t lo, size_t hi, size_t dlen, bool deep,
+                  bool *done)
+{
+	struct tl_export_buf eb = {0}, nb = {0};
+	char *esc = NULL, *pat = NULL, *wit = NULL, *note = NULL;
+	const char **progs = NULL;
+	size_t elen, nfiles = 0, ndirs = 0, nkept = 0, nrules = 0, nprogs = 0, uniq = 0;
+	uint64_t count = 0;
+	bool quote = false, m_all = true;
+	struct acc *a;
+	int r;
+
+	*done = false;
+	esc_append(&eb, v[lo].w, dlen, &quote);
+	tl_export_buf_puts(&eb, "/");
+	r = tl_export_buf_finish(&eb, &esc, &elen);
+	if (r)
+		goto out;
+	for (size_t i = lo; i < hi; i++) {
+		const char *rest = v[i].w + dlen + 1, *p = c->accs[v[i].first].pattern;
+
+		if (!*rest || (!deep && strchr(rest, '/')))
+			continue;
+		/* d must be literal in the pattern; d/\* covers one component only */
+		if (strncmp(p, esc, elen) || (!deep && strchr(p + elen, '/')))
+			goto out;
+		if (!v[i].dir)
+			m_all &= v[i].m;
+	}
+	progs = calloc(c->naccs, sizeof(*progs));
+	if (!progs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = lo; i < hi; i++) {
+		const char *rest = v[i].w + dlen + 1;
+
+		if (!*rest || (!deep && strchr(rest, '/')))
+			continue;
+		if (v[i].m && !m_all) {
+			nkept += v[i].npaths;
+			continue;
+		}
+		if (v[i].dir)
+			ndirs++;
+		else
+			nfiles += v[i].npaths;
+		nrules++;
+		for (size_t k = v[i].first; k < v[i].end; k++) {
+			c->accs[k].collapsed = true;
+			count += c->accs[k].count;
+			progs[nprogs++] = c->accs[k].program;
+		}
+	}
+	qsort(progs, nprogs, sizeof(*progs), str_cmp);
+	for (size_t i = 0; i < nprogs; i++)
+		uniq += !i || strcmp(progs[i], progs[i - 1]);
+	tl_export_buf_printf(&nb, "%zu file%s read %s (collapsed)", nfiles, nfiles == 1 ? "" : "s",
+	                     deep ? "below" : "in it");
+	if (ndirs)
+		tl_export_buf_printf(&nb, ", and %zu director%s listed", ndirs,
+		                     ndirs == 1 ? "y" : "ies");
+	if (nkept)
+		tl_export_buf_printf(&nb, "; %zu mapped executable (m) kept as %s", nkept,
+		                     nkept == 1 ? "its own rule" : "their own rules");
+	tl_export_buf_puts(&nb, "; by ");
+	for (size_t i = 0, shown = 0; i < nprogs; i++) {
+		if (i && !strcmp(progs[i], progs[i - 1]))
+			continue;
+		if (shown == COMMENT_PROGS) {
+			tl_export_buf_printf(&nb, ", +%zu more", uniq - shown);
+			break;
+		}
+		tl_export_buf_puts(&nb, shown ? ", " : "");
+		comment_append(&nb, prog_label(progs[i]));
+		shown++;
+	}
+	r = tl_export_buf_finish(&nb, &note, &(size_t){0});
+	if (r)
+		goto out;
+	if (asprintf(&pat, "%s%s", esc, deep ? "**" : "*") < 0 ||
+	    asprintf(&wit, "%.*s/", (int)dlen, v[lo].w) < 0) {
+		pat = wit = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	a = acc_new(c);
+	if (!a) {
+		r = -ENOMEM;
+		goto out;
+	}
+	a->pattern = pat;
+	a->witness = wit;
+	a->note = note;
+	pat = wit = note = NULL;
+	a->quote = quote;
+	a->path = "";
+	a->program = "";
+	a->access = TL_ACC_READ | (m_all ? TL_ACC_MMAP_EXEC : 0);
+	a->count = count;
+	a->prof = c->accs[v[lo].first].prof;
+	c->naccs++;
+	c->ncollapsed += nrules;
+	c->nglobs++;
+	*done = true;
+out:
+	if (r == -ENOMEM)
+		r = tl_err(ENOMEM, "apparmor export: out of memory");
+	tl_export_buf_free(&eb);
+	tl_export_buf_free(&nb);
+	free(esc);
+	free(pat);
+	free(wit);
+	free(note);
+	free(progs);
+	return r;
+}
+
+/*
+ * Directory d = v[lo].w[0, dlen) ("" the root), v[lo, hi) the read-only
+ * rules below it: d/\*\* when at least N files were read below d outside its
+ * most-read subdirectory (a walk over the tree, not one branch) in two
+ * subdirectories or more; else each subdirectory in turn, then d/\* when N
+ * files or more were read directly in d.
+ */
+static int collapse_dir(struct ctx *c, const struct cand *v, size_t lo, size_t hi, size_t dlen)
+{
+	size_t n = c->o->collapse, total = 0, maxchild = 0, nchild = 0, direct = 0;
+	char *d = strndup(v[lo].w, dlen);
+	bool done = false;
+	int r = 0;
+
+	if (!d)
+		return tl_err(ENOMEM, "apparmor export: out of memory");
+	for (size_t i = lo, j; i < hi; i = j) {
+		const char *rest = v[i].w + dlen + 1, *sl = strchr(rest, '/');
+		size_t len, ct = 0;
+
+		j = i + 1;
+		if (!*rest)
+			continue; /* d's own listing: d/ r, which no glob below d covers */
+		if (!sl) {
+			direct += v[i].npaths;
+			continue;
+		}
+		len = (size_t)(sl - rest) + 1;
+		for (j = i; j < hi && !strncmp(v[j].w + dlen + 1, rest, len); j++)
+			ct += v[j].dir ? 0 : v[j].npaths;
+		nchild += ct > 0;
+		maxchild = ct > maxchild ? ct : maxchild;
+		total += ct;
+	}
+	total += direct;
+	if (nchild >= 2 && total - maxchild >= n && collapse_ok(d, true)) {
+		r = absorb(c, v, lo, hi, dlen, true, &done);
+		if (r || done)
+			goto out;
+	}
+	for (size_t i = lo, j; i < hi && !r; i = j) {
+		const char *rest = v[i].w + dlen + 1, *sl = strchr(rest, '/');
+		size_t len;
+
+		j = i + 1;
+		if (!sl)
+			continue;
+		len = (size_t)(sl - rest) + 1;
+		for (j = i; j < hi && !strncmp(v[j].w + dlen + 1, rest, len); j++)
+			;
+		r = collapse_dir(c, v, i, j, dlen + len);
+	}
+	if (!r && direct >= n && collapse_ok(d, false))
+		r = absorb(c, v, lo, hi, dlen, false, &done);
+out:
+	free(d);
+	return r;
+}
+
+/* Collapse each profile's read-only rules (after --abstractions dropped some). */
+static int apply_collapse(struct ctx *c)
+{
+	struct cand *v = calloc(c->naccs + 1, sizeof(*v));
+	size_t nv = 0, naccs = c->naccs;
+	int r = 0;
+
+	if (!v)
+		return tl_err(ENOMEM, "apparmor export: out of memory");
+	for (size_t i = 0, j; i < naccs; i = j) {
+		uint32_t bits = 0;
+		struct cand *x = &v[nv];
+
+		for (j = i; j < naccs && c->accs[j].prof == c->accs[i].prof &&
+		            !strcmp(c->accs[j].pattern, c->accs[i].pattern);
+		     j++)
+			bits |= c->accs[j].access;
+		if (c->accs[i].dropped || !(bits & TL_ACC_READ) ||
+		    (bits & ~(uint32_t)(TL_ACC_READ | TL_ACC_MMAP_EXEC | TL_ACC_DIR)))
+			continue;
+		x->w = c->accs[i].witness;
+		x->first = i;
+		x->end = j;
+		x->dir = bits & TL_ACC_DIR;
+		x->m = bits & TL_ACC_MMAP_EXEC;
+		for (size_t k = i; k < j; k++) {
+			bool dup = false;
+
+			for (size_t l = i; l < k && !dup; l++)
+				dup = !strcmp(c->accs[l].path, c->accs[k].path);
+			x->npaths += !dup;
+		}
+		nv++;
+	}
+	/* per profile, by path: a directory's rules are one range, its subdirectories' within */
+	for (size_t lo = 0, hi; lo < nv && !r; lo = hi) {
+		for (hi = lo; hi < nv && c->accs[v[hi].first].prof == c->accs[v[lo].first].prof;
+		     hi++)
+			;
+		qsort(v + lo, hi - lo, sizeof(*v), cand_cmp);
+		r = collapse_dir(c, v, lo, hi, 0);
+	}
+	free(v);
+	if (!r && c->naccs > naccs)
+		qsort(c->accs, c->naccs, sizeof(*c->accs), acc_cmp);
+	return r;
+}
+
 /* ---- output ---------------------------------------------------------------------- */
 
 static int acc_cmp(const void *a, const void *b)
@@ -1609,7 +1997,10 @@ static void emit_rule(struct tl_export_buf *b, const struct ctx *c, const char *
 	if (target && a[0].prof)
 		tl_export_buf_printf(b, " -> %s//%s", c->profs[0].name, c->profs[target].name);
 	tl_export_buf_puts(b, ",");
-	rule_comment(b, a, n); /* a is sorted by program, then path (acc_cmp) */
+	if (a[0].note) /* a collapsed rule: what it stands for */
+		tl_export_buf_printf(b, "  # %s\n", a[0].note);
+	else
+		rule_comment(b, a, n); /* a is sorted by program, then path (acc_cmp) */
 }
 
 /* Capabilities of the programs of profile pi: granted -> rule, denied only -> comment. */
@@ -1833,7 +2224,7 @@ static void emit_profile(struct tl_export_buf *b, struct ctx *c, size_t pi, cons
 		            !strcmp(c->accs[j].pattern, c->accs[i].pattern);
 		     j++)
 			;
-		if (c->accs[i].dropped)
+		if (c->accs[i].dropped || c->accs[i].collapsed)
 			continue;
 		if (!sep)
 			tl_export_buf_puts(b, "\n");
@@ -1967,6 +2358,15 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 		comment_append(b, c->noperm_ex);
 		tl_export_buf_puts(b, ", a directory only looked up): no rule.\n");
 	}
+	if (c->nglobs)
+		tl_export_buf_printf(
+		    b,
+		    "# NOTE: %zu read-only rule%s collapsed into %zu directory glob%s (DIR/* r, "
+		    "DIR/** r: %u or\n#   more files read in or below DIR; docs/apparmor.md, "
+		    "\"Collapsing\"), each saying how many\n#   files it stands for; "
+		    "--collapse 0 keeps one rule per file.\n",
+		    c->ncollapsed, c->ncollapsed == 1 ? " was" : "s were", c->nglobs,
+		    c->nglobs == 1 ? "" : "s", c->o->collapse);
 	tl_export_buf_puts(b, "\nabi <abi/3.0>,\n\ninclude <tunables/global>\n\n");
 }
 
@@ -1999,6 +2399,7 @@ static void ctx_free(struct ctx *c)
 	for (size_t i = 0; i < c->naccs; i++) {
 		free(c->accs[i].pattern);
 		free(c->accs[i].witness);
+		free(c->accs[i].note);
 	}
 	free(c->accs);
 	for (size_t i = 0; i < c->nprofs; i++) {
@@ -2035,6 +2436,10 @@ int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, cha
 		    "apparmor export: profile name '%s' is not valid (1-128 letters, digits, "
 		    "'.', '_', '-', starting with a letter or digit)",
 		    name);
+	if (o->collapse == 1)
+		return tl_err(EINVAL,
+		              "apparmor export: --collapse 1 would make a glob of every file read "
+		              "(0 turns collapsing off, 2 or more sets the threshold)");
 	c.o = o;
 	c.container = o->container;
 	for (size_t i = 0; i < t->nruns; i++)
@@ -2075,6 +2480,11 @@ int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, cha
 		qsort(c.accs, c.naccs, sizeof(*c.accs), acc_cmp);
 	if (o->abstractions) {
 		r = apply_abstractions(&c);
+		if (r)
+			goto out;
+	}
+	if (o->collapse) {
+		r = apply_collapse(&c);
 		if (r)
 			goto out;
 	}

@@ -26,8 +26,20 @@ struct tl_aa_opts {
 	bool children;              /* a child profile NAME//prog per executed program (px) */
 	bool abstractions;          /* include <abstractions/base> instead of the rules it covers */
 	const char *const *sources; /* trace file names for the header (NULL-terminated) */
+	/*
+	 * Collapse read-only rules into directory globs: N or more files read
+	 * directly in a directory give DIR/\* r, N or more below it outside its
+	 * most-read subdirectory give DIR/\*\* r, never where the table in
+	 * apparmor.c forbids (docs/apparmor.md, "Collapsing").  0: off.
+	 * tl_aa_opts_init sets TL_AA_COLLAPSE_DEFAULT.
+	 */
+	unsigned collapse;
 };
 
+/* Files read in a directory before its rules collapse into a glob (tl_aa_opts.collapse). */
+#define TL_AA_COLLAPSE_DEFAULT 32
+
+/* Defaults: everything off, collapse = TL_AA_COLLAPSE_DEFAULT. */
 void tl_aa_opts_init(struct tl_aa_opts *o);
 
 struct tl_aa_vars;

@@ -119,3 +119,63 @@ for f in apparmor systemd k8s docker; do
 		fail "-f $f: a --name with a newline gave exit $rc: $(cat "$T/evil.err")"
 done
 pass "--name with control characters refused for every format"
+
+# Collapsing (docs/apparmor.md, "Collapsing"): a program that reads a tree
+# file by file (a compiler's headers, rg, a static web server) gets
+# DIR/** r instead of one rule per file; the parser accepts it, the rule
+# count drops, every rule that is not read-only stays, and --collapse 0
+# gives one rule per file again.
+{
+	printf '{"tailor_trace": 1, "runs": [{"kind": "command", "command": ["rg"], "pid": 7,'
+	printf ' "complete": true, "exit_status": 0, "lost": {"events": 0},'
+	printf ' "features": ["caps", "files", "net"]}],\n "abis": {}, "execs": [],\n "files": [\n'
+	for d in sys linux asm-generic netinet; do
+		for i in $(seq 1 60); do
+			printf '  {"path": "/usr/include/%s/h%02d.h", "program": "/usr/bin/rg", "access": ["read"], "count": 1},\n' "$d" "$i"
+		done
+		printf '  {"path": "/usr/include/%s", "program": "/usr/bin/rg", "access": ["read", "dir"], "count": 1},\n' "$d"
+	done
+	for i in $(seq 1 40); do
+		printf '  {"path": "/etc/ssl/private/k%02d.pem", "program": "/usr/bin/rg", "access": ["read"], "count": 1},\n' "$i"
+		printf '  {"path": "/srv/out/o%02d", "program": "/usr/bin/rg", "access": ["read", "write"], "count": 1},\n' "$i"
+	done
+	printf '  {"path": "/usr/lib/x86_64-linux-gnu/libc.so.6", "program": "/usr/bin/rg", "access": ["read", "mmap_exec"], "count": 1},\n'
+	printf '  {"path": "/usr/include", "program": "/usr/bin/rg", "access": ["read", "dir"], "count": 1}\n'
+	printf ' ]\n}\n'
+} >"$T/tree.json"
+"$TAILOR_BIN" generate -f apparmor -o "$T/tree.aa" "$T/tree.json" || fail "generate a tree"
+"$TAILOR_BIN" generate -f apparmor --collapse 0 -o "$T/tree0.aa" "$T/tree.json" ||
+	fail "generate a tree with --collapse 0"
+check "$T/tree.aa" "a collapsed profile"
+check "$T/tree0.aa" "a profile with --collapse 0"
+rules() { grep -cE '^ +[/"@].* [a-z]+,' "$1"; }
+before=$(rules "$T/tree0.aa")
+after=$(rules "$T/tree.aa")
+[ "$before" = 326 ] && [ "$after" = 83 ] || fail "rules: $before without collapsing, $after with"
+grep -qF '  /usr/include/** r,  # 240 files read below (collapsed), and 4 directories listed; by /usr/bin/rg' \
+	"$T/tree.aa" || fail "no /usr/include/** rule saying what it stands for: $(cat "$T/tree.aa")"
+grep -q '^# NOTE: 244 read-only rules were collapsed into 1 directory glob' "$T/tree.aa" ||
+	fail "the header does not say that rules were collapsed"
+grep -q '/etc/ssl/private/\*' "$T/tree.aa" && fail "collapsed in /etc/ssl/private"
+grep -q '/srv/out/\*' "$T/tree.aa" && fail "collapsed written files"
+grep -q 'collapsed' "$T/tree0.aa" && fail "--collapse 0 still collapsed"
+# every rule that is not read-only is still there, unchanged
+grep -E '^ +[/"@].* [a-z]+,' "$T/tree0.aa" | sed 's/  #.*//' | grep -v ' r,$' | sort >"$T/nr0"
+grep -E '^ +[/"@].* [a-z]+,' "$T/tree.aa" | sed 's/  #.*//' | sort >"$T/all"
+[ -s "$T/nr0" ] && [ -z "$(comm -23 "$T/nr0" "$T/all")" ] ||
+	fail "rules lost by collapsing: $(comm -23 "$T/nr0" "$T/all")"
+# 180 files below /usr/include outside its most-read subdirectory: the threshold is the option's
+"$TAILOR_BIN" generate -f apparmor --collapse 180 "$T/tree.json" | grep -qF '/usr/include/** r,' ||
+	fail "--collapse 180 did not collapse /usr/include"
+"$TAILOR_BIN" generate -f apparmor --collapse 181 "$T/tree.json" | grep -q 'collapsed' &&
+	fail "--collapse 181 collapsed"
+for bad in "-f apparmor --collapse 1" "-f apparmor --collapse x" "-f apparmor --collapse -3" \
+	"-f docker --collapse 8"; do
+	set +e
+	# shellcheck disable=SC2086 # bad is a word list
+	"$TAILOR_BIN" generate $bad -o "$T/bad.out" "$T/tree.json" 2>"$T/bad.err"
+	rc=$?
+	set -e
+	[ "$rc" = 2 ] && [ ! -e "$T/bad.out" ] || fail "generate $bad: exit $rc: $(cat "$T/bad.err")"
+done
+pass "collapsed profiles compile ($before rules -> $after), keep every other rule, --collapse checked"

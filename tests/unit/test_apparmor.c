@@ -3,7 +3,8 @@
  * AppArmor export and matcher: globbing, permission mapping per access bit,
  * generalisation (what must match and what must not), every recorded access
  * allowed by the generated profile (checked with the matcher), determinism,
- * no blanket rules, built-in tables against /etc/apparmor.d, golden files,
+ * no blanket rules, collapsing of read-only rules into directory globs,
+ * built-in tables against /etc/apparmor.d, golden files,
  * and apparmor_parser on every generated profile when it is installed.
  *
  * Regenerate the goldens with TAILOR_UPDATE_GOLDEN=1 (tests/data/golden/NAME.apparmor).
@@ -1980,6 +1981,293 @@ static void test_abstractions(void **state)
 	tl_trace_free(&t);
 }
 
+/* n files "DIR/fNN.h" read by prog (with extra access bits). */
+static void files_in(struct tl_trace *t, const char *dir, int n, const char *prog, uint32_t acc)
+{
+	char path[256];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/f%02d.h", dir, i);
+		file(t, path, prog, TL_ACC_READ | acc, 1);
+	}
+}
+
+static void trace_plain(struct tl_trace *t)
+{
+	tl_trace_init(t);
+	add_run(t, "command", all_features);
+}
+
+/* Lines of the profile that are file rules (not comments, not other rules). */
+static size_t count_rules(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/*
+ * Export with collapse at n, check it is valid, allows every recorded
+ * access and every glob is a collapsed rule saying so; the caller frees.
+ */
+static char *export_collapse(const struct tl_trace *t, unsigned n)
+{
+	struct tl_aa_opts o;
+	char *out, *copy, *save = NULL;
+
+	tl_aa_opts_init(&o);
+	assert_int_equal(o.collapse, TL_AA_COLLAPSE_DEFAULT);
+	o.collapse = n;
+	out = export_ok(t, &o, NULL);
+	check_all_allowed(t, out, "tailor", NULL);
+	copy = strdup(out);
+	assert_non_null(copy);
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *hash = strstr(l, "  #");
+
+		if (l[0] == '#' || !hash)
+			continue;
+		*hash = '\0';
+		if ((strstr(l, "/* ") || strstr(l, "/** ")) && !strstr(hash + 1, "(collapsed)"))
+			fail_msg("a glob that is not a collapsed rule: '%s'", l);
+	}
+	free(copy);
+	return out;
+}
+
+static void test_collapse(void **state)
+{
+	static const uint32_t not_read_only[] = {
+	    TL_ACC_WRITE,  TL_ACC_APPEND, TL_ACC_CREATE, TL_ACC_DELETE, TL_ACC_SETATTR,
+	    TL_ACC_RENAME, TL_ACC_LINK,   TL_ACC_LOCK,   TL_ACC_EXEC,
+	};
+	static const char *const excluded[] = {
+	    "/etc",
+	    "/usr",
+	    "/srv",
+	    "/home/u",
+	    "/home/u/.ssh",
+	    "/root/.ssh",
+	    "/etc/ssl/private",
+	    "/run/secrets/app",
+	    "/var/run/secrets/kubernetes.io/serviceaccount",
+	    "/etc/sudoers.d",
+	    "/etc/kubernetes/pki",
+	    "/sys/class/net",
+	    "/dev/input",
+	    "/var/tmp/cache",
+	    "/etc/ssh",
+	    "/home/u/.gnupg/private-keys-v1.d",
+	};
+	struct tl_trace t;
+	struct tl_aa_policy p;
+	char *out, dir[128];
+
+	(void)state;
+	/* N files read directly in a directory: DIR/\* r, with its comment and a header note */
+	trace_plain(&t);
+	files_in(&t, "/usr/include", 32, "/usr/bin/cc", 0);
+	file(&t, "/usr/include/", "/usr/bin/cc", TL_ACC_READ | TL_ACC_DIR, 1);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(strstr(
+	    out, "\n  /usr/include/* r,  # 32 files read in it (collapsed); by /usr/bin/cc\n"));
+	assert_non_null(strstr(out, "\n  /usr/include/ r,  # read by /usr/bin/cc (1x)\n"));
+	assert_null(strstr(out, "f07.h"));
+	assert_non_null(strstr(out, "\n# NOTE: 32 read-only rules were collapsed into 1 directory "
+	                            "glob (DIR/* r, DIR/** r: 32 or\n"));
+	free(out);
+	/* ... not at N-1 */
+	tl_trace_free(&t);
+	trace_plain(&t);
+	files_in(&t, "/usr/include", 31, "/usr/bin/cc", 0);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_null(strstr(out, "collapsed"));
+	assert_int_equal(count_rules(out, "\n  /usr/include/f"), 31);
+	free(out);
+	/* ... and the threshold is the option's: 31 with --collapse 31; 0 turns it off */
+	out = export_collapse(&t, 31);
+	assert_non_null(strstr(out, "\n  /usr/include/* r,  # 31 files read in it (collapsed)"));
+	free(out);
+	tl_trace_free(&t);
+	trace_plain(&t);
+	files_in(&t, "/usr/include", 200, "/usr/bin/cc", 0);
+	out = export_collapse(&t, 0);
+	assert_null(strstr(out, "collapsed"));
+	assert_null(strstr(out, "/usr/include/*"));
+	assert_int_equal(count_rules(out, "\n  /usr/include/f"), 200);
+	free(out);
+	tl_trace_free(&t);
+
+	/* Never a write, append, create, delete, setattr, rename, link, lock or exec */
+	for (size_t i = 0; i < TL_ARRAY_SIZE(not_read_only); i++) {
+		trace_plain(&t);
+		files_in(&t, "/srv/data", 40, "/opt/app", not_read_only[i]);
+		out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+		assert_null(strstr(out, "collapsed"));
+		assert_int_equal(count_rules(out, "\n  /srv/data/f"), 40);
+		free(out);
+		tl_trace_free(&t);
+	}
+	/* ... a written file stays next to the glob of the files only read */
+	trace_plain(&t);
+	files_in(&t, "/srv/data", 32, "/opt/app", 0);
+	file(&t, "/srv/data/out.log", "/opt/app", TL_ACC_READ | TL_ACC_WRITE, 1);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(strstr(out, "\n  /srv/data/* r,  # 32 files read in it (collapsed)"));
+	assert_non_null(strstr(out, "\n  /srv/data/out.log rw,"));
+	free(out);
+	tl_trace_free(&t);
+
+	/* m: on the glob only when every file had it; else those keep their own rule */
+	trace_plain(&t);
+	files_in(&t, "/opt/app/plugins", 32, "/opt/app/bin/app", TL_ACC_MMAP_EXEC);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(
+	    strstr(out, "\n  /opt/app/plugins/* rm,  # 32 files read in it (collapsed)"));
+	free(out);
+	tl_trace_free(&t);
+	trace_plain(&t);
+	files_in(&t, "/opt/app/lib", 31, "/opt/app/bin/app", 0);
+	file(&t, "/opt/app/lib/native.so", "/opt/app/bin/app", TL_ACC_READ | TL_ACC_MMAP_EXEC, 1);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(strstr(out, "\n  /opt/app/lib/* r,  # 31 files read in it (collapsed); 1 "
+	                            "mapped executable (m) kept as its own rule; by "
+	                            "/opt/app/bin/app\n"));
+	assert_non_null(strstr(out, "\n  /opt/app/lib/native.so rm,"));
+	free(out);
+	tl_trace_free(&t);
+
+	/* Never where a glob would reach secrets or kernel interfaces */
+	for (size_t i = 0; i < TL_ARRAY_SIZE(excluded); i++) {
+		trace_plain(&t);
+		files_in(&t, excluded[i], 40, "/opt/app", 0);
+		for (int k = 0; k < 3; k++) {
+			snprintf(dir, sizeof(dir), "%s/sub%d", excluded[i], k);
+			files_in(&t, dir, 40, "/opt/app", 0);
+		}
+		out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+		snprintf(dir, sizeof(dir), "\n  %s/*", excluded[i]);
+		if (strstr(out, dir))
+			fail_msg("collapsed in %s:\n%s", excluded[i], out);
+		free(out);
+		tl_trace_free(&t);
+	}
+	/* ... nor above them: /etc/ssl holds private/, so its subdirectories get DIR/\* only */
+	trace_plain(&t);
+	files_in(&t, "/etc/ssl/certs", 40, "/opt/app", 0);
+	files_in(&t, "/etc/ssl/misc", 40, "/opt/app", 0);
+	files_in(&t, "/home/u/src", 40, "/opt/app", 0);
+	files_in(&t, "/home/u/docs", 40, "/opt/app", 0);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_null(strstr(out, "/etc/ssl/**"));
+	assert_null(strstr(out, "/home/u/**"));
+	assert_non_null(strstr(out, "\n  /etc/ssl/certs/* r,"));
+	assert_non_null(strstr(out, "\n  /etc/ssl/misc/* r,"));
+	assert_non_null(strstr(out, "\n  /home/u/src/* r,"));
+	parse_ok(out, NULL, &p);
+	assert_int_equal(perms_on(&p, "tailor", "/etc/ssl/private/key.pem"), 0);
+	assert_int_equal(perms_on(&p, "tailor", "/home/u/.ssh/id_ed25519"), 0);
+	tl_trace_free(&t);
+	tl_aa_policy_free(&p);
+	free(out);
+
+	/* DIR/\*\* r: N files below DIR outside its most-read subdirectory, in 2 or more */
+	trace_plain(&t);
+	files_in(&t, "/srv/www", 5, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/css", 20, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/js/lib", 30, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/img", 7, "/usr/bin/convert", 0);
+	file(&t, "/srv/www/", "/usr/sbin/httpd", TL_ACC_READ | TL_ACC_DIR, 1);
+	file(&t, "/srv/www/css/", "/usr/sbin/httpd", TL_ACC_READ | TL_ACC_DIR, 1);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(
+	    strstr(out, "\n  /srv/www/** r,  # 62 files read below (collapsed), and 1 directory "
+	                "listed; by /usr/bin/convert, /usr/sbin/httpd\n"));
+	assert_non_null(strstr(out, "\n  /srv/www/ r,")); /* the glob does not list DIR itself */
+	assert_int_equal(count_rules(out, "\n  /srv/www/"), 2);
+	parse_ok(out, NULL, &p);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/www/js/lib/new/x.js"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/www/js/lib/new/x.js"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/other"), 0);
+	tl_aa_policy_free(&p);
+	free(out);
+	tl_trace_free(&t);
+	/* ... one branch read is not the tree: 30 in js/lib and 31 elsewhere */
+	trace_plain(&t);
+	files_in(&t, "/srv/www", 5, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/css", 19, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/js/lib", 40, "/usr/sbin/httpd", 0);
+	files_in(&t, "/srv/www/img", 7, "/usr/sbin/httpd", 0);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_null(strstr(out, "/srv/www/**"));
+	assert_non_null(strstr(out, "\n  /srv/www/js/lib/* r,  # 40 files read in it (collapsed)"));
+	assert_int_equal(count_rules(out, "\n  /srv/www/css/f"), 19);
+	free(out);
+	tl_trace_free(&t);
+	/* ... a package tree, not /usr/lib because of it and three libraries */
+	trace_plain(&t);
+	files_in(&t, "/usr/lib/python3/dist-packages/numpy", 10, "/usr/bin/python3", 0);
+	files_in(&t, "/usr/lib/python3/dist-packages/numpy/core", 30, "/usr/bin/python3", 0);
+	files_in(&t, "/usr/lib/python3/dist-packages/numpy/linalg", 12, "/usr/bin/python3", 0);
+	files_in(&t, "/usr/lib/python3/dist-packages/numpy/fft", 12, "/usr/bin/python3", 0);
+	files_in(&t, "/usr/lib/x86_64-linux-gnu", 3, "/usr/bin/python3", TL_ACC_MMAP_EXEC);
+	out = export_collapse(&t, TL_AA_COLLAPSE_DEFAULT);
+	assert_non_null(strstr(out, "\n  /usr/lib/python3/dist-packages/numpy/** r,  # 64 files "
+	                            "read below (collapsed); by /usr/bin/python3\n"));
+	assert_null(strstr(out, "/usr/lib/**"));
+	assert_null(strstr(out, "/usr/lib/python3/**"));
+	assert_int_equal(count_rules(out, "\n  /usr/lib/x86_64-linux-gnu/f"), 3);
+	free(out);
+	tl_trace_free(&t);
+
+	/* Per profile: two children reading 20 files each of one directory get no glob */
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/bin/a", "", 1), 0);
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/bin/b", "/usr/bin/a", 1), 0);
+	assert_int_equal(tl_trace_add_exec(&t, "/usr/bin/c", "/usr/bin/a", 1), 0);
+	for (int i = 0; i < 40; i++) {
+		snprintf(dir, sizeof(dir), "/srv/d/f%02d", i);
+		file(&t, dir, i % 2 ? "/usr/bin/b" : "/usr/bin/c", TL_ACC_READ, 1);
+		snprintf(dir, sizeof(dir), "/srv/e/f%02d", i);
+		file(&t, dir, "/usr/bin/c", TL_ACC_READ, 1);
+	}
+	{
+		struct tl_aa_opts o;
+
+		tl_aa_opts_init(&o);
+		o.children = true;
+		out = export_ok(&t, &o, NULL);
+	}
+	assert_null(strstr(out, "/srv/d/*"));
+	assert_non_null(strstr(out, "\n    /srv/e/* r,  # 40 files read in it (collapsed); by "
+	                            "/usr/bin/c\n"));
+	parse_ok(out, NULL, &p);
+	assert_int_equal(perms_on(&p, "tailor//c", "/srv/e/new"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "tailor//b", "/srv/e/f01"), 0);
+	tl_aa_policy_free(&p);
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+
+	/* 1 would make a glob of every file: refused */
+	{
+		struct tl_aa_opts o;
+		size_t len;
+
+		trace_plain(&t);
+		tl_aa_opts_init(&o);
+		o.collapse = 1;
+		out = NULL;
+		assert_int_equal(tl_export_apparmor(&t, &o, &out, &len), -EINVAL);
+		assert_non_null(strstr(tl_err_msg(), "--collapse 1"));
+		assert_null(out);
+		tl_trace_free(&t);
+	}
+}
+
 static void test_errors(void **state)
 {
 	static const char *const bad[] = {"", "has space", "-x", "a/b", "x{y}", "café"};
@@ -2091,6 +2379,7 @@ int main(void)
 	    cmocka_unit_test(test_odd_names),
 	    cmocka_unit_test(test_children),
 	    cmocka_unit_test(test_abstractions),
+	    cmocka_unit_test(test_collapse),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_goldens),
