@@ -60,6 +60,7 @@ struct session {
 	gid_t gid;
 	gid_t *groups;
 	int ngroups;
+	bool no_group_list; /* a uid without a passwd entry: no supplementary groups */
 	char **envp;
 	char *user_name;
 	struct timespec t0;
@@ -575,23 +576,45 @@ fail:
 }
 
 /*
- * --user NAME|UID: everything the child needs to become that user, looked up
- * here (NSS in the parent, errors before anything runs).  uid 0 when tailor
- * is root is "stay as you are" (--user root opts out of the sudo default).
+ * --user NAME|UID[:GID]: everything the child needs to become that user,
+ * looked up here (NSS in the parent, errors before anything runs).  uid 0
+ * when tailor is root is "stay as you are" (--user root opts out of the sudo
+ * default).  A uid without a passwd entry (a CI container's) runs with that
+ * uid, GID or else the same number as its group, no supplementary groups,
+ * HOME=/.
  */
 static int resolve_user(struct session *s, const char *spec)
 {
-	struct passwd *pw;
-	char *end;
-	unsigned long v;
+	char name[24], *end, *gend;
+	struct passwd *pw, anon;
+	unsigned long v, g;
 	int n = 32;
 
 	errno = 0;
 	v = strtoul(spec, &end, 10);
-	pw = *spec && !*end ? getpwuid((uid_t)v) : getpwnam(spec);
+	g = v;
+	if (*spec >= '0' && *spec <= '9' && *end == ':' && end[1] >= '0' && end[1] <= '9') {
+		g = strtoul(end + 1, &gend, 10);
+		if (*gend || g > INT32_MAX)
+			return tl_err(EINVAL, "--user %s: GID must be a number", spec);
+		end = gend;
+	}
+	if (*spec >= '0' && *spec <= '9' && !*end && v > INT32_MAX)
+		return tl_err(EINVAL, "--user %s: uid out of range", spec);
+	pw = *spec >= '0' && *spec <= '9' && !*end ? getpwuid((uid_t)v) : getpwnam(spec);
+	if (!pw && *spec >= '0' && *spec <= '9' && !*end) {
+		snprintf(name, sizeof(name), "%lu", v);
+		anon = (struct passwd){.pw_name = name, .pw_uid = (uid_t)v, .pw_gid = (gid_t)g,
+		                       .pw_dir = "/", .pw_shell = "/bin/sh"};
+		pw = &anon;
+		s->ngroups = 0;
+		s->no_group_list = true;
+	}
 	if (!pw)
 		return tl_err(errno ? errno : ENOENT, "--user %s: %s", spec,
 		              errno ? strerror(errno) : "no such user");
+	if (g != v)
+		pw->pw_gid = (gid_t)g; /* UID:GID names the group */
 	if (pw->pw_uid == 0 && geteuid() == 0)
 		return 0;
 	s->as_user = true;
@@ -601,6 +624,8 @@ static int resolve_user(struct session *s, const char *spec)
 	s->envp = user_environ(pw);
 	if (!s->user_name || !s->envp)
 		return tl_err(ENOMEM, "out of memory");
+	if (s->no_group_list)
+		return 0;
 	/* initgroups(3) without changing our own groups: the list, set in the child. */
 	for (;;) {
 		gid_t *g = realloc(s->groups, (size_t)n * sizeof(*g));

@@ -49,6 +49,18 @@ rc=0
 [ $rc = 125 ] || fail "--user with --pid: exit $rc"
 pass "--user unknown -> 125 before running: $msg; with --pid: $(cat "$T/err")"
 
+# a uid without a passwd entry (a CI container's --user 4242): that uid, its number as the
+# group unless UID:GID names one, no other groups, HOME=/
+uid=4242
+while getent passwd $uid >/dev/null; do uid=$((uid + 1)); done
+"$TAILOR" record -q -o "$T/n.json" --user $uid -- sh -c 'echo "$(id -u) $(id -g) $(id -G) $HOME"' >"$T/n.out" ||
+	fail "--user $uid (no passwd entry): exit $?"
+[ "$(cat "$T/n.out")" = "$uid $uid $uid /" ] || fail "--user $uid: $(cat "$T/n.out")"
+"$TAILOR" record -q -o "$T/n.json" --user $uid:$nobody_gid -- sh -c 'echo "$(id -u) $(id -g) $(id -G)"' >"$T/n.out" ||
+	fail "--user $uid:$nobody_gid: exit $?"
+[ "$(cat "$T/n.out")" = "$uid $nobody_gid $nobody_gid" ] || fail "--user $uid:$nobody_gid: $(cat "$T/n.out")"
+pass "--user UID and UID:GID without a passwd entry"
+
 # ---- 2. under sudo: the invoking user by default, --user root opts out ----------------
 out=$(SUDO_UID=$nobody_uid SUDO_GID=$nobody_gid SUDO_USER=nobody \
 	"$TAILOR" record -o /dev/null -- id -u 2>"$T/err") || fail "sudo default: exit $?"
