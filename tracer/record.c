@@ -516,7 +516,7 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	/* --pid: its startup ran before it was marked (a running container's too) */
 	if (!err && !s->o->argv)
 		err = tl_run_add_lost(&run, "start", 1);
-	/* what the command left running (past --linger, or at a signal): its later calls are missing */
+	/* tasks left running (past --linger, at a signal): their later calls are missing */
 	if (!err && s->o->argv && s->child_done && (left = survivors(s)))
 		err = tl_run_add_lost(&run, "running", left);
 	if (err)
