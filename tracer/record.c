@@ -604,8 +604,11 @@ static int resolve_user(struct session *s, const char *spec)
 	pw = *spec >= '0' && *spec <= '9' && !*end ? getpwuid((uid_t)v) : getpwnam(spec);
 	if (!pw && *spec >= '0' && *spec <= '9' && !*end) {
 		snprintf(name, sizeof(name), "%lu", v);
-		anon = (struct passwd){.pw_name = name, .pw_uid = (uid_t)v, .pw_gid = (gid_t)g,
-		                       .pw_dir = "/", .pw_shell = "/bin/sh"};
+		anon = (struct passwd){.pw_name = name,
+		                       .pw_uid = (uid_t)v,
+		                       .pw_gid = (gid_t)g,
+		                       .pw_dir = "/",
+		                       .pw_shell = "/bin/sh"};
 		pw = &anon;
 		s->ngroups = 0;
 		s->no_group_list = true;
