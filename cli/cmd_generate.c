@@ -116,6 +116,32 @@ static void warn_no_args(const char *path, const struct tl_trace *t, enum tl_arg
 	}
 }
 
+/*
+ * AppArmor rules come from files, capabilities and sockets: a run that
+ * recorded none of them (a complain run, record --no-files) adds nothing but
+ * says so only in the profile's NOTE; say it where a CI log shows it.
+ */
+static void warn_no_files(const char *path, const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++) {
+		const struct tl_run *r = &t->runs[i];
+		bool has = false;
+
+		for (size_t k = 0; r->features && r->features[k]; k++)
+			has |= !strcmp(r->features[k], "files");
+		if (has)
+			continue;
+		fprintf(stderr,
+		        "tailor generate: warning: %s: run %zu (%s) recorded no file accesses%s; "
+		        "the AppArmor profile lacks what it did there%s\n",
+		        path, i + 1, r->kind ? r->kind : "?",
+		        r->kind && !strcmp(r->kind, "complain")
+		            ? ", capabilities or sockets (seccomp reports syscalls only)"
+		            : " (tailor record --no-files)",
+		        r->kind && !strcmp(r->kind, "complain") ? ": record it with tailor record" : "");
+	}
+}
+
 /* Say what makes a trace incomplete, run by run: the profile may lack syscalls. */
 static void warn_incomplete(const char *path, const struct tl_trace *t)
 {
@@ -323,6 +349,8 @@ int cmd_generate(int argc, char **argv)
 			warn_incomplete(argv[i], &one);
 			warn_no_args(argv[i], &one,
 			             fmt == TL_FMT_APPARMOR ? TL_ARGS_NONE : gopts.args);
+			if (fmt == TL_FMT_APPARMOR)
+				warn_no_files(argv[i], &one);
 			r = tl_trace_merge(&all, &one);
 		}
 		tl_trace_free(&one);

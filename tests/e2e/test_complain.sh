@@ -133,6 +133,9 @@ assert any("mmap" in s["names"] and s.get("args") for s in p["syscalls"]), p' no
 	{ echo "FAIL: no mmap argument rule from the complain trace"; exit 1; }
 "$TAILOR_BIN" run -q --complain -o q.json --profile nommap.json -- /bin/true 2>q.err && [ ! -s q.err ] ||
 	{ echo "FAIL: -q still printed: $(cat q.err)"; exit 1; }
+"$TAILOR_BIN" generate -f apparmor -o nommap.aa nommap-trace.json 2>aa.err || { echo "FAIL: generate -f apparmor: $(cat aa.err)"; exit 1; }
+grep -q 'run 1 (complain) recorded no file accesses, capabilities or sockets' aa.err ||
+	{ echo "FAIL: no warning that a complain run gives AppArmor nothing: $(cat aa.err)"; exit 1; }
 echo "ok: complain trace records argument values, run details, and says what it found"
 
 # 7. An output that cannot be written is refused before the command runs (a test suite's
