@@ -138,7 +138,8 @@ static void warn_no_files(const char *path, const struct tl_trace *t)
 		        r->kind && !strcmp(r->kind, "complain")
 		            ? ", capabilities or sockets (seccomp reports syscalls only)"
 		            : " (tailor record --no-files)",
-		        r->kind && !strcmp(r->kind, "complain") ? ": record it with tailor record" : "");
+		        r->kind && !strcmp(r->kind, "complain") ? ": record it with tailor record"
+		                                                : "");
 	}
 }
 
