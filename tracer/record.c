@@ -726,6 +726,10 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 	err = tl_output_check(o->output, "the trace");
 	if (err)
 		goto out;
+	/* `tailor record -- cmd > t.json`: what cmd prints lands in the JSON */
+	if (o->argv && (!o->output || !strcmp(o->output, "-")) && !o->quiet && !isatty(1))
+		fprintf(stderr, "tailor record: note: no -o: the trace goes to stdout, after what "
+		                "the command writes there\n");
 	err = tl_tracer_check_env();
 	if (err)
 		goto out;

@@ -347,4 +347,12 @@ grep -q "still run after it exited; what they do from now on is not recorded$" "
 "$TAILOR" record --linger x -o "$T/bad.json" -- true 2>"$T/bad.err" && fail "--linger x accepted"
 [ "$(errlines "$T/bad.err")" = 1 ] || fail "--linger x: $(cat "$T/bad.err")"
 echo "ok: --linger: a survivor recorded until it exits, not with --linger 0, bounded (${ms} ms), noted and counted (lost.running)"
+
+# ---- 9. no -o, stdout redirected: a note that the command's output shares it -------------
+"$TAILOR" record -- true >"$T/so.json" 2>"$T/so.err" || fail "record to stdout: $?"
+grep -q "no -o: the trace goes to stdout" "$T/so.err" || fail "no note on a redirected stdout: $(cat "$T/so.err")"
+check "$T/so.json" "t['runs'][0]['kind'] == 'command'" "the trace on stdout is not a trace"
+"$TAILOR" record -q -- true >"$T/so.json" 2>"$T/so.err" || fail "record -q to stdout: $?"
+[ ! -s "$T/so.err" ] || fail "-q still noted: $(cat "$T/so.err")"
+echo "ok: no -o with stdout redirected: noted (not with -q)"
 echo PASS
