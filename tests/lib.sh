@@ -46,6 +46,17 @@ q() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print($2)" "$
 # check TRACE PYTHON-BOOL MESSAGE: fail with MESSAGE unless the expression holds.
 check() { [ "$(q "$1" "bool($2)")" = True ] || fail "$3"; }
 # Lines of an error output, not counting notes about features (one line expected).
+# run WANT CMD ARGS...: tailor CMD ARGS >$T/out 2>$T/err, with the exit status WANT.
+run() {
+	local want=$1 rc=0
+	shift
+	"$TAILOR_BIN" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq "$want" ] || {
+		cat "$T/err" >&2
+		fail "tailor $* exited $rc, expected $want"
+	}
+}
+
 errlines() { grep -vc '^tailor: note:' "$1" || true; }
 
 # Names of the syscalls of one ABI in a trace, one per line, sorted.

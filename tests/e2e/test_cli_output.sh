@@ -58,16 +58,6 @@ for line in text.splitlines() if "markdown" in sys.argv[2] else []:
 PY
 }
 
-# run WANT CMD...: tailor CMD >out 2>err, with the exit status WANT.
-run() {
-	local want=$1 rc=0
-	shift
-	"$TAILOR_BIN" "$@" >"$T/out" 2>"$T/err" || rc=$?
-	[ "$rc" -eq "$want" ] || {
-		cat "$T/err" >&2
-		fail "tailor $* exited $rc, expected $want"
-	}
-}
 
 cd "$D"
 run 0 diff old.trace.json "$T/ctrl.json"

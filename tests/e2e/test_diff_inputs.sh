@@ -14,16 +14,6 @@ D="$TAILOR_SRC/tests/data/diff"
 scratch
 cd "$D"
 
-# run WANT CMD ARGS...: run `tailor CMD ARGS`, check the exit status.
-run() {
-	local want=$1 rc=0
-	shift
-	"$TAILOR_BIN" "$@" >"$T/out" 2>"$T/err" || rc=$?
-	[ "$rc" -eq "$want" ] || {
-		cat "$T/err" >&2
-		fail "tailor $* exited $rc, expected $want"
-	}
-}
 # one_line TEXT: stderr is one line holding TEXT.
 one_line() {
 	[ "$(wc -l <"$T/err")" -eq 1 ] || fail "expected one error line, got: $(cat "$T/err")"
