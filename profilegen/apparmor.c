@@ -652,6 +652,168 @@ static bool version_shape(const char *c, struct tl_export_buf *b, bool *quote)
 	return true;
 }
 
+/*
+ * An O_TMPFILE file: the kernel names the unnamed inode "#<inode number>" in
+ * the directory it was opened in (d_tmpfile), and AppArmor, with
+ * mediate_deleted, checks that name (glibc's tmpfile(), Python's
+ * TemporaryFile()).  '#' then digits only.
+ */
+static bool tmpfile_shape(const char *c)
+{
+	return c[0] == '#' && all_digits(c + 1);
+}
+
+/* Is s exactly one of the lengths (0-terminated list) of lower-case hex digits? */
+static bool hex_len(const char *s, const size_t *lens)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	for (; !s[n] && *lens; lens++)
+		if (n == *lens)
+			return true;
+	return false;
+}
+
+/*
+ * A hash of len hex digits between pre and post: a class (the anchor), then
+ * one '?' per digit, as for a random hex number (the length is the shape).
+ */
+static const char *hex_pattern(char *buf, size_t size, const char *pre, size_t len,
+                               const char *post)
+{
+	int o = snprintf(buf, size, "%s[0-9a-f]", pre);
+
+	for (size_t k = 1; k < len && (size_t)o + 1 < size; k++)
+		buf[o++] = '?';
+	snprintf(buf + o, size - (size_t)o, "%s", post);
+	return buf;
+}
+
+/*
+ * git's object store: a fan-out directory objects/XX, a loose object
+ * objects/XX/<38 hex> (62 with SHA-256), a pack objects/pack/pack-<40 hex>.EXT
+ * (64).  *objects: the index of the "objects" component.  The caller decides
+ * whether the repository is a scratch one.
+ */
+static const char *git_object_shape(char **c, size_t n, size_t i, bool dir, char *buf, size_t size,
+                                    size_t *objects)
+{
+	static const size_t fan[] = {2, 0}, loose[] = {38, 62, 0}, pack[] = {40, 64, 0};
+	static const char *const ext[] = {"pack",   "idx",    "rev",     "keep",
+	                                  "bitmap", "mtimes", "promisor"};
+	const char *dot;
+	char h[65];
+
+	if (i >= 1 && !strcmp(c[i - 1], "objects") && hex_len(c[i], fan) && (dir || i < n - 1)) {
+		*objects = i - 1;
+		return "[0-9a-f][0-9a-f]";
+	}
+	if (i < 2 || i != n - 1 || dir || strcmp(c[i - 2], "objects"))
+		return NULL;
+	*objects = i - 2;
+	if (hex_len(c[i - 1], fan) && hex_len(c[i], loose))
+		return hex_pattern(buf, size, "", strlen(c[i]), "");
+	dot = strrchr(c[i], '.');
+	if (strcmp(c[i - 1], "pack") || strncmp(c[i], "pack-", 5) || !dot ||
+	    (size_t)(dot - c[i]) - 5 >= sizeof(h))
+		return NULL;
+	memcpy(h, c[i] + 5, (size_t)(dot - c[i]) - 5);
+	h[dot - c[i] - 5] = '\0';
+	for (size_t k = 0; k < TL_ARRAY_SIZE(ext); k++) {
+		if (!strcmp(dot + 1, ext[k]) && hex_len(h, pack))
+			return hex_pattern(buf, size, "pack-", strlen(h), dot);
+	}
+	return NULL;
+}
+
+/* pytest's basetemp: c[r] is "pytest-of-<user>", c[r + 1] "pytest-<n>". */
+static bool pytest_base(char **c, size_t n, size_t r)
+{
+	return r + 1 < n && !strncmp(c[r], "pytest-of-", 10) && c[r][10] &&
+	       !strncmp(c[r + 1], "pytest-", 7) && all_digits(c[r + 1] + 7);
+}
+
+/*
+ * A directory pytest numbers in its basetemp (make_numbered_dir): tmp_path's
+ * "<test name>N" (the name's non-word characters made '_', at most 30), a
+ * mktemp("data")'s "dataN", xdist's "popen-gwN": the prefix is c[0 .. *len).
+ */
+static bool pytest_numbered(const char *c, size_t *len)
+{
+	size_t n = strlen(c), d = n;
+
+	while (d > 0 && c[d - 1] >= '0' && c[d - 1] <= '9')
+		d--;
+	if (d == n || !d ||
+	    strspn(c, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") < d)
+		return false;
+	*len = d;
+	return true;
+}
+
+/*
+ * A name starting with a full ISO-8601 date-time, as programs stamp the
+ * files they write every run (npm's "2026-11-26T19_16_19_549Z-debug-0.log",
+ * from toISOString() with ':' and '.' made '_'): YYYY-MM-DD (1970-2099, a
+ * real month and day), 'T', HH<s>MM<s>SS with one separator s of ":_-" (a
+ * real time), an optional fraction (one of ".,_" and 1 to 9 digits), an
+ * optional 'Z', then the end or a character that is not a letter or digit.
+ * Its length, or 0.
+ */
+static size_t iso_shape(const char *c)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t n = strlen(c), e = sizeof(shape) - 1;
+	int y, mo, d, h, mi, sec;
+
+	if (n < e || !strchr(":_-", c[13]) || c[16] != c[13])
+		return 0;
+	for (size_t i = 0; i < e; i++)
+		if (shape[i] == 'd' ? !(c[i] >= '0' && c[i] <= '9')
+		                    : shape[i] != ':' && c[i] != shape[i])
+			return 0;
+#define TWO(i) ((c[i] - '0') * 10 + (c[(i) + 1] - '0'))
+	y = TWO(0) * 100 + TWO(2);
+	mo = TWO(5);
+	d = TWO(8);
+	h = TWO(11);
+	mi = TWO(14);
+	sec = TWO(17);
+#undef TWO
+	if (y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return 0;
+	if (strchr(".,_", c[e]) && c[e]) {
+		size_t f = strspn(c + e + 1, "0123456789");
+
+		if (f >= 1 && f <= 9)
+			e += 1 + f;
+	}
+	if (c[e] == 'Z')
+		e++;
+	return c[e] && isalnum((unsigned char)c[e]) ? 0 : e;
+}
+
+/* Append s escaped, each run of digits as [0-9]* (a timestamp, its file's counter). */
+static void digits_append(struct tl_export_buf *b, const char *s, size_t n, bool *quote)
+{
+	size_t lit = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = i;
+
+		while (d < n && s[d] >= '0' && s[d] <= '9')
+			d++;
+		if (d > i) {
+			esc_append(b, s + lit, i - lit, quote);
+			tl_export_buf_puts(b, "[0-9]*");
+			lit = d;
+			i = d - 1;
+		}
+	}
+	esc_append(b, s + lit, n - lit, quote);
+}
+
 struct gen {
 	char *pattern, *witness;
 	bool quote, generalised;
@@ -686,7 +848,7 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 	bool transient = (access & (TL_ACC_CREATE | TL_ACC_LINK)) && (access & TL_ACC_DELETE);
 	struct tl_export_buf pat = {0}, wit = {0};
 	char **c = split_path(path);
-	size_t n, i = 0;
+	size_t n, i = 0, troot, named = SIZE_MAX;
 	bool proc, dev, sysnum, temp;
 	int r;
 
@@ -699,6 +861,7 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 	       (n > 1 && !strcmp(c[0], "var") && !strcmp(c[1], "tmp")) ||
 	       (n > 1 && !strcmp(c[0], "dev") && !strcmp(c[1], "shm"));
 	dev = n && !strcmp(c[0], "dev") && !temp;
+	troot = !temp ? 0 : strcmp(c[0], "tmp") ? 2 : 1; /* the temp dir's children */
 	sysnum = n > 3 && !strcmp(c[0], "sys") && !strcmp(c[1], "devices") &&
 	         !strcmp(c[2], "system") && (!strcmp(c[3], "cpu") || !strcmp(c[3], "node"));
 	if (proc) {
@@ -708,9 +871,9 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 	}
 	for (; i < n; i++) {
 		const char *s = c[i], *shape = NULL, *w = s;
-		size_t head = 0, len = 0, tail = 0;
+		size_t head = 0, len = 0, tail = 0, objects = 0, iso = 0;
 		char buf[256];
-		bool rnd, pid, scr, uuid, ruby = false, num = false;
+		bool rnd, pid, scr, uuid, ruby = false, num = false, was = g->generalised;
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -739,10 +902,33 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		           all_digits(s + strlen(c[3]))) {
 			snprintf(buf, sizeof(buf), "%s[0-9]*", c[3]);
 			shape = buf;
+		} else if (allow && !proc && !dev && !sysnum && i == n - 1 && !dir &&
+		           tmpfile_shape(s)) {
+			shape = "#[0-9]*";
+			g->quote = true; /* '#' starts a comment */
+		} else if (allow && !proc && !dev && !sysnum &&
+		           (shape = git_object_shape(c, n, i, dir, buf, sizeof(buf), &objects)) &&
+		           !(named < objects ||
+		             (scratch & (objects >= 63 ? ~0ULL : (1ULL << (objects + 1)) - 1)))) {
+			/* a scratch repository's objects only: a kept one's are real names */
+			shape = NULL;
+		} else if (allow && temp && !shape && i == troot + 1 && pytest_base(c, n, troot)) {
+			shape = "pytest-[0-9]*";
+		} else if (allow && temp && !shape && (i < n - 1 || dir) &&
+		           ((i == troot + 2 && pytest_base(c, n, troot)) ||
+		            (i == troot + 3 && pytest_base(c, n, troot) &&
+		             !strncmp(c[troot + 2], "popen-gw", 8) &&
+		             all_digits(c[troot + 2] + 8))) &&
+		           strlen(s) < 200 && pytest_numbered(s, &len)) {
+			snprintf(buf, sizeof(buf), "%.*s[0-9]*", (int)len, s);
+			shape = buf;
+			len = 0;
+		} else if (allow && !proc && !dev && !sysnum) {
+			iso = iso_shape(s);
 		}
 		/* a UUID spans separators the template shapes would split it at */
-		uuid = allow && !shape && scr && has_uuid(s);
-		if (!allow || shape) {
+		uuid = allow && !shape && !iso && scr && has_uuid(s);
+		if (!allow || shape || iso) {
 			rnd = false;
 		} else if (uuid) {
 			rnd = false;
@@ -778,10 +964,14 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);
 		}
-		pid = !rnd && !uuid && !ruby && !num && allow && !shape && i == n - 1 && !dir &&
-		      pid_shape(s, &head, &len);
+		pid = !rnd && !uuid && !ruby && !num && !iso && allow && !shape && i == n - 1 &&
+		      !dir && pid_shape(s, &head, &len);
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
+			g->generalised = true;
+		} else if (iso) {
+			/* a timestamp's numbers, and the numbers after it (npm's -debug-N) */
+			digits_append(&pat, s, strlen(s), &g->quote);
 			g->generalised = true;
 		} else if (ruby) {
 			/* the date, the pid and the base-36 random: the prefix is the anchor */
@@ -821,6 +1011,8 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			esc_append(&pat, s, strlen(s), &g->quote);
 		}
 		tl_export_buf_puts(&wit, w);
+		if (!was && g->generalised && !proc && !dev && !sysnum)
+			named = i; /* the first temp name: what is below it is per-run too */
 	}
 	if (!n || dir) {
 		tl_export_buf_puts(&pat, "/");

@@ -813,6 +813,10 @@ static void test_perm_mapping(void **state)
 	}
 }
 
+/* A git hash as the export writes it: a class (the anchor), then one '?' per digit. */
+#define OBJ38  "[0-9a-f]?????????????????????????????????????"   /* 38 digits */
+#define PACK40 "[0-9a-f]???????????????????????????????????????" /* 40 digits */
+
 /* Generalisation: what the rules match, and what they must not. */
 static void test_generalise(void **state)
 {
@@ -1462,6 +1466,139 @@ static void test_generalise(void **state)
 	     "/sys/devices/system/cpu/cpu[0-9]*/online",
 	     {"/sys/devices/system/cpu/cpu0/online"},
 	     {"/sys/devices/system/cpu/cpufreq/online", "/sys/devices/system/cpu/online"}},
+	    /* O_TMPFILE: the kernel's "#<inode>" name (Python's TemporaryFile), quoted for '#' */
+	    {"/tmp/#10955107",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_SETATTR,
+	     "\"/tmp/#[0-9]*\"",
+	     {"/tmp/#10955148", "/tmp/#7"},
+	     {"/tmp/#", "/tmp/10955107", "/tmp/x#10955107", "/tmp/#10955107/x"}},
+	    {"/home/u/.cache/#4242",
+	     TL_ACC_WRITE,
+	     "\"/home/u/.cache/#[0-9]*\"",
+	     {"/home/u/.cache/#77"},
+	     {"/home/u/#77", "/home/u/.cache/77"}},
+	    /* near misses: an editor's "#name#", a letter, a directory */
+	    {"/tmp/#10955107#",
+	     TL_ACC_WRITE,
+	     "\"/tmp/#10955107#\"",
+	     {"/tmp/#10955107#"},
+	     {"/tmp/#10955108#"}},
+	    {"/tmp/#1a", TL_ACC_WRITE, "\"/tmp/#1a\"", {"/tmp/#1a"}, {"/tmp/#12"}},
+	    {"/tmp/#123",
+	     TL_ACC_READ | TL_ACC_DIR,
+	     "\"/tmp/#123/\"",
+	     {"/tmp/#123/"},
+	     {"/tmp/#124/"}},
+	    /* a name starting with an ISO-8601 date-time: npm's debug log, kept */
+	    {"/root/.npm/_logs/2026-11-26T19_16_19_549Z-debug-0.log",
+	     TL_ACC_APPEND | TL_ACC_CREATE,
+	     "/root/.npm/_logs/[0-9]*-[0-9]*-[0-9]*T[0-9]*_[0-9]*_[0-9]*_[0-9]*Z-debug-[0-9]*.log",
+	     {"/root/.npm/_logs/2026-11-26T19_16_20_056Z-debug-0.log",
+	      "/root/.npm/_logs/2027-01-02T03_04_05_006Z-debug-1.log"},
+	     {"/root/.npm/_logs/debug-0.log", "/root/.npm/2026-11-26T19_16_19_549Z-debug-0.log",
+	      "/root/.npm/_logs/2026-11-26T19_16_19_549Z-eresolve-report.txt",
+	      "/root/.npm/_logs/2026-11-26T19_16_19_549Z-debug-0.log/x"}},
+	    {"/var/log/app/2026-11-26T19:16:19Z.json",
+	     TL_ACC_WRITE,
+	     "/var/log/app/[0-9]*-[0-9]*-[0-9]*T[0-9]*:[0-9]*:[0-9]*Z.json",
+	     {"/var/log/app/2026-11-27T08:00:01Z.json"},
+	     {"/var/log/app/2026-11-27T08:00:01Z.txt", "/var/log/app/x2026-11-27T08:00:01Z.json"}},
+	    {"/srv/out/2026-11-26T19-16-19",
+	     TL_ACC_CREATE | TL_ACC_DIR,
+	     "/srv/out/[0-9]*-[0-9]*-[0-9]*T[0-9]*-[0-9]*-[0-9]*/",
+	     {"/srv/out/2026-11-27T00-00-00/"},
+	     {"/srv/out/", "/srv/out/latest/"}},
+	    /* near misses: month 13, no seconds, mixed separators, not at the start, glued */
+	    {"/var/log/app/2026-13-26T19:16:19Z.json",
+	     TL_ACC_WRITE,
+	     "/var/log/app/2026-13-26T19:16:19Z.json",
+	     {"/var/log/app/2026-13-26T19:16:19Z.json"},
+	     {"/var/log/app/2026-12-26T19:16:19Z.json"}},
+	    {"/var/log/app/2026-11-26T19:16.log",
+	     TL_ACC_WRITE,
+	     "/var/log/app/2026-11-26T19:16.log",
+	     {"/var/log/app/2026-11-26T19:16.log"},
+	     {"/var/log/app/2026-11-27T19:16.log"}},
+	    {"/var/log/app/2026-11-26T19:16_19.log",
+	     TL_ACC_WRITE,
+	     "/var/log/app/2026-11-26T19:16_19.log",
+	     {"/var/log/app/2026-11-26T19:16_19.log"},
+	     {"/var/log/app/2026-11-27T19:16_19.log"}},
+	    {"/var/log/app/run-2026-11-26T19:16:19Z.log",
+	     TL_ACC_WRITE,
+	     "/var/log/app/run-2026-11-26T19:16:19Z.log",
+	     {"/var/log/app/run-2026-11-26T19:16:19Z.log"},
+	     {"/var/log/app/run-2026-11-27T19:16:19Z.log"}},
+	    {"/var/log/app/2026-11-26T19:16:19Zulu",
+	     TL_ACC_WRITE,
+	     "/var/log/app/2026-11-26T19:16:19Zulu",
+	     {"/var/log/app/2026-11-26T19:16:19Zulu"},
+	     {"/var/log/app/2026-11-27T19:16:19Zulu"}},
+	    /* pytest's basetemp, kept between runs and numbered upward, and its per-test dirs */
+	    {"/tmp/pytest-of-root/pytest-1/test_json0/d.json",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE,
+	     "/tmp/pytest-of-root/pytest-[0-9]*/test_json[0-9]*/d.json",
+	     {"/tmp/pytest-of-root/pytest-2/test_json0/d.json",
+	      "/tmp/pytest-of-root/pytest-12/test_json1/d.json"},
+	     {"/tmp/pytest-of-root/pytest-current/test_json0/d.json",
+	      "/tmp/pytest-of-ci/pytest-2/test_json0/d.json",
+	      "/tmp/pytest-of-root/pytest-2/test_sqlite0/d.json",
+	      "/tmp/pytest-of-root/pytest-2/test_json0/e.json"}},
+	    {"/tmp/pytest-of-root/pytest-1/.lock",
+	     TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/pytest-of-root/pytest-[0-9]*/.lock",
+	     {"/tmp/pytest-of-root/pytest-9/.lock"},
+	     {"/tmp/pytest-of-root/pytest-9/lock", "/tmp/pytest-of-root/.lock"}},
+	    {"/tmp/pytest-of-ci/pytest-7/popen-gw1/test_x0/out.txt",
+	     TL_ACC_WRITE,
+	     "/tmp/pytest-of-ci/pytest-[0-9]*/popen-gw[0-9]*/test_x[0-9]*/out.txt",
+	     {"/tmp/pytest-of-ci/pytest-8/popen-gw0/test_x0/out.txt"},
+	     {"/tmp/pytest-of-ci/pytest-8/popen-gw0/test_y0/out.txt"}},
+	    {"/var/tmp/pytest-of-u/pytest-3/data0",
+	     TL_ACC_CREATE | TL_ACC_DIR,
+	     "/var/tmp/pytest-of-u/pytest-[0-9]*/data[0-9]*/",
+	     {"/var/tmp/pytest-of-u/pytest-4/data1/"},
+	     {"/var/tmp/pytest-of-u/pytest-4/", "/var/tmp/pytest-of-u/pytest-4/other0/"}},
+	    /* near misses: the symlink, a file, not in a temp dir, no pytest-of-USER, no user */
+	    {"/tmp/pytest-of-root/pytest-current",
+	     TL_ACC_CREATE | TL_ACC_DELETE,
+	     "/tmp/pytest-of-root/pytest-current",
+	     {"/tmp/pytest-of-root/pytest-current"},
+	     {"/tmp/pytest-of-root/pytest-1"}},
+	    {"/tmp/pytest-of-root/pytest-1/file1",
+	     TL_ACC_WRITE,
+	     "/tmp/pytest-of-root/pytest-[0-9]*/file1",
+	     {"/tmp/pytest-of-root/pytest-2/file1"},
+	     {"/tmp/pytest-of-root/pytest-2/file2"}},
+	    {"/home/u/pytest-of-u/pytest-1/x",
+	     TL_ACC_WRITE,
+	     "/home/u/pytest-of-u/pytest-1/x",
+	     {"/home/u/pytest-of-u/pytest-1/x"},
+	     {"/home/u/pytest-of-u/pytest-2/x"}},
+	    {"/tmp/pytest-1/x",
+	     TL_ACC_WRITE,
+	     "/tmp/pytest-1/x",
+	     {"/tmp/pytest-1/x"},
+	     {"/tmp/pytest-2/x"}},
+	    {"/tmp/pytest-of-/pytest-1/x",
+	     TL_ACC_WRITE,
+	     "/tmp/pytest-of-/pytest-1/x",
+	     {"/tmp/pytest-of-/pytest-1/x"},
+	     {"/tmp/pytest-of-/pytest-2/x"}},
+	    /* a kept repository's objects are real names, even in a temp dir */
+	    {"/tmp/repo/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1",
+	     TL_ACC_READ,
+	     "/tmp/repo/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1",
+	     {"/tmp/repo/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1"},
+	     {"/tmp/repo/.git/objects/2e/91171448eb9f2ee3821e3d447aa6b2fe3ddba1"}},
+	    /* ... unless the repository's directory has a temp name (mktemp -d) */
+	    {"/tmp/tmp.k3JdL9aQ2x/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1",
+	     TL_ACC_READ,
+	     "/tmp/tmp.?????????\?/.git/objects/[0-9a-f][0-9a-f]/" OBJ38,
+	     {"/tmp/tmp.Zq81LmN0pR/.git/objects/dd/90c987db1f72229e07435220d6d203d72b0286"},
+	     {"/tmp/tmp.Zq81LmN0pR/.git/objects/dd/tmp_obj_SW6SHd",
+	      "/tmp/tmp.Zq81LmN0pR/.git/objects/info/90c987db1f72229e07435220d6d203d72b0286",
+	      "/tmp/tmp.Zq81LmN0pR/.git/objects/dd/"}},
 	};
 
 	(void)state;
@@ -1634,6 +1771,108 @@ static void test_runtime_temp_names(void **state)
 	assert_int_not_equal(perms_on(&p, "tailor", "/tmp/rbqa20261127-4242-1bzl4f1/data.txt"), 0);
 	assert_int_equal(perms_on(&p, "tailor", "/tmp/487920132/other.json"), 0);
 	assert_int_equal(perms_on(&p, "tailor", "/srv/keep/1054968982"), 0);
+	tl_aa_policy_free(&p);
+	free(out);
+	tl_trace_free(&t);
+}
+
+/*
+ * Per-run names QA found in real CI runs (/tmp/qa19): git's objects in a
+ * test's scratch repository, and, with them, the O_TMPFILE, pytest and npm
+ * names: the profile of one run allows the next run's names, and a kept
+ * repository's objects stay exact.
+ */
+static void test_next_run_names(void **state)
+{
+	static const char *const next[] = {
+	    /* the next run of the same test suite */
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/dd/",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/dd/90c987db1f72229e07435220d6d203d72b0286",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/dd/tmp_obj_SW6SHd",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/pack/"
+	    "pack-0f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a.idx",
+	    "/srv/ci/job-8812/.git/objects/9b/1a512e619bee0030bc9144a7474abe95cf081f",
+	    "/tmp/#10955148",
+	    "/tmp/pytest-of-root/pytest-2/test_sqlite0/x.db",
+	    "/root/.npm/_logs/2026-11-26T19_16_20_056Z-debug-0.log",
+	};
+	static const char *const never[] = {
+	    /* a kept repository's other objects, other names in a scratch one */
+	    "/srv/repo/.git/objects/dd/90c987db1f72229e07435220d6d203d72b0286",
+	    "/srv/repo/.git/objects/dd/",
+	    "/srv/repo/.git/objects/pack/pack-0f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a.pack",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/dd/config",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/ddd/90c987db1f72229e07435220d6d203d72b0286",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/pack/pack-0f3c2b1a.idx",
+	    "/tmp/shqa.IpF1adlp/repo/.git/objects/pack/"
+	    "pack-0f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a.tar",
+	    "/tmp/shqa.IpF1adlp/repo/.git/refs/dd/90c987db1f72229e07435220d6d203d72b0286",
+	};
+	const char *obj = "/tmp/shqa.UgjCG5ao/repo/.git/objects/2e/"
+	                  "81171448eb9f2ee3821e3d447aa6b2fe3ddba1";
+	const char *kept = "/srv/repo/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1";
+	const uint32_t scratch = TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR;
+	struct tl_trace t;
+	struct tl_aa_policy p;
+	char *out;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	/* a test script's temp repository: mktemp -d, git init, commit, rm -rf */
+	file(&t, "/tmp/shqa.UgjCG5ao", "/usr/bin/mktemp", scratch, 1);
+	file(&t, "/tmp/shqa.UgjCG5ao/repo/.git/objects/2e", "/usr/bin/git", scratch, 1);
+	file(&t, obj, "/usr/bin/git", TL_ACC_READ | TL_ACC_LINK, 3);
+	file(&t, obj, "/usr/bin/rm", TL_ACC_DELETE, 1);
+	file(&t, "/tmp/shqa.UgjCG5ao/repo/.git/objects/2e/tmp_obj_eMRURM", "/usr/bin/git",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE, 2);
+	file(&t,
+	     "/tmp/shqa.UgjCG5ao/repo/.git/objects/pack/"
+	     "pack-58a046c4f4a4e7a7b8d0b1d4a3b54a6ca9e8a7c1.idx",
+	     "/usr/bin/git", TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE, 1);
+	/* a scratch work tree outside the temp dirs */
+	file(&t, "/srv/ci/job-8811", "/usr/bin/git", scratch, 1);
+	file(&t, "/srv/ci/job-8811/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1",
+	     "/usr/bin/git", TL_ACC_READ, 1);
+	/* a kept repository: gc removed a fan-out directory and a loose object it made */
+	file(&t, "/srv/repo/.git/objects/2e", "/usr/bin/git", scratch, 1);
+	file(&t, kept, "/usr/bin/git", TL_ACC_LINK | TL_ACC_DELETE, 1);
+	file(&t, "/srv/repo/.git/objects/pack/pack-58a046c4f4a4e7a7b8d0b1d4a3b54a6ca9e8a7c1.pack",
+	     "/usr/bin/git", TL_ACC_READ, 1);
+	file(&t, "/tmp/#10955107", "/usr/bin/python3.11", TL_ACC_READ | TL_ACC_WRITE, 1);
+	file(&t, "/tmp/pytest-of-root/pytest-1/test_sqlite0/x.db", "/usr/bin/python3.11",
+	     TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_LOCK, 1);
+	file(&t, "/root/.npm/_logs/2026-11-26T19_16_19_549Z-debug-0.log", "/usr/bin/node",
+	     TL_ACC_APPEND | TL_ACC_CREATE, 1);
+	out = export_ok(&t, NULL, NULL);
+	assert_non_null(
+	    strstr(out, "\n  /tmp/shqa.???????\?/repo/.git/objects/[0-9a-f][0-9a-f]/ w,"));
+	assert_non_null(strstr(
+	    out, "\n  /tmp/shqa.???????\?/repo/.git/objects/[0-9a-f][0-9a-f]/" OBJ38 " rwl,"));
+	assert_non_null(strstr(
+	    out, "\n  /tmp/shqa.???????\?/repo/.git/objects/[0-9a-f][0-9a-f]/tmp_obj_?????\? rw,"));
+	assert_non_null(
+	    strstr(out, "\n  /tmp/shqa.???????\?/repo/.git/objects/pack/pack-" PACK40 ".idx rw,"));
+	assert_non_null(
+	    strstr(out, "\n  /srv/ci/job-[0-9]*/.git/objects/[0-9a-f][0-9a-f]/" OBJ38 " r,"));
+	assert_non_null(strstr(out, "\n  /srv/repo/.git/objects/2e/ w,"));
+	assert_non_null(strstr(
+	    out, "\n  /srv/repo/.git/objects/2e/81171448eb9f2ee3821e3d447aa6b2fe3ddba1 wl,"));
+	assert_non_null(strstr(
+	    out,
+	    "\n  /srv/repo/.git/objects/pack/pack-58a046c4f4a4e7a7b8d0b1d4a3b54a6ca9e8a7c1.pack "
+	    "r,"));
+	assert_non_null(strstr(out, "\n  \"/tmp/#[0-9]*\" rw,"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	check_no_blanket(out);
+	parser_accepts(out, strlen(out), "next-run names");
+	parse_ok(out, NULL, &p);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(next); i++)
+		if (!perms_on(&p, "tailor", next[i]))
+			fail_msg("the next run's %s is not allowed by\n%s", next[i], out);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(never); i++)
+		if (perms_on(&p, "tailor", never[i]))
+			fail_msg("%s must not be allowed by\n%s", never[i], out);
 	tl_aa_policy_free(&p);
 	free(out);
 	tl_trace_free(&t);
@@ -2372,6 +2611,7 @@ int main(void)
 	    cmocka_unit_test(test_generalise),
 	    cmocka_unit_test(test_temp_names_stable),
 	    cmocka_unit_test(test_runtime_temp_names),
+	    cmocka_unit_test(test_next_run_names),
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_exec_once),
 	    cmocka_unit_test(test_caps_net_flags),
