@@ -40,6 +40,9 @@ void cli_lib_error(const char *cmd);
  * and whether it is unknown or lacks its value; returns rc.
  */
 int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc);
+
+/* A --grace/--linger value: 0 to 3600000 ms; -1 after a message naming cmd and opt. */
+int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int *ms);
 /* True if argv[i] is -h/--help. */
 int cli_is_help(const char *arg);
 

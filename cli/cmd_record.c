@@ -103,21 +103,6 @@ enum {
 };
 
 /* A duration option in milliseconds (0 to an hour); -1 after a message. */
-static int parse_ms(const char *opt, const char *arg, int *ms)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < 0 || v > 3600000) {
-		cli_error("record: %s: '%s' is not a number of milliseconds", opt, arg);
-		return -1;
-	}
-	*ms = (int)v;
-	return 0;
-}
-
 /* The container options; 0 or TL_EXIT_TAILOR after a message. */
 static int container_opt(int c, const char *arg, struct tl_rec_opts *o)
 {
@@ -212,11 +197,11 @@ int cmd_record(int argc, char **argv)
 			o.pid = (pid_t)v;
 			break;
 		case 'g':
-			if (parse_ms("--grace", optarg, &o.grace_ms))
+			if (cli_parse_ms("record", "--grace", optarg, &o.grace_ms))
 				return TL_EXIT_TAILOR;
 			break;
 		case OPT_LINGER:
-			if (parse_ms("--linger", optarg, &o.linger_ms))
+			if (cli_parse_ms("record", "--linger", optarg, &o.linger_ms))
 				return TL_EXIT_TAILOR;
 			break;
 		case 'q':

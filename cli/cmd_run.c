@@ -40,6 +40,10 @@ static void usage(FILE *f)
 	        "                      and its trace is then marked incomplete\n"
 	        "  -o, --output TRACE  complain trace (default tailor-complain.json)\n"
 	        "  -q, --quiet         no summary of what complain mode found\n"
+	        "      --linger MS     complain mode: after COMMAND exits, keep answering for\n"
+	        "                      the tasks it left running (a daemon) until they exit,\n"
+	        "                      MS milliseconds at most (default 2000); then their\n"
+	        "                      calls the profile denies fail with ENOSYS\n"
 	        "      --caps LIST     capabilities for includes/excludes (\"CAP_SYS_ADMIN,...\",\n"
 	        "                      \"none\", \"all\"; default: this process's effective set)\n"
 	        "      --skip-unknown  drop syscall names unknown to this libseccomp and to\n"
@@ -143,7 +147,8 @@ static int save_complain(struct tl_trace *t, const char *out, char **argv, const
 {
 	/* argument values are recorded as the recorder records them (tl_argtable_select) */
 	static char *features[] = {"args", NULL};
-	struct tl_counter lost = {.name = "events", .value = cr->lost};
+	struct tl_counter lost[2] = {{.name = "events", .value = cr->lost},
+	                             {.name = "running", .value = cr->left_running}};
 	char tool[32];
 	struct utsname u;
 	struct tl_run run = {0};
@@ -155,12 +160,12 @@ static int save_complain(struct tl_trace *t, const char *out, char **argv, const
 	run.pid = cr->pid;
 	run.start = (char *)start;
 	run.duration_ms = ms;
-	run.complete = !cr->signo && !cr->lost;
+	run.complete = !cr->signo && !cr->lost && !cr->left_running;
 	run.has_exit_status = true;
 	run.exit_status = exit_code(cr->wstatus);
 	run.features = features;
-	run.lost = &lost;
-	run.nlost = 1;
+	run.lost = lost;
+	run.nlost = cr->left_running ? 2 : 1;
 	run.kernel = u.release;
 	run.machine = u.machine;
 	run.tool = tool;
@@ -213,15 +218,11 @@ static int exec_failed(bool loaded)
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'},
-	    {"complain", no_argument, NULL, 'C'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"caps", required_argument, NULL, 'c'},
-	    {"skip-unknown", no_argument, NULL, 'u'},
-	    {"force", no_argument, NULL, 'f'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"profile", required_argument, NULL, 'p'}, {"complain", no_argument, NULL, 'C'},
+	    {"output", required_argument, NULL, 'o'},  {"caps", required_argument, NULL, 'c'},
+	    {"skip-unknown", no_argument, NULL, 'u'},  {"force", no_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},         {"linger", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	const char *profile = NULL, *out = "tailor-complain.json";
 	struct tl_loader_opts lo = {0};
@@ -231,6 +232,7 @@ int cmd_run(int argc, char **argv)
 	char **caps = NULL, **unknown = NULL, *path = NULL;
 	bool force = false, loaded = false, quiet = false;
 	struct tl_complain_result cr = {0};
+	struct tl_complain_opts copts = {.argsel = tl_argtable_select, .linger_ms = 2000};
 	int c, r, rc = TL_EXIT_TAILOR;
 
 	tl_profile_init(&prof);
@@ -246,6 +248,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'L':
+			if (cli_parse_ms("run", "--linger", optarg, &copts.linger_ms))
+				return TL_EXIT_TAILOR;
 			break;
 		case 'o':
 			out = optarg;
@@ -318,8 +324,7 @@ int cmd_run(int argc, char **argv)
 		/* before the command runs: a test suite's run is not for nothing */
 		if (tl_output_check(out, "the complain trace"))
 			goto fail;
-		r = tl_loader_complain(ctx, path, argv + optind, environ, tl_argtable_select,
-		                       &trace, &cr);
+		r = tl_loader_complain(ctx, path, argv + optind, environ, &copts, &trace, &cr);
 		if (r == -EOPNOTSUPP) {
 			fprintf(
 			    stderr,
@@ -358,6 +363,14 @@ int cmd_run(int argc, char **argv)
 			rc = TL_EXIT_TAILOR;
 			goto done;
 		}
+		if (cr.left_running)
+			fprintf(
+			    stderr,
+			    "tailor run: complain: tasks the command started still run %d ms after "
+			    "it exited; from now on their calls the profile denies fail with "
+			    "ENOSYS "
+			    "(--linger)\n",
+			    copts.linger_ms);
 		if (!quiet)
 			say_complain(&trace, out);
 		rc = exit_code(cr.wstatus);

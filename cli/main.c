@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,6 +34,21 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int *ms)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 0 || v > 3600000) {
+		cli_error("%s: %s: '%s' is not a number of milliseconds", cmd, opt, arg);
+		return -1;
+	}
+	*ms = (int)v;
+	return 0;
 }
 
 int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc)

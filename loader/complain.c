@@ -181,8 +181,16 @@ static int wait_loaded(struct handoff *h, pid_t pid)
 	}
 }
 
+static uint64_t now_ms_(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-                       char *const envp[], tl_argsel_fn argsel, struct tl_trace *trace,
+                       char *const envp[], const struct tl_complain_opts *o, struct tl_trace *trace,
                        struct tl_complain_result *res)
 {
 	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
@@ -196,6 +204,9 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	pid_t pid = -1;
 
 	int *wstatus = &res->wstatus, *signo = &res->signo;
+	tl_argsel_fn argsel = o ? o->argsel : NULL;
+	int linger_ms = o ? o->linger_ms : 0;
+	uint64_t deadline = 0;
 
 	*res = (struct tl_complain_result){0};
 	if (seccomp_api_get() < 6)
@@ -271,38 +282,53 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 	}
 	__atomic_store_n(&h->ack, 1, __ATOMIC_RELEASE);
 
-	for (bool done = false; !done;) {
+	/*
+	 * Served until no task is left under the filter (the listener hangs
+	 * up): what the command left running (a daemon, a `&` job) is
+	 * notified too, and without an answer its calls would fail with
+	 * ENOSYS.  After the command exits, linger_ms at most.
+	 */
+	for (;;) {
 		struct pollfd p[2] = {{.fd = nfd, .events = POLLIN},
 		                      {.fd = pidfd, .events = POLLIN}};
 
 		forward_stop(pid, signo);
 		/* a timeout: a stop signal that came just before poll is passed on */
-		if (poll(p, 2, 200) < 0) {
+		if (poll(p, reaped ? 1 : 2, reaped ? 50 : 200) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = tl_err(errno, "poll: %s", strerror(errno));
 			goto out;
 		}
-		if (p[1].revents)
-			done = true; /* the child exited: serve what is pending, then stop */
-		if (!(p[0].revents & POLLIN)) {
-			if (p[0].revents & (POLLHUP | POLLERR))
-				done = true;
-			continue;
+		/* reaped at once: a zombie still holds the filter, and the hang-up waits for it */
+		if (!reaped && p[1].revents) {
+			if (waitpid(pid, wstatus, 0) < 0) {
+				r = tl_err(errno, "waitpid: %s", strerror(errno));
+				goto out;
+			}
+			reaped = true;
+			deadline = now_ms_() + (uint64_t)(linger_ms > 0 ? linger_ms : 0);
 		}
-		do {
+		while (p[0].revents & POLLIN) {
 			memset(req, 0, sizeof(*req)); /* the kernel insists on a zeroed request */
-			r = seccomp_notify_receive(nfd, req);
-			if (r < 0)
-				break; /* EINTR (child gone) or ENOENT (caller gone) */
+			if (seccomp_notify_receive(nfd, req) < 0)
+				break; /* EINTR, or ENOENT (the caller died meanwhile) */
 			record(trace, req, argsel, &res->lost);
 			memset(resp, 0, sizeof(*resp));
 			resp->id = req->id;
 			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 			(void)seccomp_notify_respond(nfd, resp); /* ENOENT: it died meanwhile */
-		} while (done && poll(p, 1, 0) == 1 && (p[0].revents & POLLIN));
+			if (poll(p, 1, 0) != 1)
+				p[0].revents = 0;
+		}
+		if (p[0].revents & (POLLHUP | POLLERR))
+			break; /* nobody is left under the filter */
+		if (reaped && now_ms_() >= deadline) {
+			res->left_running = true;
+			break;
+		}
 	}
-	if (waitpid(pid, wstatus, 0) < 0) {
+	if (!reaped && waitpid(pid, wstatus, 0) < 0) {
 		r = tl_err(errno, "waitpid: %s", strerror(errno));
 		goto out;
 	}

@@ -118,13 +118,18 @@ int tl_loader_exec(scmp_filter_ctx ctx, const char *path, char *const argv[],
 
 /* What a complain run ends with (tl_loader_complain). */
 struct tl_complain_result {
-	int wstatus;   /* the command's wait status */
-	int signo;     /* the last stop signal passed on, 0: none */
-	pid_t pid;     /* the command's */
-	uint64_t lost; /* notifications that could not be recorded */
+	int wstatus;       /* the command's wait status */
+	int signo;         /* the last stop signal passed on, 0: none */
+	pid_t pid;         /* the command's */
+	uint64_t lost;     /* notifications that could not be recorded */
+	bool left_running; /* tasks still ran under the filter when tailor stopped answering */
 };
 /* Which arguments of syscall nr to record: positions and masks, returns how many. */
 typedef int (*tl_argsel_fn)(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64_t *mask);
+struct tl_complain_opts {
+	tl_argsel_fn argsel; /* may be NULL: no argument values */
+	int linger_ms;       /* after the command exits, serve what it left running this long */
+};
 
 /*
  * Complain mode (the filter built with opts.complain): fork; the child loads
@@ -135,7 +140,10 @@ typedef int (*tl_argsel_fn)(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64
  * the parent are passed on to the child, whose end is still awaited;
  * res->signo is the last one (0: none).  A filter without a notifying rule (nothing to
  * deny) runs the command without a supervisor: an empty trace.
- * With argsel (may be NULL), the argument values it selects are recorded
+ * What the command left running is served until it exits too, for
+ * o->linger_ms at most after the command's end (then res->left_running:
+ * those tasks' denied calls fail with ENOSYS from then on, nobody answers).
+ * With o->argsel (may be NULL), the argument values it selects are recorded
  * too, masked, as the recorder records them (tl_argtable_select), so that
  * a merged complain trace widens argument rules instead of losing them.
  * -EOPNOTSUPP (with a message) when user notification is unavailable before
@@ -143,7 +151,7 @@ typedef int (*tl_argsel_fn)(enum tl_abi abi, uint32_t nr, uint8_t *index, uint64
  * failures.
  */
 int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[],
-		       char *const envp[], tl_argsel_fn argsel, struct tl_trace *trace,
-		       struct tl_complain_result *res);
+		       char *const envp[], const struct tl_complain_opts *o,
+		       struct tl_trace *trace, struct tl_complain_result *res);
 
 #endif

@@ -146,3 +146,21 @@ rc=0
 	grep -q 'cannot write the complain trace to nodir/c.json' nodir.err ||
 	{ echo "FAIL: unwritable complain trace: exit $rc, ran: $([ -e ran ] && echo yes || echo no): $(cat nodir.err)"; exit 1; }
 echo "ok: an unwritable complain trace is refused before the command runs"
+
+# 8. What the command left running (a `&` job) is answered until it exits: its calls are
+# recorded and proceed (unanswered they would fail with ENOSYS); one still running after
+# --linger is counted in lost.running and the run is incomplete.
+"$TAILOR_BIN" run -q --complain -o bg.json --profile nommap.json -- sh -c '(sleep 0.3; mkdir d1) & exit 0' ||
+	{ echo "FAIL: complain run with a background job"; exit 1; }
+[ -d d1 ] || { echo "FAIL: the background job's mkdir failed after the command exited"; exit 1; }
+python3 -c 'import json,sys
+t=json.load(open(sys.argv[1])); r=t["runs"][0]
+assert "mkdir" in t["abis"]["x86_64"] and r["complete"] and "running" not in r["lost"], (r, sorted(t["abis"]["x86_64"]))' bg.json ||
+	{ echo "FAIL: the background job's calls are not in the complain trace"; exit 1; }
+"$TAILOR_BIN" run --complain --linger 100 -o bg2.json --profile nommap.json -- sh -c '(sleep 2; mkdir d2) & exit 0' 2>bg2.err ||
+	{ echo "FAIL: complain run with --linger 100"; exit 1; }
+grep -q 'still run 100 ms after it exited' bg2.err || { echo "FAIL: no note on the survivor: $(cat bg2.err)"; exit 1; }
+python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["runs"][0]
+assert r["lost"].get("running")==1 and not r["complete"], r' bg2.json || { echo "FAIL: survivor not counted"; exit 1; }
+echo "ok: complain mode answers what the command left running, for --linger, and counts a survivor"
