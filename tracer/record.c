@@ -517,7 +517,7 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	if (!err && !s->o->argv)
 		err = tl_run_add_lost(&run, "start", 1);
 	/* tasks left running (past --linger, at a signal): their later calls are missing */
-	if (!err && s->o->argv && s->child_done && (left = survivors(s)))
+	if (!err && s->o->argv && (left = survivors(s))) /* the command too, if --grace ran out */
 		err = tl_run_add_lost(&run, "running", left);
 	if (err)
 		goto out;

@@ -124,8 +124,8 @@ wait $tp || rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 [ $rc = 130 ] || fail "SIGINT ignored by the command: exit $rc, want 130"
 [ $ms -lt 5000 ] || fail "tailor took ${ms} ms to give up on the command (--grace 700)"
-check "$T/int.json" "not t['runs'][0]['complete'] and 'exit_status' not in t['runs'][0]" \
-	"SIGINT ignored: trace should be incomplete, without exit status"
+check "$T/int.json" "not t['runs'][0]['complete'] and 'exit_status' not in t['runs'][0] and t['runs'][0]['lost'].get('running', 0) >= 1" \
+	"SIGINT ignored: trace should be incomplete, without exit status, the command in lost.running"
 check "$T/int.json" "'clock_nanosleep' in t['abis']['x86_64'] or 'nanosleep' in t['abis']['x86_64']" \
 	"SIGINT ignored: sleep's syscalls missing"
 kill -0 "$cmd" 2>/dev/null || fail "the command was killed; tailor should leave it"
