@@ -1914,10 +1914,23 @@ static bool args_complete(const struct tl_trace *t)
 	return true;
 }
 
+/* Called and succeeded at least once, on any ABI. */
 static bool called(const struct tl_trace *t, const char *sys)
 {
-	for (int abi = 0; abi < TL_ABI_COUNT; abi++)
-		if (tl_trace_find(t, (enum tl_abi)abi, sys))
+	for (int abi = 0; abi < TL_ABI_COUNT; abi++) {
+		const struct tl_syscall *s = tl_trace_find(t, (enum tl_abi)abi, sys);
+
+		if (s && s->ok)
+			return true;
+	}
+	return false;
+}
+
+/* A complain run lists only the calls its profile would have denied. */
+static bool has_complain_run(const struct tl_trace *t)
+{
+	for (size_t i = 0; i < t->nruns; i++)
+		if (t->runs[i].kind && !strcmp(t->runs[i].kind, "complain"))
 			return true;
 	return false;
 }
@@ -1936,7 +1949,8 @@ static enum hstate hmech_eval(const struct tl_trace *t, const struct hmech *m, b
 		const struct tl_syscall *s = tl_trace_find(t, (enum tl_abi)abi, m->sys);
 		const struct tl_argvals *av;
 
-		if (!s)
+		/* a probe that failed every time (EINVAL, EPERM as a user) confined nothing */
+		if (!s || !s->ok)
 			continue;
 		if (!m->by_value)
 			return H_YES;
@@ -2155,8 +2169,17 @@ static int compute(const struct tl_profile *op, const char *oname, const struct 
 		int (*const fns[])(struct builder *, const struct tl_trace *,
 		                   const struct tl_trace *) = {diff_files, diff_caps, diff_net};
 
+		bool oc = has_complain_run(ot), nc = has_complain_run(nt);
+
 		r = diff_programs(&bd, ot, nt);
-		if (!r)
+		if (!r && (oc || nc))
+			r = note_add(
+			    out,
+			    "%s holds a complain run (tailor run --complain): only the calls "
+			    "its profile would have denied, not all it made; hardening not "
+			    "compared (merge it with its recording first)",
+			    oc ? oname : nname);
+		else if (!r)
 			r = diff_hardening(&bd, ot, nt, oname, nname);
 		for (size_t f = 0; !r && f < TL_ARRAY_SIZE(feats); f++) {
 			bool ro = recorded(ot, feats[f].feature, counts[f][0]);

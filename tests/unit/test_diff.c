@@ -877,7 +877,8 @@ static void hard_trace(const char *name, const char *features, const char *sys,
 #define PRCTL(v) "\"prctl\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"values\": [" v "]}}}"
 #define SECCOMP(v)                                                                                 \
 	"\"seccomp\": {\"calls\": 1, \"ok\": 1, \"args\": {\"0\": {\"values\": [" v "]}}}"
-#define CALL(n) "\"" n "\": {\"calls\": 1, \"ok\": 1}"
+#define CALL(n)   "\"" n "\": {\"calls\": 1, \"ok\": 1}"
+#define FAILED(n) "\"" n "\": {\"calls\": 1, \"ok\": 0, \"errors\": {\"EPERM\": 1}}"
 
 struct hard_diff {
 	struct tl_diff_side os, ns;
@@ -1072,6 +1073,36 @@ static void test_hardening_privileges(void **state)
 	expect_no_hard(ARGS, CALL("setuid"), ARGS, CALL("setresuid"), NULL);
 	expect_hard(CALL("chroot"), "", "chroot", TL_DIFF_WIDENED, TL_RISK_MEDIUM,
 	            "no longer chroots itself: OLD called chroot, NEW does not");
+	/* calls that all failed (a probe, EPERM as a user) confined nothing */
+	expect_no_hard(ARGS, FAILED("chroot") ", " FAILED("setuid"), ARGS, "", NULL);
+	expect_no_hard(ARGS,
+	               "\"seccomp\": {\"calls\": 2, \"ok\": 0, \"errors\": {\"EINVAL\": 2}, "
+	               "\"args\": {\"0\": {\"values\": [1]}}}",
+	               ARGS, "", NULL);
+}
+
+/* A complain trace lists only what its profile would deny: no hardening judged from it. */
+static void test_hardening_complain(void **state)
+{
+	struct tl_diff_side os, ns;
+	struct tl_diff d;
+	const char *text =
+	    "{\"tailor_trace\": 1, \"runs\": [{\"kind\": \"complain\", \"pid\": 1, "
+	    "\"duration_ms\": 1, \"complete\": true, \"lost\": {}, \"features\": [\"args\"]}], "
+	    "\"abis\": {\"x86_64\": {\"mkdir\": {\"calls\": 1, \"ok\": 0}}}, \"execs\": []}";
+
+	(void)state;
+	hard_trace("old.json", ARGS, CALL("setuid") ", " CALL("chroot"), &os);
+	if (tl_diff_side_from_text(text, strlen(text), "c.json", &ns) ||
+	    tl_diff_compute(&os, &ns, &d))
+		fail_msg("%s", tl_err_msg());
+	for (size_t i = 0; i < d.n; i++)
+		assert_int_not_equal(d.items[i].kind, TL_DIFF_HARDENING);
+	assert_non_null(d.notes);
+	assert_non_null(strstr(d.notes[0], "c.json holds a complain run"));
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
 }
 
 /* Without argument values, judge by the syscall's presence where it means something, and say so. */
@@ -1130,19 +1161,29 @@ static void test_hardening_unchanged(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_traces),    cmocka_unit_test(test_golden_profiles),
-	    cmocka_unit_test(test_traces_semantics), cmocka_unit_test(test_profiles_semantics),
-	    cmocka_unit_test(test_equivalent),       cmocka_unit_test(test_trace_vs_its_profile),
-	    cmocka_unit_test(test_moby_old_format),  cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_unknown_arch),     cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_gate_low),         cmocka_unit_test(test_subsumption),
-	    cmocka_unit_test(test_net_widened_raw),  cmocka_unit_test(test_socket_type_risk),
-	    cmocka_unit_test(test_empty_render),     cmocka_unit_test(test_render_escapes),
-	    cmocka_unit_test(test_cap_denied_only),  cmocka_unit_test(test_foreign_inputs),
+	    cmocka_unit_test(test_golden_traces),
+	    cmocka_unit_test(test_golden_profiles),
+	    cmocka_unit_test(test_traces_semantics),
+	    cmocka_unit_test(test_profiles_semantics),
+	    cmocka_unit_test(test_equivalent),
+	    cmocka_unit_test(test_trace_vs_its_profile),
+	    cmocka_unit_test(test_moby_old_format),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_unknown_arch),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_gate_low),
+	    cmocka_unit_test(test_subsumption),
+	    cmocka_unit_test(test_net_widened_raw),
+	    cmocka_unit_test(test_socket_type_risk),
+	    cmocka_unit_test(test_empty_render),
+	    cmocka_unit_test(test_render_escapes),
+	    cmocka_unit_test(test_cap_denied_only),
+	    cmocka_unit_test(test_foreign_inputs),
 	    cmocka_unit_test(test_hardening_vsftpd),
 	    cmocka_unit_test(test_hardening_seccomp),
 	    cmocka_unit_test(test_hardening_no_new_privs),
 	    cmocka_unit_test(test_hardening_privileges),
+	    cmocka_unit_test(test_hardening_complain),
 	    cmocka_unit_test(test_hardening_no_args),
 	    cmocka_unit_test(test_hardening_unchanged),
 	};
