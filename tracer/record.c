@@ -585,41 +585,49 @@ fail:
  */
 static int resolve_user(struct session *s, const char *spec)
 {
-	char name[24], *end, *gend;
+	char user[256], name[24], *end, *colon;
+	const char *gpart = NULL;
 	struct passwd *pw, anon;
-	unsigned long v, g;
+	unsigned long v = 0, g = 0;
+	bool numeric;
 	int n = 32;
 
-	errno = 0;
-	v = strtoul(spec, &end, 10);
-	g = v;
-	if (*spec >= '0' && *spec <= '9' && *end == ':' && end[1] >= '0' && end[1] <= '9') {
-		g = strtoul(end + 1, &gend, 10);
-		if (*gend || g > INT32_MAX)
-			return tl_err(EINVAL, "--user %s: GID must be a number", spec);
-		end = gend;
+	/* USER[:GID]: the group by number (Docker's --user UID:GID) */
+	if (snprintf(user, sizeof(user), "%s", spec) >= (int)sizeof(user))
+		return tl_err(ENAMETOOLONG, "--user %s: too long", spec);
+	if ((colon = strchr(user, ':'))) {
+		*colon = 0;
+		gpart = colon + 1;
+		errno = 0;
+		g = strtoul(gpart, &end, 10);
+		if (!*gpart || *end || errno || g > INT32_MAX)
+			return tl_err(EINVAL, "--user %s: '%s' is not a GID (a number)", spec, gpart);
 	}
-	if (*spec >= '0' && *spec <= '9' && !*end && v > INT32_MAX)
+	errno = 0;
+	v = strtoul(user, &end, 10);
+	numeric = user[0] >= '0' && user[0] <= '9' && !*end;
+	if (numeric && (errno || v > INT32_MAX))
 		return tl_err(EINVAL, "--user %s: uid out of range", spec);
-	pw = *spec >= '0' && *spec <= '9' && !*end ? getpwuid((uid_t)v) : getpwnam(spec);
-	if (!pw && *spec >= '0' && *spec <= '9' && !*end) {
+	errno = 0;
+	pw = numeric ? getpwuid((uid_t)v) : getpwnam(user);
+	if (!pw && numeric) {
 		snprintf(name, sizeof(name), "%lu", v);
 		anon = (struct passwd){.pw_name = name,
 		                       .pw_uid = (uid_t)v,
-		                       .pw_gid = (gid_t)g,
+		                       .pw_gid = (gid_t)v,
 		                       .pw_dir = "/",
 		                       .pw_shell = "/bin/sh"};
 		pw = &anon;
-		s->ngroups = 0;
 		s->no_group_list = true;
 	}
 	if (!pw)
 		return tl_err(errno ? errno : ENOENT, "--user %s: %s", spec,
 		              errno ? strerror(errno) : "no such user");
-	if (g != v)
-		pw->pw_gid = (gid_t)g; /* UID:GID names the group */
-	if (pw->pw_uid == 0 && geteuid() == 0)
+	/* root without a group: stay as tailor is (--user root opts out of the sudo default) */
+	if (pw->pw_uid == 0 && !gpart && geteuid() == 0)
 		return 0;
+	if (gpart)
+		pw->pw_gid = (gid_t)g;
 	s->as_user = true;
 	s->uid = pw->pw_uid;
 	s->gid = pw->pw_gid;

@@ -59,7 +59,10 @@ while getent passwd $uid >/dev/null; do uid=$((uid + 1)); done
 "$TAILOR" record -q -o "$T/n.json" --user $uid:$nobody_gid -- sh -c 'echo "$(id -u) $(id -g) $(id -G)"' >"$T/n.out" ||
 	fail "--user $uid:$nobody_gid: exit $?"
 [ "$(cat "$T/n.out")" = "$uid $nobody_gid $nobody_gid" ] || fail "--user $uid:$nobody_gid: $(cat "$T/n.out")"
-pass "--user UID and UID:GID without a passwd entry"
+"$TAILOR" record -q -o "$T/n.json" --user nobody:$uid -- sh -c 'echo "$(id -u) $(id -g)"' >"$T/n.out" ||
+	fail "--user nobody:$uid: exit $?"
+[ "$(cat "$T/n.out")" = "$nobody_uid $uid" ] || fail "--user nobody:$uid: $(cat "$T/n.out")"
+pass "--user UID and UID:GID without a passwd entry, NAME:GID"
 
 # ---- 2. under sudo: the invoking user by default, --user root opts out ----------------
 out=$(SUDO_UID=$nobody_uid SUDO_GID=$nobody_gid SUDO_USER=nobody \
