@@ -601,7 +601,8 @@ static int resolve_user(struct session *s, const char *spec)
 		errno = 0;
 		g = strtoul(gpart, &end, 10);
 		if (!*gpart || *end || errno || g > INT32_MAX)
-			return tl_err(EINVAL, "--user %s: '%s' is not a GID (a number)", spec, gpart);
+			return tl_err(EINVAL, "--user %s: '%s' is not a GID (a number)", spec,
+			              gpart);
 	}
 	errno = 0;
 	v = strtoul(user, &end, 10);
