@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "tailor/common.h"
@@ -242,9 +245,42 @@ char *tl_path_dir(const char *path)
 	return dir;
 }
 
+/* A kernel file system's name (proc, sysfs...): no place for an output, written or not. */
+static const char *kernel_fs(const char *dir)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} fs[] = {{0x9fa0, "proc"},           {0x62656572, "sysfs"},   {0x63677270, "cgroup2"},
+	          {0x27e0eb, "cgroup"},       {0x64626720, "debugfs"}, {0x74726163, "tracefs"},
+	          {0x73636673, "securityfs"}, {0xcafe4a11, "bpf"}};
+	struct statfs sf;
+
+	if (statfs(dir, &sf))
+		return NULL;
+	for (size_t i = 0; i < TL_ARRAY_SIZE(fs); i++)
+		if ((unsigned long)sf.f_type == fs[i].magic)
+			return fs[i].name;
+	return NULL;
+}
+
+/* An existing file that cannot be replaced: immutable or append-only (chattr +i, +a). */
+static bool locked_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), flags = 0;
+	bool locked;
+
+	if (fd < 0)
+		return false;
+	locked = !ioctl(fd, FS_IOC_GETFLAGS, &flags) && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL));
+	close(fd);
+	return locked;
+}
+
 int tl_output_check(const char *path, const char *what)
 {
 	struct stat st;
+	const char *kfs;
 	char *dir;
 	int err = 0;
 
@@ -256,12 +292,18 @@ int tl_output_check(const char *path, const char *what)
 		return access(path, W_OK)
 		           ? tl_err(errno, "cannot write %s to %s: %s", what, path, strerror(errno))
 		           : 0;
+	if (!stat(path, &st) && locked_file(path))
+		return tl_err(EPERM, "cannot write %s to %s: it is immutable or append-only", what,
+		              path);
 	dir = tl_path_dir(path);
 	if (!dir)
 		return tl_err(ENOMEM, "out of memory");
 	if (access(dir, W_OK | X_OK))
 		err = tl_err(errno, "cannot write %s to %s: %s: %s", what, path, dir,
 		             strerror(errno));
+	else if ((kfs = kernel_fs(dir)))
+		err = tl_err(EINVAL, "cannot write %s to %s: %s is on %s, a kernel file system",
+		             what, path, dir, kfs);
 	free(dir);
 	return err;
 }

@@ -16,6 +16,7 @@ PIDS=()
 cleanup() {
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || true; done
+	chattr -i "$T/imm.json" 2>/dev/null || true
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -98,7 +99,9 @@ pass "disk full -> 125: $(grep -v "^tailor: note:" "$T/err")"
 mkdir "$T/ro"
 mount -t tmpfs -o ro,size=64k tmpfs "$T/ro"
 MOUNTS+=("$T/ro")
-for out in "$T/ro/trace.json" "$T/nodir/trace.json" "$T/k"; do
+echo old >"$T/imm.json"
+chattr +i "$T/imm.json" 2>/dev/null && IMM="$T/imm.json" || IMM=
+for out in "$T/ro/trace.json" "$T/nodir/trace.json" "$T/k" /proc/tailor-trace.json $IMM; do
 	rm -f "$T/marker"
 	rc=0
 	"$TAILOR" record -q -o "$out" -- touch "$T/marker" 2>"$T/err" || rc=$?
@@ -109,7 +112,8 @@ for out in "$T/ro/trace.json" "$T/nodir/trace.json" "$T/k"; do
 done
 only_files "$T/ro"
 [ -e "$T/nodir" ] && fail "nonexistent dir was created"
-pass "read-only dir, missing dir, a directory as output: 125 before the command runs"
+[ -n "$IMM" ] && chattr -i "$IMM"
+pass "read-only dir, missing dir, a directory, /proc${IMM:+, an immutable file} as output: 125 before the command runs"
 
 # ---- 4. a command that ignores SIGINT: tailor waits --grace, then leaves it -----------
 rc=0
