@@ -2289,6 +2289,12 @@ const char *tl_diff_foreign_text(const char *text, size_t len)
 	                                       "@{",         "alias ",      "hat "};
 	const char *p = text, *end = text + len;
 
+	/* Binary: no text at all (a stray NUL later in a text is named with its place). */
+	if (len >= 2 && (unsigned char)text[0] == 0x1f && (unsigned char)text[1] == 0x8b)
+		return "gzip-compressed data";
+	if (memchr(text, 0, len < 16 ? len : 16))
+		return len % 8 ? "binary data"
+		               : "binary data, a raw BPF program (tailor generate -f bpf) perhaps";
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *e = eol ? eol : end;
 		size_t n;
@@ -2333,7 +2339,7 @@ int tl_diff_side_from_text(const char *text, size_t len, const char *name, struc
 		return oom();
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
-	if (i < len && text[i] != '{' && (what = tl_diff_foreign_text(text + i, len - i))) {
+	if (i < len && text[i] != '{' && (what = tl_diff_foreign_text(text, len))) {
 		r = tl_err(EINVAL,
 		           "%s: %s; diff compares traces and seccomp profiles (JSON, or a "
 		           "Kubernetes SeccompProfile YAML)",

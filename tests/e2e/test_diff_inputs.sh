@@ -20,7 +20,7 @@ one_line() {
 	grep -qF -- "$1" "$T/err" || fail "expected \"$1\", got: $(cat "$T/err")"
 }
 
-for f in apparmor systemd pfc k8s docker; do
+for f in apparmor systemd pfc k8s docker bpf; do
 	run 0 generate -f "$f" -o "$T/p.$f" new.trace.json
 done
 
@@ -38,7 +38,12 @@ run 2 diff "$T/p.systemd" old.profile.json
 one_line "$T/p.systemd: a systemd unit or drop-in$want"
 run 2 diff "$T/p.pfc" old.profile.json
 one_line "$T/p.pfc: libseccomp pseudo filter code (PFC)$want"
-pass "diff names an AppArmor profile, a systemd drop-in and PFC, exits 2"
+run 2 diff "$T/p.bpf" old.profile.json
+one_line "$T/p.bpf: binary data, a raw BPF program (tailor generate -f bpf) perhaps$want"
+gzip -c "$T/p.docker" >"$T/p.gz"
+run 2 diff "$T/p.gz" old.profile.json
+one_line "$T/p.gz: gzip-compressed data$want"
+pass "diff names an AppArmor profile, a systemd drop-in, PFC, BPF and gzip, exits 2"
 
 # The k8s export (YAML with leading comments) and the docker export still diff.
 run 0 diff "$T/p.k8s" "$T/p.docker" --fail-on any
@@ -54,6 +59,8 @@ run 1 check new.trace.json
 one_line "new.trace.json: a tailor trace; check takes the JSON seccomp profile: generate it with 'tailor generate -f docker TRACE'"
 run 1 check "$T/p.systemd"
 one_line "$T/p.systemd: a systemd unit or drop-in; check takes"
+run 1 check "$T/p.bpf"
+one_line "$T/p.bpf: binary data, a raw BPF program (tailor generate -f bpf) perhaps; check takes"
 printf '{"syscalls": []}\n' >"$T/bad.json"
 run 1 check "$T/bad.json"
 one_line "bad.json: defaultAction missing"

@@ -615,9 +615,10 @@ static void test_yaml_nul(void **state)
 	assert_int_equal(tl_diff_side_from_text(nul, sizeof(nul) - 1, "p.yaml", &s), -EINVAL);
 	assert_string_equal(tl_err_msg(), "p.yaml: line 7, column 9: NUL byte");
 	tl_diff_side_free(&s);
-	/* A file starting with NUL is neither "empty" nor YAML: the NUL is named. */
+	/* A file starting with NUL is neither "empty" nor YAML: binary data, said so. */
 	assert_int_equal(tl_diff_side_from_text("\0{}", 3, "p.json", &s), -EINVAL);
-	assert_string_equal(tl_err_msg(), "p.json: line 1, column 1: NUL byte");
+	assert_string_equal(tl_err_msg(), "p.json: binary data; diff compares traces and seccomp "
+	                                  "profiles (JSON, or a Kubernetes SeccompProfile YAML)");
 	tl_diff_side_free(&s);
 }
 
