@@ -1720,6 +1720,14 @@ static const struct {
     {"/home/*/.kube", false},
     {"/root/.docker", false},
     {"/home/*/.docker", false},
+    {"/root/.config", false}, /* gh, gcloud, rclone tokens... */
+    {"/home/*/.config", false},
+    {"/root/.local/share/keyrings", false},
+    {"/home/*/.local/share/keyrings", false},
+    {"/root/.password-store", false},
+    {"/home/*/.password-store", false},
+    {"/root/.mozilla", false}, /* saved passwords, cookies */
+    {"/home/*/.mozilla", false},
 };
 
 static size_t ncomps(const char *s)

@@ -1731,8 +1731,8 @@ static int all_containers(struct sess *s)
 	if (err)
 		return err;
 	if (!o->quiet)
-		fprintf(stderr, "tailor record: recording every container into %s/ (%u slots)\n",
-		        o->output, s->nslots);
+		fprintf(stderr, "tailor record: recording every container into %s/ (%u slot%s)\n",
+		        o->output, s->nslots, s->nslots == 1 ? "" : "s");
 	if (o->duration_ms > 0)
 		deadline = s->t0_ms + (uint64_t)o->duration_ms;
 	for (;;) {
