@@ -181,7 +181,7 @@ static int wait_loaded(struct handoff *h, pid_t pid)
 	}
 }
 
-static uint64_t now_ms_(void)
+static uint64_t mono_ms(void)
 {
 	struct timespec ts;
 
@@ -307,7 +307,7 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 				goto out;
 			}
 			reaped = true;
-			deadline = now_ms_() + (uint64_t)(linger_ms > 0 ? linger_ms : 0);
+			deadline = mono_ms() + (uint64_t)(linger_ms > 0 ? linger_ms : 0);
 		}
 		while (p[0].revents & POLLIN) {
 			memset(req, 0, sizeof(*req)); /* the kernel insists on a zeroed request */
@@ -323,8 +323,12 @@ int tl_loader_complain(scmp_filter_ctx ctx, const char *path, char *const argv[]
 		}
 		if (p[0].revents & (POLLHUP | POLLERR))
 			break; /* nobody is left under the filter */
-		if (reaped && now_ms_() >= deadline) {
-			res->left_running = true;
+		if (reaped && mono_ms() >= deadline) {
+			/* the hang-up may trail the reaping (--linger 0): a last look */
+			struct pollfd q = {.fd = nfd, .events = POLLHUP};
+
+			res->left_running =
+			    !(poll(&q, 1, 20) == 1 && (q.revents & (POLLHUP | POLLERR)));
 			break;
 		}
 	}

@@ -163,4 +163,12 @@ grep -q 'still run 100 ms after it exited' bg2.err || { echo "FAIL: no note on t
 python3 -c 'import json,sys
 r=json.load(open(sys.argv[1]))["runs"][0]
 assert r["lost"].get("running")==1 and not r["complete"], r' bg2.json || { echo "FAIL: survivor not counted"; exit 1; }
+# --linger 0 with nothing left running: complete (the hang-up may trail the reaping)
+for i in 1 2 3; do
+	"$TAILOR_BIN" run -q --complain --linger 0 -o l0.json --profile nommap.json -- /bin/true ||
+		{ echo "FAIL: --linger 0"; exit 1; }
+	python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["runs"][0]
+assert r["complete"] and "running" not in r["lost"], r' l0.json || { echo "FAIL: --linger 0 counted a survivor"; exit 1; }
+done
 echo "ok: complain mode answers what the command left running, for --linger, and counts a survivor"
