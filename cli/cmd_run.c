@@ -251,7 +251,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'L':
 			if (cli_parse_ms("run", "--linger", optarg, &copts.linger_ms))
-				return TL_EXIT_TAILOR;
+				goto done; /* rc: TL_EXIT_TAILOR */
 			break;
 		case 'o':
 			out = optarg;
