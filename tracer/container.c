@@ -1381,6 +1381,13 @@ static bool noslot_add(struct sess *s, uint32_t pidns, pid_t pid)
 
 	if (noslot_seen(s, pidns))
 		return false;
+	/* its init lives as long as the namespace; a child that exec'ed may not */
+	if (!is_ns_init(pid)) {
+		pid_t init = ns_init(pidns);
+
+		if (init > 0)
+			pid = init;
+	}
 	n = realloc(s->noslot, (s->nnoslot + 1) * sizeof(*n));
 	if (n) {
 		s->noslot = n;
