@@ -50,7 +50,7 @@ static void usage(FILE *f)
 	       "                           loading the filter (its measured baseline,\n"
 	       "                           profilegen/baselines/; docs/containers.md)\n"
 	       "      --name NAME          profile name for k8s/systemd/apparmor output\n"
-	       "                           (default tailor)\n"
+	       "                           (default tailor; the other formats have none)\n"
 	       "      --container          apparmor: a container profile (attach_disconnected,\n"
 	       "                           moby's signal/ptrace rules); implied by container runs\n"
 	       "      --children           apparmor: a child profile NAME//PROG per executed\n"
@@ -221,7 +221,7 @@ int cmd_generate(int argc, char **argv)
 	char *data = NULL;
 	size_t len;
 	int c, fmt, ret = TL_EXIT_FAIL;
-	bool collapse_set = false;
+	bool collapse_set = false, seccomp_set = false;
 
 	tl_gen_opts_init(&gopts);
 	tl_aa_opts_init(&aopts);
@@ -235,6 +235,7 @@ int cmd_generate(int argc, char **argv)
 			out = optarg;
 			break;
 		case OPT_DEFAULT_ACTION:
+			seccomp_set = true;
 			c = parse_action(optarg);
 			if (c < 0) {
 				cli_error("generate: unknown default action '%s' (expected errno, "
@@ -245,6 +246,7 @@ int cmd_generate(int argc, char **argv)
 			gopts.default_action = (enum tl_action)c;
 			break;
 		case OPT_ARGS:
+			seccomp_set = true;
 			if (!strcmp(optarg, "none"))
 				gopts.args = TL_ARGS_NONE;
 			else if (!strcmp(optarg, "safe"))
@@ -259,6 +261,7 @@ int cmd_generate(int argc, char **argv)
 			}
 			break;
 		case OPT_RUNTIME:
+			seccomp_set = true;
 			if (!strcmp(optarg, "none"))
 				gopts.runtime = TL_RUNTIME_NONE;
 			else if (!strcmp(optarg, "crun"))
@@ -287,6 +290,7 @@ int cmd_generate(int argc, char **argv)
 			eopts.name = optarg;
 			break;
 		case OPT_NO_ENOSYS:
+			seccomp_set = true;
 			gopts.enosys_probes = false;
 			break;
 		case OPT_CONTAINER:
@@ -337,6 +341,13 @@ int cmd_generate(int argc, char **argv)
 		          "options of -f apparmor");
 		return TL_EXIT_USAGE;
 	}
+	/* an option that changes nothing is a mistake to say, not to ignore */
+	if (fmt == TL_FMT_APPARMOR && seccomp_set) {
+		cli_error("generate: --default-action, --args, --runtime and --no-enosys-probes are "
+		          "options of the seccomp formats, not -f apparmor");
+		return TL_EXIT_USAGE;
+	}
+
 	gopts.sources = (const char *const *)&argv[optind];
 	aopts.sources = gopts.sources;
 	aopts.name = eopts.name;

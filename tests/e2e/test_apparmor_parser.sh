@@ -170,7 +170,8 @@ grep -E '^ +[/"@].* [a-z]+,' "$T/tree.aa" | sed 's/  #.*//' | sort >"$T/all"
 "$TAILOR_BIN" generate -f apparmor --collapse 181 "$T/tree.json" | grep -q 'collapsed' &&
 	fail "--collapse 181 collapsed"
 for bad in "-f apparmor --collapse 1" "-f apparmor --collapse x" "-f apparmor --collapse -3" \
-	"-f docker --collapse 8"; do
+	"-f docker --collapse 8" "-f apparmor --args strict" "-f apparmor --runtime crun" \
+	"-f apparmor --default-action kill" "-f apparmor --no-enosys-probes"; do
 	set +e
 	# shellcheck disable=SC2086 # bad is a word list
 	"$TAILOR_BIN" generate $bad -o "$T/bad.out" "$T/tree.json" 2>"$T/bad.err"
@@ -178,4 +179,4 @@ for bad in "-f apparmor --collapse 1" "-f apparmor --collapse x" "-f apparmor --
 	set -e
 	[ "$rc" = 2 ] && [ ! -e "$T/bad.out" ] || fail "generate $bad: exit $rc: $(cat "$T/bad.err")"
 done
-pass "collapsed profiles compile ($before rules -> $after), keep every other rule, --collapse checked"
+pass "collapsed profiles compile ($before rules -> $after), keep every other rule, --collapse and seccomp-only options checked"
