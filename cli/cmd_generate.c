@@ -343,8 +343,9 @@ int cmd_generate(int argc, char **argv)
 	}
 	/* an option that changes nothing is a mistake to say, not to ignore */
 	if (fmt == TL_FMT_APPARMOR && seccomp_set) {
-		cli_error("generate: --default-action, --args, --runtime and --no-enosys-probes are "
-		          "options of the seccomp formats, not -f apparmor");
+		cli_error(
+		    "generate: --default-action, --args, --runtime and --no-enosys-probes are "
+		    "options of the seccomp formats, not -f apparmor");
 		return TL_EXIT_USAGE;
 	}
 
