@@ -230,7 +230,7 @@ int cmd_run(int argc, char **argv)
 	struct tl_trace trace;
 	scmp_filter_ctx ctx = NULL;
 	char **caps = NULL, **unknown = NULL, *path = NULL;
-	bool force = false, loaded = false, quiet = false;
+	bool force = false, loaded = false, quiet = false, complain_opt = false;
 	struct tl_complain_result cr = {0};
 	struct tl_complain_opts copts = {.argsel = tl_argtable_select, .linger_ms = 2000};
 	int c, r, rc = TL_EXIT_TAILOR;
@@ -247,14 +247,16 @@ int cmd_run(int argc, char **argv)
 			lo.complain = true;
 			break;
 		case 'q':
-			quiet = true;
+			quiet = complain_opt = true;
 			break;
 		case 'L':
+			complain_opt = true;
 			if (cli_parse_ms("run", "--linger", optarg, &copts.linger_ms))
 				goto done; /* rc: TL_EXIT_TAILOR */
 			break;
 		case 'o':
 			out = optarg;
+			complain_opt = true;
 			break;
 		case 'c':
 			tl_strv_free(caps);
@@ -280,6 +282,10 @@ int cmd_run(int argc, char **argv)
 	if (!profile || optind >= argc) {
 		cli_error("run: %s (see 'tailor run --help')",
 		          !profile ? "--profile is required" : "no command given");
+		goto done;
+	}
+	if (complain_opt && !lo.complain) {
+		cli_error("run: -o, -q and --linger are options of --complain");
 		goto done;
 	}
 	lo.caps = (const char *const *)caps;

@@ -172,3 +172,13 @@ r=json.load(open(sys.argv[1]))["runs"][0]
 assert r["complete"] and "running" not in r["lost"], r' l0.json || { echo "FAIL: --linger 0 counted a survivor"; exit 1; }
 done
 echo "ok: complain mode answers what the command left running, for --linger, and counts a survivor"
+
+# 9. complain mode's options without --complain: a usage error, not ignored
+for opt in "-o x.json" "-q" "--linger 100"; do
+	rc=0
+	# shellcheck disable=SC2086 # opt is a word list
+	"$TAILOR_BIN" run $opt --profile nommap.json -- /bin/true 2>opt.err || rc=$?
+	[ $rc = 125 ] && grep -q 'are options of --complain' opt.err ||
+		{ echo "FAIL: run $opt without --complain: exit $rc: $(cat opt.err)"; exit 1; }
+done
+echo "ok: -o, -q, --linger without --complain are refused"
