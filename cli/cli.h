@@ -41,6 +41,13 @@ void cli_lib_error(const char *cmd);
  */
 int cli_bad_option(const char *cmd, const char *optstring, char **argv, int rc);
 
+/*
+ * After a profile failed to parse (tl_err set): when the text is plainly
+ * something else (a trace, the k8s YAML, an AppArmor profile, a systemd
+ * drop-in, PFC, binary), say that instead, and what cmd takes.
+ */
+void cli_profile_misfit(const char *cmd, const char *path, const char *text, size_t len);
+
 /* A --grace/--linger value: 0 to 3600000 ms; -1 after a message naming cmd and opt. */
 int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int *ms);
 /* True if argv[i] is -h/--help. */

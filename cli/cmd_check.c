@@ -93,47 +93,6 @@ static const char *action_text(const struct tl_profile *p, char *buf, size_t n)
 	return buf;
 }
 
-/* Does the line p[0..n) start with w? */
-static bool starts(const char *p, size_t n, const char *w)
-{
-	size_t k = strlen(w);
-
-	return n >= k && !memcmp(p, w, k);
-}
-
-/*
- * What a file that is no JSON seccomp profile plainly is, from its first
- * line that is no comment (nor `---`), or NULL: a trace, the k8s export
- * (YAML), or what diff tells apart (tl_diff_foreign_text: AppArmor, a
- * systemd drop-in, PFC).
- */
-static const char *what_else(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *e = eol ? eol : end;
-		size_t n;
-
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		n = (size_t)(e - p);
-		if (n && *p != '#' && !(n >= 3 && starts(p, n, "---"))) {
-			if (*p == '{')
-				return memmem(text, len, "\"tailor_trace\"", 14) ? "a tailor trace"
-				                                                 : NULL;
-			if (starts(p, n, "apiVersion:") || starts(p, n, "kind:"))
-				return memmem(text, len, "\nkind: SeccompProfile", 21) ||
-				               starts(p, n, "kind: SeccompProfile")
-				           ? "a Kubernetes SeccompProfile (YAML)"
-				           : "Kubernetes YAML";
-			break;
-		}
-		p = e + (eol ? 1 : 0);
-	}
-	return tl_diff_foreign_text(text, len);
-}
-
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -187,15 +146,7 @@ int cmd_check(int argc, char **argv)
 	if (tl_read_file(path, &text, &len, 64u << 20))
 		goto fail;
 	if (tl_profile_from_json(text, len, path, &prof)) {
-		const char *what = what_else(text, len);
-
-		if (what)
-			tl_err(EINVAL,
-			       "%s: %s; check takes the JSON seccomp profile: generate it with %s",
-			       path, what,
-			       strcmp(what, "a tailor trace")
-			           ? "-f docker or -f oci"
-			           : "'tailor generate -f docker TRACE'");
+		cli_profile_misfit("check", path, text, len);
 		goto fail;
 	}
 	if (tl_loader_build(&prof, &lo, &ctx)) {

@@ -109,6 +109,8 @@ static int load_profile(const char *path, bool force, struct tl_profile *p)
 	}
 	buf[len] = '\0';
 	r = tl_profile_from_json(buf, len, path, p);
+	if (r)
+		cli_profile_misfit("run", path, buf, len);
 out:
 	free(buf);
 	close(fd);
@@ -279,9 +281,11 @@ int cmd_run(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!profile || optind >= argc) {
-		cli_error("run: %s (see 'tailor run --help')",
-		          !profile ? "--profile is required" : "no command given");
+	if (!profile || !*profile || optind >= argc) {
+		cli_error("run: %s (see 'tailor run --help')", !profile ? "--profile is required"
+		                                               : !*profile
+		                                                   ? "--profile names no file"
+		                                                   : "no command given");
 		goto done;
 	}
 	if (complain_opt && !lo.complain) {

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "tailor/common.h"
+#include "tailor/diff.h"
 
 static const struct tl_command commands[] = {
 	{"record",
@@ -34,6 +35,59 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* Does the line p[0..n) start with w? */
+static bool starts(const char *p, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && !memcmp(p, w, k);
+}
+
+/*
+ * What a file that is no JSON seccomp profile plainly is, from its first
+ * line that is no comment (nor `---`), or NULL: a trace, the k8s export
+ * (YAML), or what diff tells apart (tl_diff_foreign_text: AppArmor, a
+ * systemd drop-in, PFC).
+ */
+static const char *what_else(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *e = eol ? eol : end;
+		size_t n;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		n = (size_t)(e - p);
+		if (n && *p != '#' && !(n >= 3 && starts(p, n, "---"))) {
+			if (*p == '{')
+				return memmem(text, len, "\"tailor_trace\"", 14) ? "a tailor trace"
+				                                                 : NULL;
+			if (starts(p, n, "apiVersion:") || starts(p, n, "kind:"))
+				return memmem(text, len, "\nkind: SeccompProfile", 21) ||
+				               starts(p, n, "kind: SeccompProfile")
+				           ? "a Kubernetes SeccompProfile (YAML)"
+				           : "Kubernetes YAML";
+			break;
+		}
+		p = e + (eol ? 1 : 0);
+	}
+	return tl_diff_foreign_text(text, len);
+}
+
+
+void cli_profile_misfit(const char *cmd, const char *path, const char *text, size_t len)
+{
+	const char *what = what_else(text, len);
+
+	if (what)
+		tl_err(EINVAL, "%s: %s; %s takes the JSON seccomp profile: generate it with %s", path,
+		       what, cmd,
+		       strcmp(what, "a tailor trace") ? "-f docker or -f oci"
+		                                      : "'tailor generate -f docker TRACE'");
 }
 
 int cli_parse_ms(const char *cmd, const char *opt, const char *arg, int *ms)

@@ -592,6 +592,8 @@ static int resolve_user(struct session *s, const char *spec)
 	bool numeric;
 	int n = 32;
 
+	if (!*spec)
+		return tl_err(EINVAL, "--user: empty (a name or UID, and :GID)");
 	/* USER[:GID]: the group by number (Docker's --user UID:GID) */
 	if (snprintf(user, sizeof(user), "%s", spec) >= (int)sizeof(user))
 		return tl_err(ENAMETOOLONG, "--user %s: too long", spec);

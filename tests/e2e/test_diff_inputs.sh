@@ -65,6 +65,13 @@ printf '{"syscalls": []}\n' >"$T/bad.json"
 run 1 check "$T/bad.json"
 one_line "bad.json: defaultAction missing"
 run 0 check "$T/p.docker"
+# run names them too, before anything runs (exit 125)
+run 125 run --profile new.trace.json -- true
+one_line "new.trace.json: a tailor trace; run takes the JSON seccomp profile"
+run 125 run --profile "$T/p.k8s" -- true
+one_line "$T/p.k8s: a Kubernetes SeccompProfile (YAML); run takes"
+run 125 run --profile '' -- true
+one_line "--profile names no file"
 pass "check names the k8s YAML, an AppArmor profile and a trace, exits 1"
 
 # A capability only denied in NEW (memcached's CAP_DAC_OVERRIDE): shown, low, not risky.
