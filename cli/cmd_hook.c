@@ -78,7 +78,8 @@ static void usage(FILE *f)
 	        "\n"
 	        "Relative TRACE/PATH are relative to the bundle.  Exit status: 0 done or\n"
 	        "nothing asked, 1 the recording could not start or its trace was not\n"
-	        "written (the runtime then fails the container: it never runs unrecorded).\n"
+	        "written (the runtime then fails the container: it never runs unrecorded),\n"
+	        "2 a bad command line (--stage, --timeout).\n"
 	        "Hook configuration: examples/oci-hooks/tailor-hook.json, docs/containers.md.\n",
 	        HOOK_STATE_DIR, HOOK_TIMEOUT_S);
 }
