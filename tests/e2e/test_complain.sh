@@ -84,7 +84,7 @@ echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' > allow.json
 	{ echo "FAIL: complain mode with stdin closed"; exit 1; }
 [ "$(names closed.json)" = "x86_64:$drop" ] || { echo "FAIL: stdin closed: got $(names closed.json)"; exit 1; }
 # 4c. SIGTERM: passed on; the trace is written, incomplete, with the command's status
-"$TAILOR_BIN" run --complain -o term.json --profile minus.json -- /bin/sleep 30 &
+"$TAILOR_BIN" run --complain -o term.json --profile minus.json -- /bin/sleep "30.$$" &
 tp=$!
 sleep 1
 kill -TERM "$tp"
@@ -97,7 +97,7 @@ python3 -c 'import json,sys
 r=json.load(open(sys.argv[1]))["runs"][0]
 assert r["complete"] is False and r["exit_status"]==143, r' term.json ||
 	{ echo "FAIL: SIGTERM: trace not marked incomplete"; exit 1; }
-pgrep -x -f "/bin/sleep 30" >/dev/null && { echo "FAIL: the command outlived the signal"; exit 1; }
+pgrep -x -f "/bin/sleep 30.$$" >/dev/null && { echo "FAIL: the command outlived the signal"; exit 1; }
 echo "ok: complain mode without a listener, with stdin closed, and at SIGTERM"
 
 # 5. A rule answering ENOSYS is a fallback (generate's clone3 -> clone), kept in complain
