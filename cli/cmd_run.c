@@ -180,19 +180,22 @@ static int save_complain(struct tl_trace *t, const char *out, char **argv, const
  * One line on what a complain run found, so that nobody has to open the
  * trace to learn that the profile is too narrow.
  */
-static void say_complain(const struct tl_trace *t, const char *out)
+static void say_complain(const struct tl_trace *t, const char *out, bool left_running)
 {
+	/* after --linger nobody answers: what was denied then is not in the trace */
+	const char *when = left_running ? " until --linger ran out" : "";
 	size_t total = 0, shown = 0;
 
 	for (int a = 0; a < TL_ABI_COUNT; a++)
 		total += t->abi[a].n;
 	if (!total) {
-		fprintf(stderr, "tailor run: complain: the profile denied nothing (trace: %s)\n",
-		        out);
+		fprintf(stderr, "tailor run: complain: the profile denied nothing%s (trace: %s)\n",
+		        when, out);
 		return;
 	}
 	fprintf(stderr,
-	        "tailor run: complain: the profile would have denied %zu syscall(s):", total);
+	        "tailor run: complain: the profile would have denied %zu syscall(s)%s:", total,
+	        when);
 	for (int a = 0; a < TL_ABI_COUNT; a++)
 		for (size_t i = 0; i < t->abi[a].n; i++, shown++) {
 			const struct tl_syscall *s = &t->abi[a].sys[i];
@@ -382,7 +385,7 @@ int cmd_run(int argc, char **argv)
 			    "(--linger)\n",
 			    copts.linger_ms);
 		if (!quiet)
-			say_complain(&trace, out);
+			say_complain(&trace, out, cr.left_running);
 		rc = exit_code(cr.wstatus);
 		goto done;
 	}

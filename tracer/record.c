@@ -61,6 +61,7 @@ struct session {
 	gid_t *groups;
 	int ngroups;
 	bool no_group_list; /* a uid without a passwd entry: no supplementary groups */
+	uint64_t left; /* marked tasks still running when the recording ended */
 	char **envp;
 	char *user_name;
 	struct timespec t0;
@@ -400,7 +401,7 @@ static int linger(struct session *s)
 /* What still runs after the wait is not recorded: say so. */
 static void note_survivors(struct session *s)
 {
-	uint64_t n = survivors(s);
+	uint64_t n = s->left;
 	char after[32] = "";
 
 	if (!n)
@@ -498,7 +499,6 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 {
 	struct tl_trace trace;
 	struct tl_run run = {0};
-	uint64_t left;
 	int err;
 
 	tl_trace_init(&trace);
@@ -517,8 +517,8 @@ static int write_trace(struct session *s, char **pid_argv, struct tl_rec_result 
 	if (!err && !s->o->argv)
 		err = tl_run_add_lost(&run, "start", 1);
 	/* tasks left running (past --linger, at a signal): their later calls are missing */
-	if (!err && s->o->argv && (left = survivors(s))) /* the command too, if --grace ran out */
-		err = tl_run_add_lost(&run, "running", left);
+	if (!err && s->left) /* the command too, if --grace ran out */
+		err = tl_run_add_lost(&run, "running", s->left);
 	if (err)
 		goto out;
 	tl_rec_run_complete(&run, s->interrupted);
@@ -809,6 +809,9 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 		err = linger(&s);
 	if (err)
 		goto out;
+	/* counted once, where the recording ends: the note and the trace say the same */
+	if (o->argv)
+		s.left = survivors(&s);
 	if (o->argv && s.child_done && !o->quiet)
 		note_survivors(&s);
 	err = write_trace(&s, pid_argv, res);

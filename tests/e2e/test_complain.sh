@@ -160,6 +160,7 @@ assert "mkdir" in t["abis"]["x86_64"] and r["complete"] and "running" not in r["
 "$TAILOR_BIN" run --complain --linger 100 -o bg2.json --profile nommap.json -- sh -c '(sleep 2; mkdir d2) & exit 0' 2>bg2.err ||
 	{ echo "FAIL: complain run with --linger 100"; exit 1; }
 grep -q 'still run 100 ms after it exited' bg2.err || { echo "FAIL: no note on the survivor: $(cat bg2.err)"; exit 1; }
+grep -q 'until --linger ran out' bg2.err || { echo "FAIL: the summary does not say it ends with --linger: $(cat bg2.err)"; exit 1; }
 python3 -c 'import json,sys
 r=json.load(open(sys.argv[1]))["runs"][0]
 assert r["lost"].get("running")==1 and not r["complete"], r' bg2.json || { echo "FAIL: survivor not counted"; exit 1; }
