@@ -575,7 +575,9 @@ done:
 	/* its init is gone: say so, not "no such process" about a pid the user never gave */
 	if (!strcmp(status, "stopped"))
 		return tl_err(ESRCH,
-		              "container %s is stopped (%s state): nothing runs to be recorded",
+		              "container %s is stopped (%s state): its init is gone (a process it "
+		              "left running, in the host's pid namespace, can be recorded with "
+		              "--container PID)",
 		              found, root->bin);
 	snprintf(ci->id, sizeof(ci->id), "%s", found);
 	ci->has_status = status[0] != 0;
@@ -1324,8 +1326,10 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		                    (stopped && now - stopped >= grace)))
 			break;
 	}
-	if (init_exited && (left = live_of(s, 0)) > 0 && !s->interrupted && !s->timed_out) {
+	/* still running when the recording stopped, whatever stopped it */
+	if ((left = live_of(s, 0)) > 0)
 		c->left_running = (uint64_t)left;
+	if (init_exited && left > 0 && !s->interrupted && !s->timed_out) {
 		if (!o->quiet)
 			fprintf(stderr,
 			        "tailor record: container %s: its init exited; %lld task(s) still "
@@ -1738,7 +1742,9 @@ static int all_containers(struct sess *s)
 	if (err)
 		return err;
 	if (!o->quiet)
-		fprintf(stderr, "tailor record: recording every container into %s/ (%u slot%s)\n",
+		fprintf(stderr,
+		        "tailor record: recording every container into %s/ (%u slot%s; one in the "
+		        "host's pid namespace is not detected: record it with --container ID)\n",
 		        o->output, s->nslots, s->nslots == 1 ? "" : "s");
 	if (o->duration_ms > 0)
 		deadline = s->t0_ms + (uint64_t)o->duration_ms;

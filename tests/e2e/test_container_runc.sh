@@ -24,7 +24,7 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 rootfs=$T/bundle/rootfs
 id=tailor-ct-runc-$$-0123456789
-trap 'for c in "$id" "$id-b" "$id-n" "$id-w" "$id-h" "$id-s"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
+trap 'for c in "$id" "$id-b" "$id-n" "$id-w" "$id-h" "$id-s" "$id-d"; do runc delete -f "$c" >/dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 mkfifo "$rootfs/tmp/go"
 runc create --bundle "$T/bundle" "$id" </dev/null >"$T/out" 2>&1 || { cat "$T/out"; fail "runc create"; }
@@ -135,3 +135,16 @@ rc=0
 	{ cat "$T/rec-s.err"; fail "--container on a stopped container: exit $rc"; }
 [ ! -e "$T/stopped.json" ] || fail "a trace was written for a stopped container"
 pass "--container on a stopped container: one line, exit 125, no trace"
+
+# --duration ends a recording while the container runs: its tasks are counted in lost.running
+make_busybox_bundle "$T/du" /bin/sh -c 'sleep 30'
+runc run -d --bundle "$T/du" "$id-d" </dev/null >/dev/null 2>&1 || fail "runc run -d $id-d"
+"$TAILOR_BIN" record -q -o "$T/dur.json" --container "$id-d" --duration 1 ||
+	fail "record --container --duration 1: exit $?"
+runc delete -f "$id-d" >/dev/null 2>&1 || true
+python3 - "$T/dur.json" <<'PY' || fail "--duration: tasks still running not counted"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert not r["complete"] and r["lost"].get("running", 0) >= 1, r
+PY
+pass "--duration on a running container: incomplete, its tasks in lost.running"
