@@ -524,6 +524,7 @@ struct ct_info {
 	char *cgpath;    /* its cgroup2 path (from /proc/PID/cgroup), or NULL */
 	bool created;    /* created, not started: its entrypoint has not run */
 	bool has_status; /* a runtime told its status */
+	bool tree;       /* no key of its own: its init's process tree is followed */
 };
 
 /* Containers named by a runtime state entry: exact id, else a unique prefix. */
@@ -708,7 +709,7 @@ static int resolve_cgroup(const char *spec, struct ct_info *ci)
  * Fill the keys from the init's pid: its pid namespace unless it is tailor's
  * own (the host's), its cgroup2 cgroup unless it is tailor's or the root.
  */
-static int container_keys(struct ct_info *ci, const char *cg2mnt)
+static int container_keys(struct ct_info *ci, const char *cg2mnt, bool hook)
 {
 	char *own = proc_cgroup2(getpid()), path[PATH_MAX];
 	uint32_t host = ns_inum(0, "pid");
@@ -729,7 +730,15 @@ static int container_keys(struct ct_info *ci, const char *cg2mnt)
 	    snprintf(path, sizeof(path), "%s%s", cg2mnt, ci->cgpath) < (int)sizeof(path) &&
 	    cgroup_id(path, &ci->cgid))
 		ci->cgid = 0;
-	if (!ci->pidns && !ci->cgid)
+	/*
+	 * A runtime's container in the host's pid namespace without a cgroup2
+	 * cgroup of its own (crun on a hybrid cgroup host): nothing to key it
+	 * by, so its init's process tree is followed, as --pid does.
+	 */
+	if (!ci->pidns && !ci->cgid &&
+	    (hook || ci->has_status || rt_find_by_pid(ci->pid, NULL, 0) >= 0))
+		ci->tree = true;
+	else if (!ci->pidns && !ci->cgid)
 		err = tl_err(EINVAL,
 		             "process %d shares tailor's pid namespace and cgroup: it is not in a "
 		             "container (record it with --pid)",
@@ -793,7 +802,8 @@ static bool is_live_pid(const char *spec)
 	return v > 0 && v <= INT32_MAX && !(kill((pid_t)v, 0) && errno == ESRCH);
 }
 
-static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
+/* hook: the runtime called tailor for it, so it is a container whatever its keys */
+static int resolve(const char *spec, const char *cg2mnt, bool hook, struct ct_info *ci)
 {
 	int err;
 
@@ -841,7 +851,7 @@ static int resolve(const char *spec, const char *cg2mnt, struct ct_info *ci)
 			return err;
 	}
 	sanitize_id(ci->id);
-	return container_keys(ci, cg2mnt);
+	return container_keys(ci, cg2mnt, hook);
 }
 
 /* ---- sessions --------------------------------------------------------------------------- */
@@ -984,6 +994,42 @@ static int mark_existing(struct sess *s, uint32_t slot, uint32_t pidns, const ch
 			break;
 	}
 	return 0;
+}
+
+/* pid and its descendants (/proc/PID/task/TID/children), for a container with no key. */
+static int mark_tree(struct sess *s, uint32_t slot, pid_t pid, uint32_t state, unsigned *n,
+                     int depth)
+{
+	char dir[64], *kids = NULL, *p, *end;
+	struct dirent *de;
+	DIR *d;
+	int err = mark_threads(s, pid, slot, state, n);
+
+	if (err || depth > 64)
+		return err;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	d = opendir(dir);
+	while (!err && d && (de = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", pid, de->d_name);
+		kids = slurp(path);
+		for (p = kids; !err && p && *p;) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (v > 0 && v <= INT32_MAX)
+				err = mark_tree(s, slot, (pid_t)v, state, n, depth + 1);
+			p = end;
+		}
+		free(kids);
+	}
+	if (d)
+		closedir(d);
+	return err;
 }
 
 static int add_key(struct sess *s, uint32_t kind, uint64_t id, uint32_t slot, uint64_t flags)
@@ -1219,7 +1265,7 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 	if (err)
 		return err;
 	s->cg2mnt = cgroup2_mount();
-	err = resolve(o->container, s->cg2mnt, &ci);
+	err = resolve(o->container, s->cg2mnt, o->hook, &ci);
 	if (err)
 		goto out;
 	err = open_tracer(s, 1, false);
@@ -1254,7 +1300,9 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 	if (!err && ci.pidns && (err = add_key(s, TL_CT_KEY_PIDNS, ci.pidns, 0, BPF_ANY)))
 		err = tl_err(-err, "registering the container's pid namespace: %s", strerror(-err));
 	if (!err)
-		err = mark_existing(s, 0, ci.pidns, ci.cgid ? ci.cgpath : NULL, state, &marked);
+		err = ci.tree ? mark_tree(s, 0, ci.pid, state, &marked, 0)
+		              : mark_existing(s, 0, ci.pidns, ci.cgid ? ci.cgpath : NULL, state,
+		                              &marked);
 	if (err)
 		goto out;
 	if (!o->quiet) {
@@ -1268,6 +1316,13 @@ static int one_container(struct sess *s, struct tl_rec_result *res)
 		    ci.id, ci.pid, marked, marked == 1 ? "" : "s",
 		    state == TL_MARK_ARMED ? " before its start" : "", ns,
 		    ci.cgid ? ci.cgpath : "not its own");
+		if (ci.tree)
+			fprintf(
+			    stderr,
+			    "tailor record: container %s: no pid namespace or cgroup2 cgroup of "
+			    "its own: its init's process tree is followed (a process exec'd into "
+			    "it, runc/crun exec, is not recorded)\n",
+			    ci.id);
 	}
 	err = hook_ready(s);
 	if (err)

@@ -89,6 +89,29 @@ PY
 		{ cat "$T/$rt-plain.out"; fail "$rt: the hook's profile does not run the container"; }
 	pass "$rt: the profile written at poststop runs the container"
 
+	# 1b. The host's pid namespace, an entrypoint that daemonizes: recorded until the
+	# container is deleted (crun here has no cgroup2 cgroup of its own: nothing to key it
+	# by, its init's process tree is followed).
+	idh=tailor-hook-hostpid-$rt-$$
+	hooked_bundle "$T/$rt-hp" "$T/$rt-hp.json" "" /bin/sh -c '(sleep 0.5; mkdir /tmp/d; sleep 30) & exit 0'
+	python3 - "$T/$rt-hp/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+	(cd "$T/$rt-hp" && run run -d "$idh" </dev/null >"$T/$rt-hp.out" 2>&1) ||
+		{ cat "$T/$rt-hp.out" "$TAILOR_HOOK_DIR/$idh.log" 2>/dev/null; fail "$rt: host pid namespace container with the hook failed"; }
+	for _ in $(seq 50); do [ -d "$T/$rt-hp/rootfs/tmp/d" ] && break; sleep 0.1; done
+	run delete -f "$idh" >/dev/null 2>&1 || true
+	check_trace "$T/$rt-hp.json" "$idh" mkdir
+	python3 - "$T/$rt-hp.json" <<'PY' || fail "$rt: host pid namespace container: command"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r.get("command") == ["/bin/sh", "-c", "(sleep 0.5; mkdir /tmp/d; sleep 30) & exit 0"], r
+PY
+	pass "$rt: a daemonizing container in the host's pid namespace, recorded until deleted"
+
 	# 2. A process exec'ed into the container after its start.
 	id2=tailor-hook-exec-$rt-$$
 	hooked_bundle "$T/$rt-exec" "$T/$rt-exec.json" "" /bin/sh -c \
