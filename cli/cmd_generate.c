@@ -280,13 +280,6 @@ int cmd_generate(int argc, char **argv)
 				cli_error("generate: --name must not be empty");
 				return TL_EXIT_USAGE;
 			}
-			/* written into comments and names: a newline would start a directive */
-			for (const char *q = optarg; *q; q++)
-				if ((unsigned char)*q < 0x20 || *q == 0x7f) {
-					cli_error(
-					    "generate: --name must not hold control characters");
-					return TL_EXIT_USAGE;
-				}
 			eopts.name = optarg;
 			break;
 		case OPT_NO_ENOSYS:
@@ -335,6 +328,14 @@ int cmd_generate(int argc, char **argv)
 		cli_error("generate: no input trace given (see 'tailor generate --help')");
 		return TL_EXIT_USAGE;
 	}
+	/* a name the format cannot take is the caller's mistake: say so before any work */
+	if (tl_export_name_check((enum tl_format)fmt, eopts.name)) {
+		cli_lib_error("generate");
+		return TL_EXIT_USAGE;
+	}
+	if (eopts.name && !tl_format_has_name((enum tl_format)fmt))
+		fprintf(stderr, "tailor generate: note: -f %s has no name; --name is ignored\n",
+		        fmt_name);
 	if (fmt != TL_FMT_APPARMOR &&
 	    (aopts.container || aopts.children || aopts.abstractions || collapse_set)) {
 		cli_error("generate: --container, --children, --abstractions and --collapse are "

@@ -2572,16 +2572,6 @@ static void emit_header(struct tl_export_buf *b, const struct ctx *c)
 
 /* ---- entry point -------------------------------------------------------------------- */
 
-static bool valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n && n <= 128 &&
-	       ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-	        (s[0] >= '0' && s[0] <= '9')) &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
-}
-
 static bool saw_signals(const struct tl_trace *t)
 {
 	static const char *const kills[] = {
@@ -2630,12 +2620,9 @@ int tl_export_apparmor(const struct tl_trace *t, const struct tl_aa_opts *o, cha
 		o = &defaults;
 	}
 	name = o->name ? o->name : "tailor";
-	if (!valid_name(name))
-		return tl_err(
-		    EINVAL,
-		    "apparmor export: profile name '%s' is not valid (1-128 letters, digits, "
-		    "'.', '_', '-', starting with a letter or digit)",
-		    name);
+	r = tl_export_name_check(TL_FMT_APPARMOR, name);
+	if (r)
+		return r;
 	if (o->collapse == 1)
 		return tl_err(EINVAL,
 		              "apparmor export: --collapse 1 would make a glob of every file read "

@@ -4,8 +4,10 @@
  * share.  Each format lives in its own file (export_*.c); docs/formats.md
  * describes every mapping and what each format cannot express.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,59 @@ int tl_format_from_name(const char *name)
 	              "unknown format '%s' (expected docker, oci, k8s, k8s-json, systemd, "
 	              "apparmor, pfc or bpf)",
 	              name ? name : "(null)");
+}
+
+/* metadata.name must be an RFC 1123 subdomain, or the API server rejects the object. */
+static bool k8s_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 253 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
+		      s[i] == '.'))
+			return false;
+	return true;
+}
+
+/* What apparmor_parser takes as a profile name without quoting. */
+static bool apparmor_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= 128 && isalnum((unsigned char)s[0]) &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+int tl_export_name_check(enum tl_format f, const char *name)
+{
+	if (!name)
+		return 0;
+	/* written into comments: a newline would start a directive or a YAML key */
+	for (const char *q = name; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return tl_err(EINVAL, "%s export: a name must not hold control characters",
+			              tl_format_name(f));
+	if (f == TL_FMT_K8S && !k8s_name_valid(name))
+		return tl_err(
+		    EINVAL,
+		    "k8s export: name '%s' is not a valid Kubernetes object name (lowercase "
+		    "letters, digits, '-' and '.', starting and ending alphanumeric, at "
+		    "most 253 characters)",
+		    name);
+	if (f == TL_FMT_APPARMOR && !apparmor_name_valid(name))
+		return tl_err(
+		    EINVAL,
+		    "apparmor export: profile name '%s' is not valid (1-128 letters, digits, "
+		    "'.', '_', '-', starting with a letter or digit)",
+		    name);
+	return 0;
+}
+
+bool tl_format_has_name(enum tl_format f)
+{
+	return f == TL_FMT_K8S || f == TL_FMT_SYSTEMD || f == TL_FMT_APPARMOR;
 }
 
 int tl_export(const struct tl_profile *p, enum tl_format f, const struct tl_export_opts *o,

@@ -96,20 +96,6 @@ static void put_comment(struct tl_export_buf *b, const char *indent, const char 
 	}
 }
 
-/* metadata.name must be an RFC 1123 subdomain, or the API server rejects the object. */
-static bool k8s_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n || n > 253 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
-		      s[i] == '.'))
-			return false;
-	return true;
-}
-
 static void put_rule(struct tl_export_buf *b, const struct tl_rule *r)
 {
 	if (r->comment)
@@ -140,14 +126,9 @@ int tl_export_k8s(const struct tl_profile *p, const struct tl_export_opts *o, ch
 	char **arches = NULL;
 	int r;
 
-	if (!k8s_name_valid(name)) {
-		r = tl_err(EINVAL,
-		           "k8s export: name '%s' is not a valid Kubernetes object name (lowercase "
-		           "letters, digits, '-' and '.', starting and ending alphanumeric, at "
-		           "most 253 characters)",
-		           name);
+	r = tl_export_name_check(TL_FMT_K8S, name);
+	if (r)
 		goto out;
-	}
 	/* EPERM is what the runtime returns by default; any other errno would be lost. */
 	if (p->has_default_errno && p->default_errno != EPERM) {
 		r = tl_err(ENOTSUP,

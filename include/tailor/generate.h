@@ -48,6 +48,10 @@ enum tl_format {
 };
 int tl_format_from_name(const char *name); /* format or -EINVAL */
 const char *tl_format_name(enum tl_format f);
+/* Whether a format writes --name anywhere (k8s, systemd, apparmor). */
+bool tl_format_has_name(enum tl_format f);
+/* 0 if NAME (may be NULL) is a valid name for format F, else -EINVAL with a message. */
+int tl_export_name_check(enum tl_format f, const char *name);
 
 struct tl_export_opts {
 	const char *name; /* profile/resource name (k8s, apparmor), default "tailor" */

@@ -120,6 +120,22 @@ for f in apparmor systemd k8s docker; do
 done
 pass "--name with control characters refused for every format"
 
+# A name the format cannot take is a usage error found before any work
+# (exit 2, no output); a format without a name says it ignores one.
+for f in apparmor k8s; do
+	set +e
+	"$TAILOR_BIN" generate -f "$f" --name 'Not A Name' -o "$T/bad.$f" "$T/app.json" 2>"$T/bad.err"
+	rc=$?
+	set -e
+	[ "$rc" = 2 ] && [ ! -e "$T/bad.$f" ] && grep -q "'Not A Name' is not" "$T/bad.err" ||
+		fail "-f $f: an invalid --name gave exit $rc: $(cat "$T/bad.err")"
+done
+"$TAILOR_BIN" generate -f docker --name web -o "$T/named.json" "$T/app.json" 2>"$T/named.err" ||
+	fail "-f docker --name failed: $(cat "$T/named.err")"
+grep -q -- "-f docker has no name; --name is ignored" "$T/named.err" ||
+	fail "-f docker --name says nothing: $(cat "$T/named.err")"
+pass "an invalid --name is a usage error; a format without a name says so"
+
 # Collapsing (docs/apparmor.md, "Collapsing"): a program that reads a tree
 # file by file (a compiler's headers, rg, a static web server) gets
 # DIR/** r instead of one rule per file; the parser accepts it, the rule
