@@ -31,7 +31,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
-/* Print "tailor: <msg>" (the libtailor error buffer if msg is NULL) to stderr. */
+/* Print "tailor: <msg>" to stderr; "tailor CMD: ..." when msg starts with "CMD:". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "tailor CMD: <libtailor error>" */
 void cli_lib_error(const char *cmd);

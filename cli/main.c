@@ -28,13 +28,29 @@ static const struct tl_command commands[] = {
 
 void cli_error(const char *fmt, ...)
 {
+	static const char *const cmds[] = {"record", "hook",    "generate", "merge",
+	                                   "diff",   "explain", "run",      "check"};
+	char *msg = NULL;
+	const char *sep = ": ";
 	va_list ap;
+	int n;
 
-	fputs("tailor: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0) {
+		fputs("tailor: out of memory\n", stderr);
+		return;
+	}
+	/* "generate: ..." reads "tailor generate: ...", as every other error of a command */
+	for (size_t i = 0; i < TL_ARRAY_SIZE(cmds); i++) {
+		size_t l = strlen(cmds[i]);
+
+		if (!strncmp(msg, cmds[i], l) && msg[l] == ':')
+			sep = " ";
+	}
+	fprintf(stderr, "tailor%s%s\n", sep, msg);
+	free(msg);
 }
 
 /* Does the line p[0..n) start with w? */
