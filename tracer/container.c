@@ -909,6 +909,8 @@ static int mark_threads(struct sess *s, pid_t pid, uint32_t slot, uint32_t state
 {
 	unsigned before = *n;
 	char dir[64];
+	/* already running: its records name its program; armed, the runtime's init execs next */
+	uint64_t image = state == TL_MARK_ACTIVE ? tl_tracer_running_image(s->tr, pid, slot, 0) : 0;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
 	for (int pass = 0; pass < 50; pass++) {
@@ -935,7 +937,7 @@ static int mark_threads(struct sess *s, pid_t pid, uint32_t slot, uint32_t state
 				}
 				continue;
 			}
-			r = tl_tracer_mark_new(s->tr, fd, slot, state);
+			r = tl_tracer_mark_new(s->tr, fd, slot, state, image);
 			close(fd);
 			if (r < 0 && r != -ESRCH) {
 				closedir(d);

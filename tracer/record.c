@@ -61,7 +61,7 @@ struct session {
 	gid_t *groups;
 	int ngroups;
 	bool no_group_list; /* a uid without a passwd entry: no supplementary groups */
-	uint64_t left; /* marked tasks still running when the recording ended */
+	uint64_t left;      /* marked tasks still running when the recording ended */
 	char **envp;
 	char *user_name;
 	struct timespec t0;
@@ -197,7 +197,7 @@ static int spawn(struct session *s, const char *path, const sigset_t *oldmask)
 		goto kill;
 	}
 	if (s->o->after_seccomp) { /* counted from a seccomp filter to the next execve */
-		err = tl_tracer_mark_new(s->tr, s->pidfd, TARGET_ID, TL_MARK_WAIT_FILTER);
+		err = tl_tracer_mark_new(s->tr, s->pidfd, TARGET_ID, TL_MARK_WAIT_FILTER, 0);
 		if (err >= 0)
 			err = tl_tracer_index_marks(s->tr);
 	} else {

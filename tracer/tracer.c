@@ -41,6 +41,7 @@ struct exec_rec {
 	uint64_t old_image, new_image;
 	char *path;
 	uint32_t target;
+	bool running; /* not an exec: a program already running when it was marked */
 };
 
 struct tl_tracer {
@@ -58,6 +59,7 @@ struct tl_tracer {
 	struct tl_files *files; /* file accesses (tracer/files.c), NULL when not recorded */
 	int oom;                /* exec records dropped in user space for lack of memory */
 	int cs_oom;             /* callsite records dropped in user space for lack of memory */
+	uint64_t next_running;  /* image ids of running programs (exec_rec.running) */
 
 	/* containers (tracer/container.c): its ring buffer records, counters at slot reuse */
 	tl_tracer_event_fn ev_cb;
@@ -290,6 +292,7 @@ static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 	r->old_image = e.old_image;
 	r->new_image = e.new_image;
 	r->target = e.target;
+	r->running = false;
 	r->path = tl_kpath_build(&e.path, d);
 	if (!r->path) {
 		t->oom++;
@@ -637,11 +640,13 @@ int tl_tracer_index_marks(struct tl_tracer *t)
 	return run_task_iter(t->skel->progs.tl_index);
 }
 
-static int mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
+static int mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed, uint64_t image)
 {
 	struct tl_mark m = {
 	    .target = target,
 	    .state = armed ? TL_MARK_ARMED : TL_MARK_ACTIVE,
+	    .image = image,
+	    .prog = image,
 	};
 
 	if (target >= t->ntargets)
@@ -653,7 +658,7 @@ static int mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool arme
 
 int tl_tracer_mark_pidfd(struct tl_tracer *t, int pidfd, uint32_t target, bool armed)
 {
-	int err = mark_pidfd(t, pidfd, target, armed);
+	int err = mark_pidfd(t, pidfd, target, armed, 0);
 
 	return err ? err : tl_tracer_index_marks(t);
 }
@@ -664,7 +669,8 @@ static int pidfd_open_(pid_t pid, unsigned flags)
 }
 
 /* Mark one thread; -ESRCH if it is gone (not an error for the caller). */
-static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, bool *leader_only)
+static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, uint64_t image,
+                    bool *leader_only)
 {
 	int fd, err;
 
@@ -677,7 +683,7 @@ static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, 
 	if (fd < 0)
 		return errno == ESRCH ? -ESRCH
 		                      : tl_err(errno, "pidfd_open(%d): %s", tid, strerror(errno));
-	err = mark_pidfd(t, fd, target, false);
+	err = mark_pidfd(t, fd, target, false, image);
 	close(fd);
 	return err;
 }
@@ -685,6 +691,7 @@ static int mark_tid(struct tl_tracer *t, pid_t pid, pid_t tid, uint32_t target, 
 /* A set of pids (a process's threads, a process tree): linear, they are few. */
 struct pidset {
 	pid_t *v;
+	uint64_t *img; /* in a process tree: the image id each process was marked with */
 	size_t n, cap;
 };
 
@@ -696,23 +703,99 @@ static bool pidset_has(const struct pidset *s, pid_t pid)
 	return false;
 }
 
-static int pidset_add(struct pidset *s, pid_t pid)
+static int pidset_add_img(struct pidset *s, pid_t pid, uint64_t img)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		pid_t *v = realloc(s->v, cap * sizeof(*v));
+		uint64_t *im;
 
 		if (!v)
 			return tl_err(ENOMEM, "out of memory");
 		s->v = v;
+		im = realloc(s->img, cap * sizeof(*im));
+		if (!im)
+			return tl_err(ENOMEM, "out of memory");
+		s->img = im;
 		s->cap = cap;
 	}
+	s->img[s->n] = img;
 	s->v[s->n++] = pid;
 	return 0;
 }
 
+static int pidset_add(struct pidset *s, pid_t pid)
+{
+	return pidset_add_img(s, pid, 0);
+}
+
+static void pidset_free(struct pidset *s)
+{
+	free(s->v);
+	free(s->img);
+}
+
+/*
+ * The image id to mark a process with that was already running (--pid):
+ * its parent's when it runs the same program, else one per program and
+ * caller, so its files, capabilities and sockets name its own program (a
+ * shell's child php, a runuser's chromium) instead of the target's.  Ids are
+ * small numbers: the recorder's own are bpf_ktime_get_ns() << 12.
+ */
+uint64_t tl_tracer_running_image(struct tl_tracer *t, pid_t pid, uint32_t target, uint64_t parent)
+{
+	char link[64], exe[PATH_MAX], root[PATH_MAX];
+	struct exec_rec *r;
+	const char *ppath = parent ? NULL : t->initial_program;
+	ssize_t n, rn;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n <= 0 || exe[0] != '/')
+		return parent; /* a kernel thread, or gone: nothing better known */
+	exe[n] = 0;
+	/* in a chroot (a container sharing our mounts): the path as the process sees it */
+	snprintf(link, sizeof(link), "/proc/%d/root", pid);
+	rn = readlink(link, root, sizeof(root) - 1);
+	if (rn > 1 && rn < n && !strncmp(exe, root, (size_t)rn) && exe[rn] == '/')
+		memmove(exe, exe + rn, (size_t)(n - rn) + 1);
+	for (size_t i = 0; !ppath && i < t->nexecs; i++)
+		if (t->execs[i].new_image == parent)
+			ppath = t->execs[i].path;
+	if (ppath && !strcmp(ppath, exe))
+		return parent;
+	for (size_t i = 0; i < t->nexecs; i++)
+		if (t->execs[i].running && t->execs[i].target == target &&
+		    t->execs[i].old_image == parent && !strcmp(t->execs[i].path, exe))
+			return t->execs[i].new_image;
+	if (t->nexecs == t->cap_execs) {
+		size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
+		struct exec_rec *v = realloc(t->execs, cap * sizeof(*v));
+
+		if (!v)
+			return parent;
+		t->execs = v;
+		t->cap_execs = cap;
+	}
+	r = &t->execs[t->nexecs];
+	*r = (struct exec_rec){.old_image = parent,
+	                       .new_image = ++t->next_running,
+	                       .target = target,
+	                       .running = true,
+	                       .path = strdup(exe)};
+	if (!r->path) {
+		t->next_running--;
+		return parent;
+	}
+	t->nexecs++;
+	if (tl_callsites_hint(t->callsites, r->path))
+		t->cs_oom++;
+	return r->new_image;
+}
+
 /* Mark pid's threads, not indexed yet; -ESRCH if pid is gone. */
-static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *leader_only)
+static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, uint64_t image,
+                        bool *leader_only)
 {
 	char dir[64];
 	struct pidset seen = {0};
@@ -720,7 +803,7 @@ static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *l
 	int err = 0, pass;
 
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
-	err = mark_tid(t, pid, pid, target, leader_only);
+	err = mark_tid(t, pid, pid, target, image, leader_only);
 	if (err)
 		return err;
 	/* Rescan until stable: threads started by unmarked threads show up. */
@@ -742,7 +825,7 @@ static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *l
 				continue;
 			err = pidset_add(&seen, tid);
 			if (!err)
-				err = mark_tid(t, pid, tid, target, leader_only);
+				err = mark_tid(t, pid, tid, target, image, leader_only);
 			if (err && err != -ESRCH) {
 				closedir(d);
 				goto out;
@@ -755,7 +838,7 @@ static int mark_threads(struct tl_tracer *t, pid_t pid, uint32_t target, bool *l
 			break;
 	}
 out:
-	free(seen.v);
+	pidset_free(&seen);
 	return err;
 }
 
@@ -771,7 +854,7 @@ static void warn_leader_only(pid_t pid)
 int tl_tracer_mark_process(struct tl_tracer *t, pid_t pid, uint32_t target)
 {
 	bool leader_only = false;
-	int err = mark_threads(t, pid, target, &leader_only);
+	int err = mark_threads(t, pid, target, 0, &leader_only);
 
 	if (err == -ESRCH)
 		return tl_err(ESRCH, "process %d does not exist", pid);
@@ -845,12 +928,18 @@ static int mark_children_pass(struct tl_tracer *t, struct pidset *tree, uint32_t
 	while (grew) {
 		grew = false;
 		for (size_t i = 0; i < pids.n; i++) {
-			if (!pids.v[i] || !pidset_has(tree, parents.v[i]))
+			size_t p;
+			uint64_t img;
+
+			for (p = 0; pids.v[i] && p < tree->n && tree->v[p] != parents.v[i]; p++)
+				;
+			if (!pids.v[i] || p == tree->n)
 				continue;
-			err = mark_threads(t, pids.v[i], target, leader_only);
+			img = tl_tracer_running_image(t, pids.v[i], target, tree->img[p]);
+			err = mark_threads(t, pids.v[i], target, img, leader_only);
 			if (err && err != -ESRCH)
 				goto out;
-			err = pidset_add(tree, pids.v[i]);
+			err = pidset_add_img(tree, pids.v[i], img);
 			if (err)
 				goto out;
 			pids.v[i] = 0;
@@ -860,8 +949,8 @@ static int mark_children_pass(struct tl_tracer *t, struct pidset *tree, uint32_t
 	}
 out:
 	closedir(d);
-	free(pids.v);
-	free(parents.v);
+	pidset_free(&pids);
+	pidset_free(&parents);
 	return err;
 }
 
@@ -872,7 +961,7 @@ int tl_tracer_mark_tree(struct tl_tracer *t, pid_t pid, uint32_t target)
 	size_t added = 1;
 	int err, pass;
 
-	err = mark_threads(t, pid, target, &leader_only);
+	err = mark_threads(t, pid, target, 0, &leader_only);
 	if (err == -ESRCH)
 		return tl_err(ESRCH, "process %d does not exist", pid);
 	if (!err)
@@ -880,7 +969,7 @@ int tl_tracer_mark_tree(struct tl_tracer *t, pid_t pid, uint32_t target)
 	/* Until a pass finds nothing new: an unmarked process may fork meanwhile. */
 	for (pass = 0; !err && added && pass < 100; pass++)
 		err = mark_children_pass(t, &tree, target, &leader_only, &added);
-	free(tree.v);
+	pidset_free(&tree);
 	if (err)
 		return err;
 	if (leader_only)
@@ -1059,8 +1148,8 @@ static int collect_execs(struct tl_tracer *t, uint32_t target, struct tl_trace *
 		struct exec_rec key = {.new_image = e->old_image};
 		const char *ppath = "";
 
-		if (e->target != target)
-			continue; /* several targets (containers) */
+		if (e->target != target || e->running)
+			continue; /* several targets (containers); not an exec */
 		if (e->old_image)
 			parent = bsearch(&key, sorted, t->nexecs, sizeof(*sorted), cmp_new_image);
 		if (parent)
@@ -1357,9 +1446,10 @@ void tl_tracer_set_event_cb(struct tl_tracer *t, tl_tracer_event_fn fn, void *ct
 	t->ev_ctx = ctx;
 }
 
-int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state)
+int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state,
+                       uint64_t image)
 {
-	struct tl_mark m = {.target = target, .state = state};
+	struct tl_mark m = {.target = target, .state = state, .image = image, .prog = image};
 	int64_t *live = target < TL_LIVE_MAX ? (int64_t *)&t->skel->bss->tl_live[target] : NULL;
 	int err;
 

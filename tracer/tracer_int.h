@@ -127,7 +127,14 @@ void tl_tracer_set_event_cb(struct tl_tracer *t, tl_tracer_event_fn fn, void *ct
  * other -errno with a message.  Its syscalls are seen once
  * tl_tracer_index_marks ran: call it after a batch of marks.
  */
-int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state);
+int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t state,
+                       uint64_t image);
+/*
+ * The image id to mark an already running process with (an exec record of
+ * its program, read from /proc/PID/exe, that the trace does not list as an
+ * exec): parent when it runs parent's program or its program is unknown.
+ */
+uint64_t tl_tracer_running_image(struct tl_tracer *t, pid_t pid, uint32_t target, uint64_t parent);
 /* Index the tasks marked from user space (recorder.bpf.c tl_index): 0 or -errno. */
 int tl_tracer_index_marks(struct tl_tracer *t);
 /*

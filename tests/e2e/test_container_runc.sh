@@ -86,14 +86,17 @@ worker=$(pgrep -P "$init" -x sleep -o || true)
 "$TAILOR_BIN" record -o "$T/worker.json" --container "$worker" 2>"$T/rec-w.err" ||
 	{ cat "$T/rec-w.err"; fail "tailor record --container $worker exited $?"; }
 grep -q "init $init," "$T/rec-w.err" || { cat "$T/rec-w.err"; fail "--container $worker did not find the init $init"; }
-python3 - "$T/worker.json" "$init" <<'PY' || { cat "$T/rec-w.err"; fail "the trace stopped with the worker"; }
+python3 - "$T/worker.json" "$init" <<'PY' || { cat "$T/rec-w.err"; fail "the trace stopped with the worker, or its records name no program"; }
 import json, sys
 t = json.load(open(sys.argv[1]))
 r = t["runs"][0]
 assert r["pid"] == int(sys.argv[2]), r
 assert "mkdir" in t["abis"]["x86_64"], sorted(t["abis"]["x86_64"])
+# the running init's records name its program as the container sees it
+made = [f for f in t["files"] if f["path"] == "/tmp/after-worker"]
+assert made and all(f["program"] == "/bin/busybox" for f in made), made
 PY
-pass "--container with a worker's pid records the container until its init ends"
+pass "--container with a worker's pid records the container until its init ends, by program"
 
 # A container in the host's pid namespace (no "pid" namespace in the bundle) whose
 # entrypoint daemonizes: its init exits at once, the daemon it left is the container's

@@ -185,6 +185,21 @@ check "$T/tree.json" "'execve' in t['abis']['x86_64'] and 'clone' in t['abis']['
 	"--pid: the existing subshell's calls are missing"
 echo "ok: --pid marks the descendants that existed before it"
 
+# ... and names each by its own program: a shell's running python child reads
+# a file and execs, and the file's program and the exec's parent are python's
+# (they were the shell's: the target's program stood for every running process)
+py=$(readlink -f /usr/bin/python3)
+sh -c '/usr/bin/python3 -c "import os, time; time.sleep(1.2); open(\"/etc/hostname\").read(); os.system(\"/bin/true\")"; true' &
+lp=$!
+sleep 0.4
+"$TAILOR" record -q -o "$T/prog.json" --pid $lp 2>"$T/err" ||
+	fail "--pid on a shell running python: exit $?: $(cat "$T/err")"
+check "$T/prog.json" "{f['program'] for f in t['files'] if f['path'] == '/etc/hostname'} == {'$py'}" \
+	"--pid: /etc/hostname read by the running python is not python's: $(q "$T/prog.json" "[f for f in t['files'] if f['path'] == '/etc/hostname']")"
+check "$T/prog.json" "'$py' in {e['parent'] for e in t['execs']} and '$py' not in {e['path'] for e in t['execs']}" \
+	"--pid: the running python's exec is not python's, or python is listed as exec'ed: $(q "$T/prog.json" "t['execs']")"
+echo "ok: --pid names a running descendant's records by its own program"
+
 # --pid stopped by SIGINT: trace incomplete, target untouched
 sleep 30 &
 sp=$!
