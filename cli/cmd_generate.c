@@ -148,36 +148,13 @@ static void warn_incomplete(const char *path, const struct tl_trace *t)
 {
 	for (size_t i = 0; i < t->nruns; i++) {
 		const struct tl_run *r = &t->runs[i];
-		char why[256] = "";
-		size_t n = 0;
+		char why[256];
 
-		for (size_t k = 0; k < r->nlost && n < sizeof(why); k++) {
-			if (!r->lost[k].value)
-				continue;
-			if (!strcmp(r->lost[k].name, "start"))
-				n += (size_t)snprintf(
-				    why + n, sizeof(why) - n,
-				    "%srecorded only after it had started (its startup "
-				    "is missing)",
-				    n ? "; " : ": ");
-			else if (!strcmp(r->lost[k].name, "running"))
-				n += (size_t)snprintf(
-				    why + n, sizeof(why) - n,
-				    "%s%" PRIu64 " task(s) it started still ran when "
-				    "the recording stopped (their later calls are missing)",
-				    n ? "; " : ": ", r->lost[k].value);
-			else
-				n += (size_t)snprintf(why + n, sizeof(why) - n,
-				                      "%s%" PRIu64 " %s lost", n ? "; " : ": ",
-				                      r->lost[k].value, r->lost[k].name);
-		}
-		if (r->complete && !n)
+		if (!tl_run_why_incomplete(r, why, sizeof(why)))
 			continue;
-		if (!n)
-			snprintf(why, sizeof(why), ": stopped before its end");
 		fprintf(
 		    stderr,
-		    "tailor generate: warning: %s: run %zu (%s) is incomplete%s; the profile may "
+		    "tailor generate: warning: %s: run %zu (%s) is incomplete: %s; the profile may "
 		    "miss syscalls\n",
 		    path, i + 1, r->kind, why);
 	}

@@ -2215,17 +2215,24 @@ int tl_diff_profiles(const struct tl_profile *old, const struct tl_profile *new,
 
 static int trace_notes(struct tl_diff *d, const struct tl_diff_side *s)
 {
-	uint64_t lost;
+	char why[512] = "", one[256];
+	size_t n = 0, bad = 0;
 
 	if (!s->is_trace || tl_trace_complete(&s->trace))
 		return 0;
-	lost = tl_trace_lost(&s->trace);
-	if (lost)
+	/* each run's reasons, in the words generate uses; a reason several runs share once */
+	for (size_t i = 0; i < s->trace.nruns; i++) {
+		if (!tl_run_why_incomplete(&s->trace.runs[i], one, sizeof(one)))
+			continue;
+		bad++;
+		if (!strstr(why, one) && n < sizeof(why))
+			n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s", n ? "; " : "", one);
+	}
+	if (s->trace.nruns > 1)
 		return note_add(
-		    d, "%s is incomplete (%" PRIu64 " events lost): its policy may miss syscalls",
-		    s->file, lost);
-	return note_add(d, "%s is incomplete (a run was interrupted): its policy may miss syscalls",
-	                s->file);
+		    d, "%s is incomplete (%zu of %zu runs: %s): its policy may miss syscalls",
+		    s->file, bad, s->trace.nruns, why);
+	return note_add(d, "%s is incomplete (%s): its policy may miss syscalls", s->file, why);
 }
 
 int tl_diff_compute(const struct tl_diff_side *old, const struct tl_diff_side *new,

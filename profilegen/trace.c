@@ -423,6 +423,38 @@ uint64_t tl_trace_lost(const struct tl_trace *t)
 	return n;
 }
 
+size_t tl_run_why_incomplete(const struct tl_run *r, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (size)
+		buf[0] = 0;
+	for (size_t k = 0; k < r->nlost && n < size; k++) {
+		const char *sep = n ? "; " : "";
+		uint64_t v = r->lost[k].value;
+
+		if (!v)
+			continue;
+		if (!strcmp(r->lost[k].name, "start"))
+			n +=
+			    (size_t)snprintf(buf + n, size - n,
+			                     "%srecorded only after it had started (its startup is "
+			                     "missing)",
+			                     sep);
+		else if (!strcmp(r->lost[k].name, "running"))
+			n += (size_t)snprintf(buf + n, size - n,
+			                      "%s%" PRIu64 " task(s) it started still ran when the "
+			                      "recording stopped (their later calls are missing)",
+			                      sep, v);
+		else
+			n += (size_t)snprintf(buf + n, size - n, "%s%" PRIu64 " %s lost", sep, v,
+			                      r->lost[k].name);
+	}
+	if (!n && !r->complete && size)
+		n = (size_t)snprintf(buf, size, "stopped before its end");
+	return n < size ? n : (size ? size - 1 : 0);
+}
+
 bool tl_trace_complete(const struct tl_trace *t)
 {
 	for (size_t i = 0; i < t->nruns; i++)

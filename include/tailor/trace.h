@@ -283,6 +283,12 @@ int tl_run_add_lost(struct tl_run *r, const char *name, uint64_t value);
 
 /* Total of all lost counters over all runs. */
 uint64_t tl_trace_lost(const struct tl_trace *t);
+/*
+ * Why run r is incomplete, in words ("recorded only after it had started
+ * (its startup is missing); 3 events lost"), into buf (cut to size); its
+ * length, 0 when the run is complete.
+ */
+size_t tl_run_why_incomplete(const struct tl_run *r, char *buf, size_t size);
 /* True when every run is complete and nothing was lost. */
 bool tl_trace_complete(const struct tl_trace *t);
 

@@ -966,6 +966,63 @@ static void expect_no_hard(const char *of, const char *o, const char *nf, const 
  * NO it does not, and since --args safe does not restrict prctl the profiles
  * are equal: the diff listed nothing.  Now a high, risky hardening change.
  */
+/* A one-run trace whose run has these "lost" members and completeness. */
+static void lost_trace(const char *name, const char *lost, bool complete, struct tl_diff_side *s)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	         "{\"tailor_trace\": 1, \"runs\": [{\"kind\": \"pid\", \"pid\": 1, "
+	         "\"duration_ms\": 1, \"complete\": %s, \"lost\": {%s}}], "
+	         "\"abis\": {\"x86_64\": {\"read\": {\"calls\": 1, \"ok\": 1}}}, \"execs\": []}",
+	         complete ? "true" : "false", lost);
+	if (tl_diff_side_from_text(text, strlen(text), name, s))
+		fail_msg("%s: %s", name, tl_err_msg());
+}
+
+/* An incomplete trace's note says why, as generate does: not "N events lost" for every counter. */
+static void test_incomplete_notes(void **state)
+{
+	static const struct {
+		const char *lost;
+		bool complete;
+		const char *note; /* NULL: none */
+	} cases[] = {
+	    {"\"start\": 1", false,
+	     "n.json is incomplete (recorded only after it had started (its startup is missing)): "
+	     "its policy may miss syscalls"},
+	    {"\"running\": 3", false,
+	     "n.json is incomplete (3 task(s) it started still ran when the recording stopped "
+	     "(their later calls are missing)): its policy may miss syscalls"},
+	    {"\"events\": 2, \"start\": 1", false,
+	     "n.json is incomplete (2 events lost; recorded only after it had started (its "
+	     "startup is missing)): its policy may miss syscalls"},
+	    {"", false,
+	     "n.json is incomplete (stopped before its end): its policy may miss syscalls"},
+	    {"\"events\": 0", true, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tl_diff_side os, ns;
+		struct tl_diff d;
+
+		lost_trace("o.json", "", true, &os);
+		lost_trace("n.json", cases[i].lost, cases[i].complete, &ns);
+		if (tl_diff_compute(&os, &ns, &d))
+			fail_msg("%s", tl_err_msg());
+		if (!cases[i].note)
+			assert_true(!d.notes || !d.notes[0]);
+		else {
+			assert_non_null(d.notes);
+			assert_string_equal(d.notes[0], cases[i].note);
+		}
+		tl_diff_free(&d);
+		tl_diff_side_free(&os);
+		tl_diff_side_free(&ns);
+	}
+}
+
 static void test_hardening_vsftpd(void **state)
 {
 	struct tl_diff_side os, ns;
@@ -1186,6 +1243,7 @@ int main(void)
 	    cmocka_unit_test(test_hardening_complain),
 	    cmocka_unit_test(test_hardening_no_args),
 	    cmocka_unit_test(test_hardening_unchanged),
+	    cmocka_unit_test(test_incomplete_notes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
