@@ -252,11 +252,60 @@ static size_t hex_at(const char *s, size_t n, size_t i)
 }
 
 /*
+ * Length of a random token at s[i..n), or 0: a whole word (letters and
+ * digits between separators) of 7 or more with letters and two or more runs
+ * of digits between them, as base-36 and base-62 draws are (rustc's
+ * codegen-unit names "025sl5bgdaacapi7wmqt4sdtu", its session ids
+ * "hoj5qdwo8l"), not a word + number ("files2"), a number + word ("64bit")
+ * or one number inside a word ("sha256sum").  Not a hex word or a word
+ * holding a hash (in_hex_word), a UUID or hex_at's number: those keep
+ * their own shapes.
+ */
+static size_t random_word_at(const char *s, size_t n, size_t i)
+{
+	size_t e = i, runs = 0;
+	bool letter = false, hex = true;
+
+	if (i > 0 && isalnum((unsigned char)s[i - 1]))
+		return 0;
+	for (; e < n && isalnum((unsigned char)s[e]); e++) {
+		bool digit = s[e] >= '0' && s[e] <= '9';
+
+		runs += digit && (e == i || !(s[e - 1] >= '0' && s[e - 1] <= '9'));
+		letter |= !digit;
+		hex &= digit || (s[e] >= 'a' && s[e] <= 'f');
+	}
+	if (e - i < 7 || runs < 2 || !letter || hex)
+		return 0;
+	for (size_t k = i; k < e; k++)
+		if (uuid_at(s, n, k) || hex_at(s, n, k) ||
+		    (s[k] >= '0' && s[k] <= '9' && in_hex_word(s, n, k, k + 1)))
+			return 0;
+	return e - i;
+}
+
+/*
+ * A random token of len characters, one '?' each (the length is the
+ * shape: rustc and the tempfile crates draw a fixed width), its first a
+ * class when it starts the component: a wildcard needs an anchor.
+ */
+static void token_append(struct tl_export_buf *b, const char *s, size_t len, bool first)
+{
+	bool upper = false;
+
+	for (size_t k = 0; k < len; k++)
+		upper |= s[k] >= 'A' && s[k] <= 'Z';
+	for (size_t k = 0; k < len; k++)
+		tl_export_buf_puts(b, k || !first ? "?" : upper ? "[0-9A-Za-z]" : "[0-9a-z]");
+}
+
+/*
  * Append s[0..n) escaped, but with a scratch name's per-run parts as
  * patterns (docs/apparmor.md): a UUID as ????????-????-????-????-????????????
  * (its first character a hex class when it starts the component: a
  * wildcard needs an anchor), a random hex number (hex_at) one '?' per digit
- * (fixed-width formats: %05x, padded pointers), each run of at least min
+ * (fixed-width formats: %05x, padded pointers), a random base-36/62 token
+ * (random_word_at) one '?' per character, each run of at least min
  * digits (0: nothing is replaced) as [0-9]* (a pid, date or counter),
  * except a run at the start of the component (start): "/tmp/[0-9]*" would
  * admit every name that starts with a digit.  true if anything was
@@ -279,6 +328,16 @@ static bool numbered_append(struct tl_export_buf *b, const char *s, size_t n, si
 					                      : !(i + k) && len == UUID_LEN
 					                          ? "[0-9a-fA-F]"
 					                          : "?");
+			}
+			any = true;
+			i = lit = i + len;
+			continue;
+		}
+		if ((len = random_word_at(s, n, i))) {
+			/* several [0-9]* in one word mean nothing and blow up the parser's DFA */
+			if (b) {
+				esc_append(b, s + lit, i - lit, quote);
+				token_append(b, s + i, len, start && !i);
 			}
 			any = true;
 			i = lit = i + len;
@@ -417,6 +476,7 @@ static const char *const temp_prefixes[] = {
     "php",  /* PHP's tempnam() and upload files */
     "tmp",  /* mkstemp("tmpXXXXXX"), the usual hand-written template */
     "tmpf", /* glibc tmpfile() without O_TMPFILE */
+    ".tmp", /* Rust's tempfile crate: .tmpXXXXXX[.SUFFIX] (cargo, rustc's archives) */
 };
 
 /*
@@ -503,6 +563,29 @@ static bool mkstemp_shape(const char *c, size_t *head, size_t *len)
 	*head = n - 6;
 	*len = 6;
 	return true;
+}
+
+/*
+ * Perl's File::Temp with no template (tempfile(), tempdir()): 10 of
+ * [A-Za-z0-9_] directly in the temp dir, mixing two of lower case, upper
+ * case and digits.  Not when it starts with 4 lower-case letters, or 2
+ * and '_': a word and a template's 6 ("sortAe7Isi", "testAbC123", Tcl's
+ * "tcl_XXXXXX"), which keeps its prefix (File::Temp draws that 3 % of
+ * the time).
+ */
+static bool perl_shape(const char *c)
+{
+	bool lower = false, upper = false, digit = false;
+	size_t w = strspn(c, "abcdefghijklmnopqrstuvwxyz");
+
+	if (strlen(c) != 10 || strspn(c, ALNUM "_") != 10 || w >= 4 || (w >= 2 && c[w] == '_'))
+		return false;
+	for (size_t i = 0; i < 10; i++) {
+		lower |= c[i] >= 'a' && c[i] <= 'z';
+		upper |= c[i] >= 'A' && c[i] <= 'Z';
+		digit |= c[i] >= '0' && c[i] <= '9';
+	}
+	return lower + upper + digit >= 2;
 }
 
 /*
@@ -794,6 +877,138 @@ static size_t iso_shape(const char *c)
 	return c[e] && isalnum((unsigned char)c[e]) ? 0 : e;
 }
 
+/* Per-run tokens of a name: spans[k] = {offset, length}, the rest literal. */
+struct spans {
+	size_t k, at[3][2];
+};
+
+#define B36 "0123456789abcdefghijklmnopqrstuvwxyz"
+
+/*
+ * A base-36 token of lo..hi characters at s, followed by one of ends (ends
+ * "": by the end of s): its length, or 0.
+ */
+static size_t b36_at(const char *s, size_t lo, size_t hi, const char *ends)
+{
+	size_t l = strspn(s, B36);
+
+	return l >= lo && l <= hi && (s[l] ? strchr(ends, s[l]) != NULL : !*ends) ? l : 0;
+}
+
+static void span_add(struct spans *sp, size_t at, size_t len)
+{
+	sp->at[sp->k][0] = at;
+	sp->at[sp->k++][1] = len;
+}
+
+/*
+ * rustc's codegen-unit object: PREFIX.<cgu>.<run>.rcgu.EXT (rustc 1.95:
+ * "app-9a75fa247956d090.025sl5bgdaacapi7wmqt4sdtu.0rk8oej.rcgu.o") or
+ * PREFIX.<cgu>.rcgu.EXT: the codegen unit's name is a base-36 hash (16 to
+ * 32 characters; it changes with the code), the run's id base 36 (1 to 8,
+ * new every invocation).  PREFIX (the crate and its hash) stays literal.
+ */
+static bool rcgu_shape(const char *c, struct spans *sp)
+{
+	const char *r = strstr(c, ".rcgu.");
+	size_t e, l2, l1;
+
+	if (!r || r == c || !r[6])
+		return false;
+	e = (size_t)(r - c);
+	for (l2 = 0; l2 < e && strchr(B36, c[e - l2 - 1]); l2++)
+		;
+	if (l2 == e || c[e - l2 - 1] != '.')
+		return false;
+	sp->k = 0;
+	if (l2 >= 16 && l2 <= 32 && e - l2 - 1 > 0) {
+		span_add(sp, e - l2, l2); /* PREFIX.<cgu>.rcgu.EXT */
+		return true;
+	}
+	for (l1 = 0; l1 < e - l2 - 1 && strchr(B36, c[e - l2 - 2 - l1]); l1++)
+		;
+	if (l2 > 8 || l1 < 16 || l1 > 32 || e - l2 - l1 < 3 || c[e - l2 - l1 - 2] != '.')
+		return false;
+	span_add(sp, e - l2 - l1 - 1, l1);
+	span_add(sp, e - l2, l2);
+	return true;
+}
+
+/*
+ * rustc's incremental session directory, below cargo's
+ * incremental/<crate>-<id>/: "s-<time>-<random>-working" while it compiles,
+ * renamed "s-<time>-<random>-<svh>" after, and its lock file
+ * "s-<time>-<random>.lock", each part base 36, all new every invocation
+ * (kept or not: rustc removes old sessions in a later run).
+ */
+static bool session_shape(char **c, size_t i, struct spans *sp)
+{
+	const char *s = c[i], *p;
+	size_t t, r, v;
+
+	if (i < 2 || strcmp(c[i - 2], "incremental") || strncmp(s, "s-", 2) ||
+	    !(t = b36_at(s + 2, 6, 16, "-")) || !(r = b36_at(s + 3 + t, 1, 8, "-.")))
+		return false;
+	p = s + 3 + t + r;
+	sp->k = 0;
+	span_add(sp, 2, t);
+	span_add(sp, 3 + t, r);
+	if (!strcmp(p, "-working") || !strcmp(p, ".lock"))
+		return true;
+	if (*p != '-' || !(v = b36_at(p + 1, 10, 32, "")))
+		return false;
+	span_add(sp, (size_t)(p + 1 - s), v);
+	return true;
+}
+
+/*
+ * A file in a session directory named by its codegen unit's hash
+ * (incremental/<crate>/s-…/<cgu>.o, hard links to the objects), 16 to 32
+ * of [0-9a-z] with a digit, then an extension.
+ */
+static bool session_file(char **c, size_t i, struct spans *sp)
+{
+	struct spans dir;
+	size_t l;
+
+	if (i < 3 || strcmp(c[i - 3], "incremental") || !session_shape(c, i - 1, &dir) ||
+	    !(l = b36_at(c[i], 16, 32, ".")) || !c[i][l] || !c[i][l + 1] ||
+	    strcspn(c[i], "0123456789") >= l)
+		return false;
+	sp->k = 0;
+	span_add(sp, 0, l);
+	return true;
+}
+
+/*
+ * Chromium's scoped temp directory (base::CreateNewTempDirectory: mkdtemp
+ * "scoped_dirXXXXXX"), which a crashed or killed browser leaves behind, in
+ * its cache directory as often as in /tmp: the prefix is Chromium's own.
+ */
+static bool scoped_dir_shape(const char *c, struct spans *sp)
+{
+	if (strncmp(c, "scoped_dir", 10) || strlen(c) != 16 || strspn(c + 10, ALNUM) != 6 ||
+	    numberish(c + 10, 6))
+		return false;
+	sp->k = 0;
+	span_add(sp, 10, 6);
+	return true;
+}
+
+/* Append s escaped, its spans as tokens (token_append). */
+static void spans_append(struct tl_export_buf *b, const char *s, const struct spans *sp,
+                         bool *quote)
+{
+	size_t lit = 0;
+
+	for (size_t k = 0; k < sp->k; k++) {
+		esc_append(b, s + lit, sp->at[k][0] - lit, quote);
+		token_append(b, s + sp->at[k][0], sp->at[k][1], !sp->at[k][0]);
+		lit = sp->at[k][0] + sp->at[k][1];
+	}
+	esc_append(b, s + lit, strlen(s + lit), quote);
+}
+
 /* Append s escaped, each run of digits as [0-9]* (a timestamp, its file's counter). */
 static void digits_append(struct tl_export_buf *b, const char *s, size_t n, bool *quote)
 {
@@ -872,8 +1087,10 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 	for (; i < n; i++) {
 		const char *s = c[i], *shape = NULL, *w = s;
 		size_t head = 0, len = 0, tail = 0, objects = 0, iso = 0;
+		struct spans sp = {0};
 		char buf[256];
 		bool rnd, pid, scr, uuid, ruby = false, num = false, was = g->generalised;
+		bool spn = false; /* a name of sp's spans */
 
 		tl_export_buf_puts(&pat, "/");
 		tl_export_buf_puts(&wit, "/");
@@ -923,12 +1140,17 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			snprintf(buf, sizeof(buf), "%.*s[0-9]*", (int)len, s);
 			shape = buf;
 			len = 0;
+		} else if (allow && !proc && !dev && !sysnum &&
+		           (((i == n - 1 && !dir) &&
+		             (rcgu_shape(s, &sp) || session_file(c, i, &sp))) ||
+		            session_shape(c, i, &sp) || scoped_dir_shape(s, &sp))) {
+			spn = true; /* rustc's and Chromium's names, kept or not */
 		} else if (allow && !proc && !dev && !sysnum) {
 			iso = iso_shape(s);
 		}
 		/* a UUID spans separators the template shapes would split it at */
-		uuid = allow && !shape && !iso && scr && has_uuid(s);
-		if (!allow || shape || iso) {
+		uuid = allow && !shape && !iso && !spn && scr && has_uuid(s);
+		if (!allow || shape || iso || spn) {
 			rnd = false;
 		} else if (uuid) {
 			rnd = false;
@@ -940,6 +1162,17 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 			 * a random number with no prefix, in a temp dir or a scratch
 			 * directory only: its [0-9]* has no literal anchor
 			 */
+			rnd = false;
+		} else if (scr && temp && i == troot && perl_shape(s)) {
+			/*
+			 * Perl's File::Temp with no template: 10 random of its alphabet
+			 * directly in the temp dir; a class each (an anchor, as for
+			 * Python's probe), no prefix to keep
+			 */
+			buf[0] = '\0';
+			for (int k = 0; k < 10; k++)
+				strcat(buf, "[A-Za-z0-9_]");
+			shape = buf;
 			rnd = false;
 		} else if ((temp && i >= (strcmp(c[0], "tmp") ? 2u : 1u)) || scr) {
 			/* a template's name: in a temp dir, or anywhere once removed */
@@ -958,20 +1191,24 @@ static int gen_path(const char *path, uint32_t access, uint64_t scratch, bool al
 				for (int k = 0; k < 8; k++)
 					strcat(buf, "[a-z0-9_]");
 				shape = buf;
-			} else if (!rnd && scr && i == n - 1 && !dir) {
+			} else if (!rnd && scr) {
+				/* a file's or a directory's: mkdtemp and Rust's tempdir too */
 				rnd = mkstemp_shape(s, &head, &len);
 			}
 		} else {
 			rnd = i == n - 1 && !dir && rsync_shape(s, false, &head, &len);
 		}
-		pid = !rnd && !uuid && !ruby && !num && !iso && allow && !shape && i == n - 1 &&
-		      !dir && pid_shape(s, &head, &len);
+		pid = !rnd && !uuid && !ruby && !num && !iso && !spn && allow && !shape &&
+		      i == n - 1 && !dir && pid_shape(s, &head, &len);
 		if (shape) {
 			tl_export_buf_puts(&pat, shape);
 			g->generalised = true;
 		} else if (iso) {
 			/* a timestamp's numbers, and the numbers after it (npm's -debug-N) */
 			digits_append(&pat, s, strlen(s), &g->quote);
+			g->generalised = true;
+		} else if (spn) {
+			spans_append(&pat, s, &sp, &g->quote);
 			g->generalised = true;
 		} else if (ruby) {
 			/* the date, the pid and the base-36 random: the prefix is the anchor */
@@ -1053,8 +1290,9 @@ static char *probe_component(const char *w, size_t i, const char *repl)
 		return out;
 	}
 	out = strdup(w);
+	/* a character no class holds: a class is an anchor, '?' is not */
 	if (out)
-		out[p - w] = *p == 'X' ? 'Y' : 'X';
+		out[p - w] = *p == '~' ? '!' : '~';
 	return out;
 }
 

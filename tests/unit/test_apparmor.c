@@ -1878,6 +1878,211 @@ static void test_next_run_names(void **state)
 	tl_trace_free(&t);
 }
 
+/*
+ * Per-run names of build tools and runtimes (QA on cargo, Perl and Chromium,
+ * /tmp/qa24b): rustc's and cargo's temp directories, codegen-unit objects
+ * and incremental sessions, in a project outside the temp dirs; Perl's
+ * File::Temp names; Chromium's scoped_dir.  The profile of one run allows
+ * the next run's names, and nothing else near them.
+ */
+static void test_build_tool_names(void **state)
+{
+#define TGT   "/srv/app/target/debug/"
+#define INC   TGT "incremental/app-3tdexymt6nw55/"
+#define SESS  "s-hoj5qdwo8l-1al8kqb"
+#define CGU25 "?????????????????????????"
+	static const char *const rules[] = {
+	    TGT "deps/rustc?????\?/ rw,",
+	    TGT "deps/rustc?????\?/symbols.o rw,",
+	    TGT "deps/rmeta?????\?/full.rmeta rw,",
+	    TGT "deps/.tmp??????.temp-archive/ rw,",
+	    TGT "deps/.tmp??????.temp-archive/tmp.a rw,",
+	    "/srv/app/target?????\?/CACHEDIR.TAG w,",
+	    TGT "deps/app-9a75fa247956d090." CGU25 ".???????.rcgu.o rw,",
+	    "/srv/app/target/release/deps/app-3025f3350a434116." CGU25 ".rcgu.o rw,",
+	    INC "s-?????????\?-??????\?-working/ rw,",
+	    INC "s-?????????\?-??????\?-working/[0-9a-z]????????????????????????.o l,",
+	    INC "s-?????????\?-??????\?-working/dep-graph.bin rw,",
+	    INC "s-?????????\?-???????.lock rwk,",
+	    INC "s-?????????\?-??????\?-" CGU25 "{,/} rw,",
+	    "/tmp/[A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_]"
+	    "[A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_][A-Za-z0-9_] rw,",
+	    "/tmp/tcl_?????? rw,",
+	    "/tmp/test?????? rw,",
+	    "/tmp/YMBYR2WMwK w,",
+	    "/root/.cache/chromium-headless/scoped_dir?????\?/ w,",
+	    "/root/.cache/chromium-headless/scoped_dir?????\?/Default/Cookies w,",
+	    "/root/.cache/chromium-headless/AbC123xyzQ/ w,",
+	    "/srv/w/job.??????????.dat rw,",
+	    "/srv/w/[0-9a-z]????????????????????????.o rw,",
+	};
+	static const char *const next[] = {
+	    /* the next clean build: new temp names, run ids and sessions */
+	    TGT "deps/rustcCAUPlN/symbols.o",
+	    TGT "deps/rmeta2E331n/full.rmeta",
+	    TGT "deps/.tmptA55jz.temp-archive/tmp.a",
+	    "/srv/app/targetsEPJGH/CACHEDIR.TAG",
+	    TGT "deps/app-9a75fa247956d090.070azxrryudr1nkzuz0ru10hv.0rk8oej.rcgu.o",
+	    /* an incremental rebuild: a changed codegen unit */
+	    TGT "deps/app-9a75fa247956d090.5rpw500gez68c6inx9yicxk2u.1pmhfkw.rcgu.o",
+	    "/srv/app/target/release/deps/app-3025f3350a434116.bkse5atm7cjgxqe3jha000000.rcgu.o",
+	    INC "s-hoj5radbc0-1621whu-working/dep-graph.bin",
+	    INC "s-hoj5radbc0-1621whu-working/bbq8ibx39wtgmz0wpcgn9s7qu.o",
+	    INC "s-hoj5radbc0-1621whu.lock",
+	    INC "s-hoj5radbc0-1621whu-2x1va7a9w9xs2wxdkpwlu6sre/",
+	    "/tmp/DYw1Otg3z2",
+	    "/tmp/eyGVrDOVub",
+	    "/tmp/5wchmWMGq_",
+	    "/root/.cache/chromium-headless/scoped_dirQ1w2E3/Default/Cookies",
+	    "/srv/w/job.q0e8hu38fu.dat",
+	};
+	static const char *const never[] = {
+	    /* another crate, another file, another length, outside incremental/ */
+	    TGT "deps/app-0000000000000000.070azxrryudr1nkzuz0ru10hv.0rk8oej.rcgu.o",
+	    TGT "deps/rustcCAUPlN/other.o",
+	    TGT "deps/rustcCAUPl/symbols.o",
+	    TGT "deps/.tmptA55jz.other/tmp.a",
+	    INC "s-hoj5radbc0-1621whu-working/other.bin",
+	    INC "x-hoj5radbc0-1621whu.lock",
+	    TGT "s-hoj5radbc0-1621whu.lock",
+	    "/tmp/DYw1Otg3z",
+	    "/tmp/DYw1Otg3z2/x",
+	    "/tmp/x/DYw1Otg3z2",
+	    "/root/.cache/chromium-headless/other_dirQ1w2E3/Default/Cookies",
+	    "/root/.cache/chromium-headless/AbC123xyzR/",
+	    "/srv/w/other.q0e8hu38fu.dat",
+	};
+	const uint32_t rw = TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE,
+	               sdir = TL_ACC_READ | TL_ACC_CREATE | TL_ACC_DELETE | TL_ACC_DIR;
+	struct tl_trace t;
+	struct tl_aa_policy p;
+	char *out, want[512];
+	const char *hit;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	file(&t, TGT "deps/rustcKPySqV", "/usr/bin/rustc", sdir, 1);
+	file(&t, TGT "deps/rustcKPySqV/symbols.o", "/usr/bin/rustc", rw, 1);
+	file(&t, TGT "deps/rmetaOJv565", "/usr/bin/rustc", sdir, 1);
+	file(&t, TGT "deps/rmetaOJv565/full.rmeta", "/usr/bin/rustc", rw, 1);
+	file(&t, TGT "deps/.tmpkSBrCM.temp-archive", "/usr/bin/rustc", sdir, 1);
+	file(&t, TGT "deps/.tmpkSBrCM.temp-archive/tmp.a", "/usr/bin/rustc", rw | TL_ACC_RENAME, 1);
+	/* cargo makes target/ as targetXXXXXX and renames it */
+	file(&t, "/srv/app/targetweGKAl", "/usr/bin/cargo", sdir | TL_ACC_RENAME, 1);
+	file(&t, "/srv/app/targetweGKAl/CACHEDIR.TAG", "/usr/bin/cargo",
+	     TL_ACC_CREATE | TL_ACC_WRITE, 1);
+	/*
+	 * codegen units: the hash then the run's id; each name with several
+	 * digit runs ([0-9]* each, before) and one rule for them all
+	 */
+	file(&t, TGT "deps/app-9a75fa247956d090.070azxrryudr1nkzuz0ru10hv.1qe5363.rcgu.o",
+	     "/usr/bin/rustc", rw, 1);
+	file(&t, TGT "deps/app-9a75fa247956d090.3fdrcffpvu5o2kp038rx5id09.1qe5363.rcgu.o",
+	     "/usr/bin/rustc", rw, 1);
+	file(&t, TGT "deps/app-9a75fa247956d090.e5uvq2xido6slnkmvfqv0ipsr.1qe5363.rcgu.o",
+	     "/usr/bin/rustc", rw, 1);
+	file(&t,
+	     "/srv/app/target/release/deps/app-3025f3350a434116.bkse4atm5cjgxqe6jha7a8b9c.rcgu.o",
+	     "/usr/bin/rustc", rw, 1);
+	/* an incremental session: made, renamed; its lock file is kept */
+	file(&t, INC SESS "-working", "/usr/bin/rustc", sdir | TL_ACC_RENAME, 1);
+	file(&t, INC SESS "-working/070azxrryudr1nkzuz0ru10hv.o", "/usr/bin/rustc", TL_ACC_LINK, 1);
+	file(&t, INC SESS "-working/dep-graph.bin", "/usr/bin/rustc", rw, 1);
+	file(&t, INC SESS ".lock", "/usr/bin/rustc",
+	     TL_ACC_CREATE | TL_ACC_LOCK | TL_ACC_READ | TL_ACC_WRITE, 1);
+	file(&t, INC SESS "-7q25cd6mtq1e08hu38fu20hiw", "/usr/bin/rustc",
+	     TL_ACC_CREATE | TL_ACC_RENAME, 1);
+	/* Perl's tempfile() with no template; Tcl's and a prefixed mkstemp keep their prefix */
+	file(&t, "/tmp/YMBYR2WMwL", "/usr/bin/perl", rw, 1);
+	file(&t, "/tmp/hItt1C6XrK", "/usr/bin/perl", rw, 1);
+	file(&t, "/tmp/tcl_kUzT0a", "/usr/bin/tclsh", rw, 1);
+	file(&t, "/tmp/testAbC123", "/opt/app", rw, 1);
+	file(&t, "/tmp/YMBYR2WMwK", "/usr/bin/perl", TL_ACC_WRITE | TL_ACC_CREATE, 1); /* kept */
+	/* Chromium's scoped_dir, left behind; another kept name in a home stays */
+	file(&t, "/root/.cache/chromium-headless/scoped_dirAb12Cd", "/opt/chrome",
+	     TL_ACC_CREATE | TL_ACC_DIR, 1);
+	file(&t, "/root/.cache/chromium-headless/scoped_dirAb12Cd/Default/Cookies", "/opt/chrome",
+	     TL_ACC_CREATE | TL_ACC_WRITE, 1);
+	file(&t, "/root/.cache/chromium-headless/AbC123xyzQ", "/opt/chrome",
+	     TL_ACC_CREATE | TL_ACC_DIR, 1);
+	/* random base-36 tokens in other scratch names */
+	file(&t, "/srv/w/job.hoj5qdwo8l.dat", "/opt/app", rw, 1);
+	file(&t, "/srv/w/025sl5bgdaacapi7wmqt4sdtu.o", "/opt/app", rw, 1);
+	out = export_ok(&t, NULL, NULL);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(rules); i++) {
+		snprintf(want, sizeof(want), "\n  %s", rules[i]);
+		if (!(hit = strstr(out, want)))
+			fail_msg("no rule '%s' in\n%s", rules[i], out);
+		if (strstr(hit + 1, want))
+			fail_msg("rule '%s' twice in\n%s", rules[i], out);
+	}
+	if (strstr(out, "[0-9]*"))
+		fail_msg("a digit pattern in a random token:\n%s", out);
+	check_all_allowed(&t, out, "tailor", NULL);
+	check_no_blanket(out);
+	parse_ok(out, NULL, &p);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(next); i++)
+		if (!perms_on(&p, "tailor", next[i]))
+			fail_msg("the next run's %s is not allowed by\n%s", next[i], out);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(never); i++)
+		if (perms_on(&p, "tailor", never[i]))
+			fail_msg("%s must not be allowed by\n%s", never[i], out);
+	tl_aa_policy_free(&p);
+	free(out);
+	tl_trace_free(&t);
+#undef TGT
+#undef INC
+#undef SESS
+#undef CGU25
+}
+
+/*
+ * Many codegen units of one crate (rustc's base-36 names, created and
+ * removed): one rule of fixed-length '\?' runs, not one rule each with
+ * several [0-9]* that apparmor_parser needs minutes, or too many states,
+ * to compile.
+ */
+static void test_random_tokens_one_rule(void **state)
+{
+	static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	const uint32_t rw = TL_ACC_READ | TL_ACC_WRITE | TL_ACC_CREATE | TL_ACC_DELETE;
+	uint32_t x = 12345;
+	size_t rules = 0;
+	struct tl_trace t;
+	char *out, path[128];
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	for (int k = 0; k < 24; k++) {
+		char h[26];
+
+		for (int j = 0; j < 25; j++) {
+			x = x * 1103515245u + 12345u;
+			h[j] = b36[(x >> 16) % 36];
+		}
+		memcpy(h + 2, "k7x", 3); /* letters and two runs of digits at least */
+		h[6] = '1';
+		h[25] = '\0';
+		snprintf(path, sizeof(path),
+		         "/srv/t/app-17eb751571e7872b/bsb-17eb751571e7872b.%s.0rk8oej.rcgu.o", h);
+		file(&t, path, "/usr/bin/rustc", rw, 1);
+		snprintf(path, sizeof(path), "/srv/t/w/x.%s.o", h);
+		file(&t, path, "/usr/bin/rustc", rw, 1);
+	}
+	out = export_ok(&t, NULL, NULL); /* compiles (with a parser installed) */
+	for (const char *q = strstr(out, "\n  /srv/t/"); q; q = strstr(q + 1, "\n  /srv/t/"))
+		rules++;
+	assert_int_equal(rules, 2);
+	assert_non_null(strstr(out, "\n  /srv/t/app-17eb751571e7872b/bsb-17eb751571e7872b."
+	                            "?????????????????????????.???????.rcgu.o rw,"));
+	assert_non_null(strstr(out, "\n  /srv/t/w/x.?????????????????????????.o rw,"));
+	check_all_allowed(&t, out, "tailor", NULL);
+	free(out);
+	tl_trace_free(&t);
+}
+
 /* Identical generalised rules merge, with the union of the permissions and all programs. */
 static void test_merge(void **state)
 {
@@ -2615,6 +2820,8 @@ int main(void)
 	    cmocka_unit_test(test_temp_names_stable),
 	    cmocka_unit_test(test_runtime_temp_names),
 	    cmocka_unit_test(test_next_run_names),
+	    cmocka_unit_test(test_build_tool_names),
+	    cmocka_unit_test(test_random_tokens_one_rule),
 	    cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_exec_once),
 	    cmocka_unit_test(test_caps_net_flags),
