@@ -438,6 +438,9 @@ static bool random_part(const char *s, size_t n)
 	}
 	if (lower + upper + digit < 2)
 		return false;
+	/* a capitalised word ("Storage", "Cookie", "Search"): 0.5 % of 6 random */
+	if (s[0] >= 'A' && s[0] <= 'Z' && strspn(s + 1, "abcdefghijklmnopqrstuvwxyz") == n - 1)
+		return false;
 	while (w < n && s[w] >= 'a' && s[w] <= 'z')
 		w++;
 	for (d = w; d < n && s[d] >= '0' && s[d] <= '9'; d++)

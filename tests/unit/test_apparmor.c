@@ -1317,9 +1317,24 @@ static void test_generalise(void **state)
 	     {"/tmp/ccQ1w2E3.ltrans1"}},
 	    {"/home/u/.notes.Backup",
 	     TL_ACC_WRITE,
+	     "/home/u/.notes.Backup",
+	     {"/home/u/.notes.Backup"},
+	     {"/home/u/.notes.Q1w2E3"}}, /* a capitalised word is no draw (docs/apparmor.md) */
+	    {"/home/u/.notes.B4ckup",
+	     TL_ACC_WRITE,
 	     "/home/u/.notes.??????",
 	     {"/home/u/.notes.Q1w2E3"},
-	     {"/home/u/.notez.Backup"}}, /* has the shape: generalised (docs/apparmor.md) */
+	     {"/home/u/.notez.B4ckup"}}, /* has the shape: generalised (docs/apparmor.md) */
+	    {"/tmp/prof/Default/Session_Storage",
+	     TL_ACC_WRITE,
+	     "/tmp/prof/Default/Session_Storage",
+	     {"/tmp/prof/Default/Session_Storage"},
+	     {"/tmp/prof/Default/Session_Storagf"}}, /* Chromium's, in a temp dir: a word */
+	    {"/tmp/prof/SingletonCookie",
+	     TL_ACC_WRITE,
+	     "/tmp/prof/SingletonCookie",
+	     {"/tmp/prof/SingletonCookie"},
+	     {"/tmp/prof/SingletonCookiX"}},
 	    {"/tmp/tmpAb12Cd",
 	     TL_ACC_WRITE,
 	     "/tmp/tmp??????",
