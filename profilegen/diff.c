@@ -717,6 +717,35 @@ static bool view_allows_entry(const struct view *vw, const struct tl_risk_entry 
 		for (unsigned b = 0; b < 64; b++)
 			if ((e->value >> b) & 1 && view_allows_value(vw, e->index, 1ULL << b))
 				return true;
+		/*
+		 * Or a combination a rule allows: unshare(CLONE_NEWUSER|CLONE_NEWNET)
+		 * as one value, clone's namespace bits under a mask (bwrap).
+		 */
+		for (size_t i = 0; i < vw->nconds; i++) {
+			const struct ncond *c = &vw->conds[i];
+			uint64_t all = 0, masks = 0;
+
+			for (size_t k = 0; k < c->nargs; k++) {
+				const struct tl_arg *a = &c->args[k];
+				uint64_t v = a->op == TL_OP_MASKED_EQ ? a->value_two : a->value;
+
+				if (a->index != e->index)
+					continue;
+				if (a->op == TL_OP_MASKED_EQ)
+					masks |= a->value;
+				if (a->op == TL_OP_EQ || a->op == TL_OP_MASKED_EQ)
+					all |= v;
+				if ((v & e->value) && view_allows_value(vw, e->index, v))
+					return true;
+			}
+			/* a mask leaves the flags outside it free */
+			for (int free = 0; free < 2; free++) {
+				uint64_t v = all | (free ? e->value & ~masks : 0);
+
+				if ((v & e->value) && view_allows_value(vw, e->index, v))
+					return true;
+			}
+		}
 		return false;
 	}
 	return view_allows_value(vw, e->index, e->value);
@@ -1636,8 +1665,9 @@ static int diff_files(struct builder *bd, const struct tl_trace *o, const struct
 
 struct capsum {
 	uint64_t granted, denied;
-	bool present; /* any entry for this capability, whatever its counts */
-	struct progs progs;
+	bool present;            /* any entry for this capability, whatever its counts */
+	struct progs progs;      /* every program with an entry */
+	struct progs granted_by; /* the programs it was granted to */
 };
 
 /* Saturating: counts come from files, and a wrap would turn "used" into "absent". */
@@ -1655,6 +1685,8 @@ static void cap_sum(const struct tl_trace *t, int32_t cap, struct capsum *s)
 			s->granted = sat_add(s->granted, t->caps[i].granted);
 			s->denied = sat_add(s->denied, t->caps[i].denied);
 			progs_add(&s->progs, t->caps[i].program);
+			if (t->caps[i].granted)
+				progs_add(&s->granted_by, t->caps[i].program);
 		}
 }
 
@@ -1713,7 +1745,8 @@ static int diff_caps(struct builder *bd, const struct tl_trace *o, const struct 
 				tl_sb_puts(&b,
 				           ", never granted: generated profiles do not grant it");
 			} else if (side) {
-				progs_desc(&b, &m.progs, "by");
+				/* a grant names who got it, not the programs only denied it */
+				progs_desc(&b, m.granted ? &m.granted_by : &m.progs, "by");
 			}
 			if ((r = item_add(bd, TL_DIFF_CAP, ch, NULL, cname, rk, &b, NULL)))
 				return r;

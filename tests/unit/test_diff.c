@@ -712,12 +712,18 @@ static void test_cap_denied_only(void **state)
 	expect_cap("", GRANTED, TL_DIFF_ADDED, TL_RISK_HIGH, true,
 	           "used (granted) by /usr/bin/memcached");
 	expect_cap(GRANTED, "", TL_DIFF_REMOVED, TL_RISK_HIGH, false, "no longer used (granted)");
+	/* a grant names the programs granted it, not one only denied (QA: ping and tcpdump) */
+	expect_cap(DENIED,
+	           DENIED ", {\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/b\", "
+	                  "\"granted\": 1, \"denied\": 0}",
+	           TL_DIFF_WIDENED, TL_RISK_HIGH, true,
+	           "now granted (was only checked and denied) by /usr/bin/b");
 	/* granted to one program, denied to another: granted, as the AppArmor export does */
 	expect_cap("",
 	           DENIED ", {\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/b\", "
 	                  "\"granted\": 1, \"denied\": 0}",
 	           TL_DIFF_ADDED, TL_RISK_HIGH, true,
-	           "used (granted) by /usr/bin/b, /usr/bin/memcached");
+	           "used (granted) by /usr/bin/b");
 }
 
 /*
@@ -966,6 +972,70 @@ static void expect_no_hard(const char *of, const char *o, const char *nf, const 
  * NO it does not, and since --args safe does not restrict prctl the profiles
  * are equal: the diff listed nothing.  Now a high, risky hardening change.
  */
+/* A Docker profile allowing only NAME if its arg0 matches COND (a JSON args array). */
+static void ns_profile(const char *file, const char *name, const char *cond, struct tl_diff_side *s)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+	         "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": "
+	         "[\"SCMP_ARCH_X86_64\"], \"syscalls\": [{\"names\": [\"read\"], \"action\": "
+	         "\"SCMP_ACT_ALLOW\"}%s%s%s%s%s]}",
+	         name[0] ? ", {\"names\": [\"" : "", name,
+	         name[0] ? "\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [" : "", cond,
+	         name[0] ? "]}" : "");
+	if (tl_diff_side_from_text(text, strlen(text), file, s))
+		fail_msg("%s: %s", file, tl_err_msg());
+}
+
+static void expect_ns(const char *oname, const char *ocond, const char *nname, const char *ncond,
+                      enum tl_diff_kind k, enum tl_diff_change c, enum tl_risk risk)
+{
+	struct tl_diff_side os, ns;
+	const struct tl_diff_item *it;
+	struct tl_diff d;
+
+	ns_profile("old.json", oname, ocond, &os);
+	ns_profile("new.json", nname, ncond, &ns);
+	if (tl_diff_compute(&os, &ns, &d))
+		fail_msg("%s", tl_err_msg());
+	it = must_find(&d, k, c, "x86_64", nname);
+	if (it->risk != risk) {
+		dump(&d);
+		fail_msg("%s -> %s: risk %d, expected %d", ocond, ncond, (int)it->risk, (int)risk);
+	}
+	assert_int_equal(tl_diff_gate_fails(&d, TL_DIFF_GATE_RISKY), risk >= TL_RISK_MEDIUM);
+	tl_diff_free(&d);
+	tl_diff_side_free(&os);
+	tl_diff_side_free(&ns);
+}
+
+#define EQ(v) "{\"index\": 0, \"value\": " v ", \"op\": \"SCMP_CMP_EQ\"}"
+#define MASKED(m, v)                                                                               \
+	"{\"index\": 0, \"value\": " m ", \"valueTwo\": " v ", \"op\": \"SCMP_CMP_MASKED_EQ\"}"
+#define NEWUSER_NEWNET "1342177280" /* 0x50000000 */
+#define NEWNET         "1073741824" /* 0x40000000 */
+#define NS_MASK        "2114060288" /* 0x7e020000: clone's namespace flags */
+
+/*
+ * A namespace flag allowed only in combination with others is allowed all
+ * the same (QA: unshare -r -n's unshare(CLONE_NEWUSER|CLONE_NEWNET) was low,
+ * and bwrap --unshare-all's clone under a mask too).
+ */
+static void test_namespace_combinations(void **state)
+{
+	(void)state;
+	expect_ns("", "", "unshare", EQ(NEWUSER_NEWNET), TL_DIFF_SYSCALL, TL_DIFF_ADDED,
+	          TL_RISK_CRITICAL);
+	expect_ns("unshare", EQ(NEWNET), "unshare", EQ(NEWUSER_NEWNET), TL_DIFF_ARG,
+	          TL_DIFF_WIDENED, TL_RISK_CRITICAL);
+	expect_ns("clone", MASKED(NS_MASK, "1073872896" /* NEWNET|NEWNS... 0x40020000 */), "clone",
+	          MASKED(NS_MASK, NS_MASK), TL_DIFF_ARG, TL_DIFF_WIDENED, TL_RISK_CRITICAL);
+	/* a mask that leaves CLONE_NEWUSER free allows it whatever the value */
+	expect_ns("", "", "clone", MASKED("1073741824", "0"), TL_DIFF_SYSCALL, TL_DIFF_ADDED,
+	          TL_RISK_CRITICAL);
+}
+
 /* A one-run trace whose run has these "lost" members and completeness. */
 static void lost_trace(const char *name, const char *lost, bool complete, struct tl_diff_side *s)
 {
@@ -1244,6 +1314,7 @@ int main(void)
 	    cmocka_unit_test(test_hardening_no_args),
 	    cmocka_unit_test(test_hardening_unchanged),
 	    cmocka_unit_test(test_incomplete_notes),
+	    cmocka_unit_test(test_namespace_combinations),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
