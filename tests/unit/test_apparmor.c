@@ -2280,6 +2280,48 @@ static void test_io_uring_note(void **state)
 	tl_trace_free(&t);
 }
 
+/*
+ * mount, pivot_root and ptrace are mediated by rules tailor does not write:
+ * a trace where they succeeded says so in the header, naming them (QA:
+ * bwrap, unshare -m, strace); one where they only failed does not.
+ */
+static void test_unruled_note(void **state)
+{
+	static const char *const ok[] = {"umount2", "ptrace", "mount", "pivot_root"};
+	struct tl_syscall *s;
+	struct tl_trace t;
+	char *out;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	for (size_t i = 0; i < TL_ARRAY_SIZE(ok); i++) {
+		s = tl_trace_syscall(&t, i == 1 ? TL_ABI_X86 : TL_ABI_X86_64, ok[i], -1);
+		assert_non_null(s);
+		s->calls = s->ok = 1;
+	}
+	s = tl_trace_syscall(&t, TL_ABI_X86_64, "fsopen", -1);
+	assert_non_null(s);
+	s->calls = 1; /* failed: nothing to mediate */
+	file(&t, "/etc/hosts", "/opt/app", TL_ACC_READ, 1);
+	out = export_ok(&t, NULL, NULL);
+	if (!strstr(out, "\n# NOTE: AppArmor mediates these calls, which succeeded, by rules this "
+	                 "profile\n#   does not write: mount, pivot_root, ptrace, umount2.\n"))
+		fail_msg("no note naming mount, pivot_root, ptrace, umount2 in\n%s", out);
+	free(out);
+	tl_trace_free(&t);
+	tl_trace_init(&t);
+	add_run(&t, "command", all_features);
+	s = tl_trace_syscall(&t, TL_ABI_X86_64, "mount", -1);
+	assert_non_null(s);
+	s->calls = 1;
+	file(&t, "/etc/hosts", "/opt/app", TL_ACC_READ, 1);
+	out = export_ok(&t, NULL, NULL);
+	assert_null(strstr(out, "NOTE: AppArmor mediates"));
+	free(out);
+	tl_trace_free(&t);
+}
+
 /* Quoting and escapes: the parser's view of each odd name is the name itself. */
 static void test_odd_names(void **state)
 {
@@ -2841,6 +2883,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_once),
 	    cmocka_unit_test(test_caps_net_flags),
 	    cmocka_unit_test(test_io_uring_note),
+	    cmocka_unit_test(test_unruled_note),
 	    cmocka_unit_test(test_odd_names),
 	    cmocka_unit_test(test_children),
 	    cmocka_unit_test(test_abstractions),
