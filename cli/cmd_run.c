@@ -31,7 +31,9 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: tailor run --profile PROFILE.json [options] [--] COMMAND [ARG...]\n\n"
 	        "Load a Docker/OCI seccomp profile (no_new_privs set) and exec COMMAND under it.\n"
-	        "COMMAND is looked up in PATH before the filter is loaded.\n\n"
+	        "COMMAND is looked up in PATH before the filter is loaded.  With no_new_privs,\n"
+	        "setuid bits and file capabilities do not apply: as a non-root user, sudo, su\n"
+	        "or a ping with cap_net_raw+p fail under tailor run whatever the profile.\n\n"
 	        "  -p, --profile FILE  the profile (refused if writable by group or others)\n"
 	        "      --complain      do not deny: record every syscall the profile would deny\n"
 	        "                      (seccomp user notification) and let it proceed\n"
