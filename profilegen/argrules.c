@@ -106,8 +106,10 @@ const struct tl_argrule tl_argrules[] = {
      .args = {ARG(0, 0, "domain", "families", TL_AF_FAMILY),
               ARG(1, TL_SOCK_TYPE_MASK, "type", "types", TL_AF_SOCKTYPE),
               ARG(2, 0, "protocol", "protocols", TL_AF_NUM)},
-     .why = "families never used (AF_PACKET, AF_ALG, AF_VSOCK, AF_NETLINK...) are kernel "
-            "attack surface; moby denies only AF_ALG and AF_VSOCK"},
+     .denied_examples = {17 /* AF_PACKET */, 38 /* AF_ALG */, 40 /* AF_VSOCK */,
+                         16 /* AF_NETLINK */},
+     .why = "families never used are kernel attack surface; moby denies only AF_ALG and "
+            "AF_VSOCK"},
     {.name = "socketpair", .mode = SAFE, .kind = TL_AR_VALUES, .nargs = 3, .nargs_safe = 1,
      .args = {ARG(0, 0, "domain", "families", TL_AF_FAMILY),
               ARG(1, TL_SOCK_TYPE_MASK, "type", "types", TL_AF_SOCKTYPE),
@@ -395,17 +397,60 @@ static void combo_values(size_t c, unsigned use, const size_t *mn, uint64_t *con
 	}
 }
 
+/*
+ * The combinations of the first `use` arguments to allow, into kept[]
+ * (indices into their cross product): the filter's (seen together) when it
+ * applies and keeps some, else the whole cross product.  *n is how many
+ * there are (kept[] holds them when *n <= TL_ARGRULES_MAX_RULES);
+ * *observed tells that they came from the filter.
+ */
+static void pick_combos(unsigned use, const size_t *mn, uint64_t *const *mv,
+                        const struct tl_argfilter *filter, size_t *kept, size_t *n, bool *observed)
+{
+	uint64_t cv[TL_ARGRULES_MAX_ARGS];
+	size_t combos = 1;
+
+	for (unsigned k = 0; k < use; k++)
+		combos *= mn[k]; /* at most TL_ARGRULES_MAX_VALUES ^ TL_ARGRULES_MAX_ARGS */
+	*n = 0;
+	*observed = false;
+	for (size_t c = 0; filter && c < combos; c++) {
+		combo_values(c, use, mn, mv, cv);
+		if (!filter->keep(filter->ctx, cv, use))
+			continue;
+		if (*n < TL_ARGRULES_MAX_RULES)
+			kept[*n] = c;
+		(*n)++;
+	}
+	if (*n) {
+		*observed = true;
+		return;
+	}
+	/* no filter, or one that keeps none (its records disagree): every combination */
+	*n = combos;
+	for (size_t c = 0; c < combos && c < TL_ARGRULES_MAX_RULES; c++)
+		kept[c] = c;
+}
+
+/* "type, protocol": the names of arguments from..to-1. */
+static void put_whats(FILE *f, const struct tl_argrule *ar, unsigned from, unsigned to)
+{
+	for (unsigned k = from; k < to; k++)
+		fprintf(f, "%s%s", k > from ? ", " : "", ar->args[k].what);
+}
+
 int tl_argrules_emit(const struct tl_argrule *ar, enum tl_args_mode mode,
                      const struct tl_argset *vals, const struct tl_argfilter *filter,
                      const char *note, struct tl_profile *p, bool *conditional)
 {
 	uint64_t *mv[TL_ARGRULES_MAX_ARGS] = {0}, cv[TL_ARGRULES_MAX_ARGS];
 	size_t mn[TL_ARGRULES_MAX_ARGS] = {0}, kept[TL_ARGRULES_MAX_RULES], nkept = 0;
-	unsigned want = mode == TL_ARGS_STRICT ? ar->nargs : ar->nargs_safe, use = 0;
-	const char *reason = NULL, *dropped = NULL, *dropped_what = NULL;
+	size_t top_n = 0; /* combinations of all usable arguments, when too many */
+	unsigned want = mode == TL_ARGS_STRICT ? ar->nargs : ar->nargs_safe, avail = 0, use;
+	const char *reason = NULL, *unusable_why = NULL;
 	char *buf = NULL, tmp[80], tmp2[80];
-	size_t size, combos = 1;
-	bool filtered = false;
+	bool observed = false, top_observed = false;
+	size_t size;
 	FILE *f = NULL;
 	int r = 0;
 
@@ -414,8 +459,11 @@ int tl_argrules_emit(const struct tl_argrule *ar, enum tl_args_mode mode,
 		return emit_prot(ar, &vals[0], note, p, conditional);
 	if (!want)
 		want = ar->nargs; /* strict-only pairs (setsockopt) */
+	/* The filter knows tuples of all the arguments: only when all are wanted. */
+	if (filter && filter->nargs != want)
+		filter = NULL;
 
-	/* The longest prefix of arguments with usable values and few enough combinations. */
+	/* The longest prefix of arguments with usable values. */
 	for (unsigned k = 0; k < want; k++) {
 		const char *why;
 
@@ -423,39 +471,36 @@ int tl_argrules_emit(const struct tl_argrule *ar, enum tl_args_mode mode,
 		if (r)
 			goto out;
 		why = unusable(&vals[k], mn[k], k ? tmp2 : tmp, sizeof(tmp));
-		if (!why && combos * mn[k] > TL_ARGRULES_MAX_RULES) {
-			snprintf(tmp2, sizeof(tmp2), "more than %d combinations",
-			         TL_ARGRULES_MAX_RULES);
-			why = tmp2;
-		}
 		if (why) {
 			if (!k)
 				reason = why;
-			else {
-				dropped = why;
-				dropped_what = ar->args[k].what;
-			}
+			else
+				unusable_why = why;
 			break;
 		}
-		combos *= mn[k];
-		use = k + 1;
+		avail = k + 1;
 	}
-	if (!use) {
+	if (!avail) {
 		r = tl_argrules_emit_by_name(ar, reason, note, p);
 		goto out;
 	}
 
-	/* Combinations: all of them, or those the filter saw together (never none). */
-	for (size_t c = 0; c < combos; c++) {
-		combo_values(c, use, mn, mv, cv);
-		if (filter && use == filter->nargs && !filter->keep(filter->ctx, cv, use))
-			continue;
-		kept[nkept++] = c;
+	/*
+	 * The most arguments whose combinations fit in TL_ARGRULES_MAX_RULES.
+	 * With a filter, fewer arguments means the observed tuples cut short
+	 * (a projection), never the cross product of their values: no pair is
+	 * allowed that was not seen.
+	 */
+	for (use = avail; use > 0; use--) {
+		pick_combos(use, mn, mv, filter, kept, &nkept, &observed);
+		if (use == avail) {
+			top_n = nkept;
+			top_observed = observed;
+		}
+		if (nkept <= TL_ARGRULES_MAX_RULES)
+			break;
 	}
-	filtered = nkept && nkept < combos;
-	if (!nkept)
-		for (size_t c = 0; c < combos; c++)
-			kept[nkept++] = c;
+	/* use >= 1: one argument has at most TL_ARGRULES_MAX_VALUES <= MAX_RULES values */
 
 	f = open_memstream(&buf, &size);
 	if (!f) {
@@ -464,17 +509,15 @@ int tl_argrules_emit(const struct tl_argrule *ar, enum tl_args_mode mode,
 	}
 	if (use == 1) {
 		fprintf(f, "%s: only the %s observed: ", ar->name, ar->args[0].whats);
-		for (size_t i = 0; i < mn[0]; i++) {
+		for (size_t i = 0; i < nkept; i++) {
 			fputs(i ? ", " : "", f);
-			put_value(f, ar->args[0].fmt, mv[0][i]);
+			put_value(f, ar->args[0].fmt, mv[0][kept[i]]);
 		}
 	} else {
 		fprintf(f, "%s: only the (", ar->name);
-		for (unsigned k = 0; k < use; k++)
-			fprintf(f, "%s%s", k ? ", " : "", ar->args[k].what);
-		fputs(filtered || (filter && use == filter->nargs)
-		          ? ") combinations observed: "
-		          : ") combinations of the values observed (recorded per argument): ",
+		put_whats(f, ar, 0, use);
+		fputs(observed ? ") combinations observed: "
+		               : ") combinations of the values observed (recorded per argument): ",
 		      f);
 		for (size_t i = 0; i < nkept; i++) {
 			combo_values(kept[i], use, mn, mv, cv);
@@ -486,8 +529,43 @@ int tl_argrules_emit(const struct tl_argrule *ar, enum tl_args_mode mode,
 			fputs(")", f);
 		}
 	}
-	if (dropped)
-		fprintf(f, " (%s not compared: %s)", dropped_what, dropped);
+	/* What is not compared, and so allowed with any value, and why. */
+	if (use < avail) {
+		fputs(" (", f);
+		put_whats(f, ar, use, avail);
+		fputs(" not compared: ", f);
+		if (top_observed) {
+			fprintf(f, "%zu (", top_n);
+			put_whats(f, ar, 0, avail);
+			fprintf(f, ") combinations observed, more than %d)", TL_ARGRULES_MAX_RULES);
+		} else {
+			fprintf(f, "more than %d combinations)", TL_ARGRULES_MAX_RULES);
+		}
+	}
+	if (avail < want) {
+		fputs(" (", f);
+		put_whats(f, ar, avail, want);
+		fputs(" not compared: ", f);
+		if (want - avail > 1)
+			fprintf(f, "%s: ", ar->args[avail].what);
+		fprintf(f, "%s)", unusable_why);
+	}
+	/* Named examples of what is denied, never one that is allowed. */
+	for (size_t e = 0, named = 0; e < TL_ARGRULES_MAX_EXAMPLES && ar->denied_examples[e]; e++) {
+		bool allowed = false;
+
+		for (size_t i = 0; i < nkept && !allowed; i++) {
+			combo_values(kept[i], use, mn, mv, cv);
+			allowed = cv[0] == ar->denied_examples[e];
+		}
+		if (allowed)
+			continue;
+		if (!named++)
+			fprintf(f, "; other %s are denied, such as ", ar->args[0].whats);
+		else
+			fputs(", ", f);
+		put_value(f, ar->args[0].fmt, ar->denied_examples[e]);
+	}
 	fprintf(f, "; %s", ar->why);
 	if (note)
 		fprintf(f, "; %s", note);

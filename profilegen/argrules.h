@@ -19,6 +19,8 @@
 /* Several arguments (strict): at most this many rules (combinations) per syscall. */
 #define TL_ARGRULES_MAX_RULES 32
 #define TL_ARGRULES_MAX_ARGS  3
+/* Values of the first argument a comment names when they are denied. */
+#define TL_ARGRULES_MAX_EXAMPLES 4
 
 /* clone's namespace flags (CLONE_NEWNS|CLONE_NEWCGROUP|UTS|IPC|USER|PID|NET), moby's mask. */
 #define TL_CLONE_NS_MASK 0x7E020000ULL
@@ -58,7 +60,9 @@ struct tl_argrule {
 	unsigned nargs_safe; /* in safe mode, only the first nargs_safe of them */
 	struct tl_argrule_arg args[TL_ARGRULES_MAX_ARGS];
 	bool native_only; /* the ia32 syscall of this name takes its arguments in memory */
-	const char *why;  /* one line: what the rules keep out */
+	/* Notable values of args[0] (0-terminated): the comment names those left denied. */
+	uint64_t denied_examples[TL_ARGRULES_MAX_EXAMPLES];
+	const char *why; /* one line: what the rules keep out */
 };
 
 extern const struct tl_argrule tl_argrules[];
@@ -80,7 +84,8 @@ struct tl_argset {
 /*
  * Which combinations of values were seen together, when something recorded
  * them (the trace's sockets: family, type, protocol).  keep() gets the
- * masked values of the first nargs arguments of the entry.
+ * masked values of the first n (1..nargs) arguments of the entry and tells
+ * whether one recorded tuple starts with them.
  */
 struct tl_argfilter {
 	unsigned nargs;
@@ -93,8 +98,11 @@ struct tl_argfilter {
  * conditions, or, when the values cannot be used (not recorded, overflow,
  * above TL_ARGRULES_MAX_VALUES, W+X observed), one rule allowing the name
  * with a comment that says why.  vals[k] are the values of ar->args[k].
- * filter (may be NULL) keeps only the combinations seen together, when all
- * of its arguments are compared (a filter that keeps none is ignored).
+ * filter (may be NULL; used when mode compares all of its nargs arguments)
+ * keeps only the combinations seen together; when even those are more than
+ * TL_ARGRULES_MAX_RULES, the last arguments are dropped and the observed
+ * tuples cut short, never widened to the cross product (a filter that keeps
+ * none is ignored).
  * note (may be NULL) is appended to the comment of the first rule.
  * *conditional tells which of the two happened.  0 or -ENOMEM.
  */

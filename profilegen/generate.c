@@ -7,6 +7,7 @@
  * in docs/generate.md.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,8 +272,8 @@ static const struct tl_syscall *allowed_on(const struct tl_trace *t, int abi, co
 }
 
 /* On ABI a, one of the calls in lead is allowed, or is a companion added there. */
-static bool any_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT],
-                     const char *const *lead, int a)
+static bool any_lead(const struct tl_trace *t, bool added[][TL_ABI_COUNT], const char *const *lead,
+                     int a)
 {
 	for (const char *const *w = lead; *w; w++) {
 		if (allowed_on(t, a, *w))
@@ -383,15 +384,15 @@ static int collect_args(const struct tl_trace *t, const struct tl_argrule *ar,
 	return 0;
 }
 
-/* The trace saw a socket with these (family, type, protocol). */
+/* The trace saw a socket whose (family, type, protocol) starts with these n values. */
 static bool net_keep(const void *ctx, const uint64_t *v, unsigned n)
 {
 	const struct tl_trace *t = ctx;
 
-	for (size_t i = 0; n == 3 && i < t->nnet; i++)
+	for (size_t i = 0; n >= 1 && n <= 3 && i < t->nnet; i++)
 		if ((uint32_t)v[0] == (uint32_t)t->net[i].family &&
-		    (uint32_t)v[1] == ((uint32_t)t->net[i].type & TL_SOCK_TYPE_MASK) &&
-		    (uint32_t)v[2] == (uint32_t)t->net[i].protocol)
+		    (n < 2 || (uint32_t)v[1] == ((uint32_t)t->net[i].type & TL_SOCK_TYPE_MASK)) &&
+		    (n < 3 || (uint32_t)v[2] == (uint32_t)t->net[i].protocol))
 			return true;
 	return false;
 }
@@ -475,6 +476,85 @@ static int emit_clone(const struct tl_trace *t, const struct tl_gen_opts *o,
 	tl_profile_free(&tmp);
 	*clone3_enosys = !r && cond;
 	return r;
+}
+
+/*
+ * A frame of glibc's clone wrappers: __clone_internal retries with clone
+ * when clone3 fails with ENOSYS, and libc's clone3 is not exported, so only
+ * that wrapper calls it (the unwinder often stops in clone3's assembly).
+ */
+static bool glibc_clone_frame(const struct tl_frame *fr)
+{
+	const char *base = fr->file ? strrchr(fr->file, '/') : NULL;
+
+	if (!fr->symbol)
+		return false;
+	if (!strcmp(fr->symbol, "__clone_internal") || !strcmp(fr->symbol, "__clone3_internal"))
+		return true;
+	base = base ? base + 1 : fr->file;
+	return (!strcmp(fr->symbol, "clone3") || !strcmp(fr->symbol, "__clone3")) && base &&
+	       (!strncmp(base, "libc.so", 7) || !strncmp(base, "libc-", 5));
+}
+
+/*
+ * clone3 gets ENOSYS: does the trace show that the program survives that?
+ * Yes when it called clone too (a fallback ran, or it forks), when clone3
+ * never succeeded, or when every recorded call site of clone3 is glibc's
+ * wrapper, which falls back.  Returns NULL then; else what was seen (for
+ * the warning and the rule comment), into buf.
+ */
+static const char *clone3_fallback_unseen(const struct tl_trace *t, char *buf, size_t size)
+{
+	const struct tl_callsite *direct = NULL;
+	bool stacks = t->nruns > 0;
+	size_t nsites = 0;
+	uint64_t ok = 0;
+
+	for (int a = 0; a < TL_ABI_COUNT; a++) {
+		const struct tl_syscall *c = tl_trace_find(t, (enum tl_abi)a, "clone");
+		const struct tl_syscall *c3 = allowed_on(t, a, "clone3");
+
+		if (c && observed(c))
+			return NULL;
+		ok += c3 ? c3->ok : 0;
+	}
+	if (!ok)
+		return NULL;
+	for (size_t i = 0; i < t->nruns; i++)
+		stacks &= run_has_feature(&t->runs[i], "stacks");
+	for (size_t i = 0; i < t->ncallsites; i++) {
+		const struct tl_callsite *cs = &t->callsites[i];
+		bool glibc = false;
+
+		if (strcmp(cs->syscall, "clone3"))
+			continue;
+		nsites++;
+		for (size_t k = 0; k < cs->nframes && !glibc; k++)
+			glibc = glibc_clone_frame(&cs->frames[k]);
+		if (!glibc && !direct)
+			direct = cs;
+	}
+	if (stacks && nsites && !direct)
+		return NULL;
+	if (direct) {
+		const char *f0 =
+		    direct->nframes && direct->frames[0].symbol ? direct->frames[0].symbol : "?";
+		const char *f1 = direct->nframes > 1 && direct->frames[1].symbol
+		                     ? direct->frames[1].symbol
+		                     : "?";
+
+		snprintf(buf, size,
+		         "clone3 succeeded %" PRIu64 " time(s), clone was never called, and %s "
+		         "called clone3 directly (call stack %s <- %s), not through glibc's "
+		         "wrapper, which falls back to clone",
+		         ok, direct->program ? direct->program : "the program", f0, f1);
+	} else {
+		snprintf(buf, size,
+		         "clone3 succeeded %" PRIu64 " time(s), clone was never called, and no "
+		         "recorded call stack shows glibc's fallback",
+		         ok);
+	}
+	return buf;
 }
 
 /*
@@ -720,11 +800,28 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 		r = move_rules(out, &extra);
 	if (!r && clone3_enosys) {
 		struct names c3 = {.v = (const char *[]){"clone3"}, .n = 1};
+		char c3why[768], seen[320];
+		const char *unseen = clone3_fallback_unseen(t, seen, sizeof(seen));
 
-		r = add_rule(out, &c3, TL_ACT_ERRNO, true, ENOSYS,
-		             "clone3: ENOSYS, so that glibc falls back to clone, whose namespace "
-		             "flags the clone rules filter (clone3's flags are in memory, which "
-		             "seccomp cannot read); moby's default does the same");
+		snprintf(c3why, sizeof(c3why), "%s%s%s",
+		         "clone3: ENOSYS, so that glibc falls back to clone, whose namespace "
+		         "flags the clone rules filter (clone3's flags are in memory, which "
+		         "seccomp cannot read); moby's default does the same",
+		         unseen ? "; warning: " : "", unseen ? unseen : "");
+		/*
+		 * Fail closed, but never silently: allowing clone3 would allow every
+		 * namespace (user namespaces included), which is for the user to choose.
+		 */
+		if (unseen)
+			fprintf(
+			    stderr,
+			    "tailor generate: warning: %s: the profile makes clone3 fail with "
+			    "ENOSYS (seccomp cannot filter its flags), so a program with no "
+			    "fallback to clone fails under it; if it needs clone3, generate with "
+			    "--args none (clone3 is then allowed with any flags, new namespaces "
+			    "included, and no argument is filtered)\n",
+			    unseen);
+		r = add_rule(out, &c3, TL_ACT_ERRNO, true, ENOSYS, c3why);
 	}
 	if (!r && tmp.n)
 		r = add_rule(out, &tmp, TL_ACT_ERRNO, true, ENOSYS,

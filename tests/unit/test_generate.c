@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -811,6 +812,126 @@ static void test_args_clone(void **state)
 	tl_trace_free(&t);
 }
 
+/* Run tl_generate and return what it wrote on stderr (free it). */
+static char *generate_stderr(const struct tl_trace *t, enum tl_args_mode mode, struct tl_profile *p)
+{
+	FILE *tmp = tmpfile();
+	char *out;
+	long len;
+	int saved;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 2) >= 0);
+	generate_mode(t, mode, p);
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	len = ftell(tmp);
+	assert_true(len >= 0);
+	out = calloc(1, (size_t)len + 1);
+	assert_non_null(out);
+	rewind(tmp);
+	assert_int_equal(fread(out, 1, (size_t)len, tmp), (size_t)len);
+	fclose(tmp);
+	return out;
+}
+
+static void add_clone3_site(struct tl_trace *t, const char *file0, const char *sym0,
+                            const char *file1, const char *sym1)
+{
+	struct tl_frame frames[2] = {
+	    {.file = (char *)file0, .symbol = (char *)sym0},
+	    {.file = (char *)file1, .symbol = (char *)sym1},
+	};
+	struct tl_callsite cs = {.abi = TL_ABI_X86_64,
+	                         .syscall = "clone3",
+	                         .program = "/bin/app",
+	                         .nframes = sym1 ? 2 : 1,
+	                         .frames = frames};
+
+	assert_int_equal(tl_trace_add_callsite(t, &cs), 0);
+}
+
+/*
+ * clone3 succeeded and clone was never called: nothing shows a fallback, so
+ * the ENOSYS that keeps clone's namespace rules may break the program.  It
+ * stays (fail closed), but never silently: a warning on stderr and in the
+ * rule comment (QA: clone3 with CLONE_NEWNET through syscall()).
+ */
+static void test_args_clone3_no_fallback(void **state)
+{
+	static const char libc[] = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+	char *features[] = {"args", "stacks", NULL};
+	struct tl_run run = {.kind = "command", .complete = true, .features = features};
+	const struct tl_rule *r[4];
+	struct tl_trace t;
+	struct tl_profile p;
+	char *err;
+
+	(void)state;
+	/* called through syscall(): warned, with the call stack */
+	tl_trace_init(&t);
+	assert_int_equal(tl_trace_add_run(&t, &run), 0);
+	sc(&t, TL_ABI_X86_64, "clone3", 1, 1);
+	add_clone3_site(&t, libc, "syscall", "/bin/app", "main");
+	err = generate_stderr(&t, TL_ARGS_SAFE, &p);
+	assert_int_equal(rules_of(&p, "clone3", r, 4), 1);
+	assert_int_equal(r[0]->errno_ret, ENOSYS);
+	assert_non_null(strstr(r[0]->comment, "; warning: clone3 succeeded 1 time(s), clone was "
+	                                      "never called, and /bin/app called clone3 directly "
+	                                      "(call stack syscall <- main)"));
+	assert_non_null(strstr(err, "tailor generate: warning: clone3 succeeded 1 time(s)"));
+	assert_non_null(strstr(err, "generate with --args none (clone3 is then allowed with any "
+	                            "flags"));
+	free(err);
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* no call stacks recorded: nothing shows glibc's fallback either */
+	tl_trace_init(&t);
+	add_args_run(&t);
+	sc(&t, TL_ABI_X86_64, "clone3", 2, 2);
+	err = generate_stderr(&t, TL_ARGS_SAFE, &p);
+	assert_non_null(strstr(err, "no recorded call stack shows glibc's fallback"));
+	free(err);
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* glibc's wrapper (pthread_create, posix_spawn): it falls back, no warning */
+	tl_trace_init(&t);
+	assert_int_equal(tl_trace_add_run(&t, &run), 0);
+	sc(&t, TL_ABI_X86_64, "clone3", 1, 1);
+	add_clone3_site(&t, libc, "clone3", NULL, NULL);
+	err = generate_stderr(&t, TL_ARGS_SAFE, &p);
+	assert_string_equal(err, "");
+	assert_int_equal(rules_of(&p, "clone3", r, 4), 1);
+	assert_null(strstr(r[0]->comment, "warning"));
+	free(err);
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* clone called too (a fallback ran, or a fork): no warning */
+	tl_trace_init(&t);
+	assert_int_equal(tl_trace_add_run(&t, &run), 0);
+	sc(&t, TL_ABI_X86_64, "clone3", 1, 1);
+	VALS(&t, "clone", 0, SIGCHLD_);
+	add_clone3_site(&t, libc, "syscall", "/bin/app", "main");
+	err = generate_stderr(&t, TL_ARGS_SAFE, &p);
+	assert_string_equal(err, "");
+	free(err);
+	tl_profile_free(&p);
+	/* --args none: clone3 allowed by name, nothing to warn about */
+	err = generate_stderr(&t, TL_ARGS_NONE, &p);
+	assert_string_equal(err, "");
+	assert_true(in_main_list(&p, "clone3"));
+	free(err);
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+}
+
 static void test_args_prot(void **state)
 {
 	const struct tl_rule *r[4];
@@ -930,6 +1051,101 @@ static void test_args_net(void **state)
 	assert_int_equal(tl_run_add_lost(&t.runs[0], "net", 1), 0);
 	generate_mode(&t, TL_ARGS_STRICT, &p);
 	assert_int_equal(rules_of(&p, "socket", r, 8), 4);
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+}
+
+/*
+ * More than 32 combinations of the values, few triples seen: the triples,
+ * never the cross product of fewer arguments (QA: 4 families x 3 types x 3
+ * protocols allowed raw sockets never made).
+ */
+static void test_args_net_many(void **state)
+{
+	char *features[] = {"args", "net", NULL};
+	struct tl_run run = {.kind = "command", .complete = true, .features = features};
+	const struct tl_rule *r[40];
+	struct tl_trace t;
+	struct tl_profile p;
+	size_t n;
+
+	(void)state;
+	tl_trace_init(&t);
+	assert_int_equal(tl_trace_add_run(&t, &run), 0);
+	VALS(&t, "socket", 0, 1, 2, 10, 16);
+	VALS(&t, "socket", 1, 1, 2, 3);
+	VALS(&t, "socket", 2, 0, 17, 58);
+	assert_int_equal(tl_trace_add_net(&t, 1, 1, 0, "/bin/app", 1), 0);   /* unix stream */
+	assert_int_equal(tl_trace_add_net(&t, 2, 2, 17, "/bin/app", 1), 0);  /* udp */
+	assert_int_equal(tl_trace_add_net(&t, 10, 2, 58, "/bin/app", 1), 0); /* icmp6 dgram */
+	assert_int_equal(tl_trace_add_net(&t, 16, 3, 0, "/bin/app", 1), 0);  /* netlink */
+	generate_mode(&t, TL_ARGS_STRICT, &p);
+	assert_int_equal(rules_of(&p, "socket", r, 40), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(r[i]->nargs, 3);
+	assert_arg(&r[1]->args[0], 0, TL_OP_EQ, 2, 0);
+	assert_arg(&r[1]->args[1], 1, TL_OP_MASKED_EQ, 0xFFF7F7FF, 2);
+	assert_arg(&r[1]->args[2], 2, TL_OP_EQ, 17, 0);
+	assert_non_null(strstr(r[0]->comment, "(domain, type, protocol) combinations observed: "
+	                                      "(AF_UNIX, SOCK_STREAM, 0), (AF_INET, SOCK_DGRAM, "
+	                                      "17), (AF_INET6, SOCK_DGRAM, 58), (AF_NETLINK, "
+	                                      "SOCK_RAW, 0);"));
+	assert_null(strstr(r[0]->comment, "not compared"));
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/*
+	 * 33 triples seen: the protocol is dropped, and the (domain, type)
+	 * pairs are those seen (3), not the 6 of the cross product.
+	 */
+	tl_trace_init(&t);
+	assert_int_equal(tl_trace_add_run(&t, &run), 0);
+	VALS(&t, "socket", 0, 2, 10);
+	VALS(&t, "socket", 1, 1, 2, 3);
+	for (uint64_t proto = 0; proto < 16; proto++) {
+		sc_vals(&t, TL_ABI_X86_64, "socket", 2, 1, &proto);
+		assert_int_equal(tl_trace_add_net(&t, 2, 1, (int32_t)proto, "/bin/app", 1), 0);
+		assert_int_equal(tl_trace_add_net(&t, 10, 2, (int32_t)proto, "/bin/app", 1), 0);
+	}
+	assert_int_equal(tl_trace_add_net(&t, 10, 3, 0, "/bin/app", 1), 0);
+	generate_mode(&t, TL_ARGS_STRICT, &p);
+	n = rules_of(&p, "socket", r, 40);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(r[i]->nargs, 2);
+	assert_arg(&r[0]->args[0], 0, TL_OP_EQ, 2, 0);
+	assert_arg(&r[0]->args[1], 1, TL_OP_MASKED_EQ, 0xFFF7F7FF, 1);
+	assert_arg(&r[1]->args[0], 0, TL_OP_EQ, 10, 0);
+	assert_arg(&r[1]->args[1], 1, TL_OP_MASKED_EQ, 0xFFF7F7FF, 2);
+	assert_arg(&r[2]->args[0], 0, TL_OP_EQ, 10, 0);
+	assert_arg(&r[2]->args[1], 1, TL_OP_MASKED_EQ, 0xFFF7F7FF, 3);
+	assert_non_null(strstr(r[0]->comment,
+	                       "socket: only the (domain, type) combinations observed: (AF_INET, "
+	                       "SOCK_STREAM), (AF_INET6, SOCK_DGRAM), (AF_INET6, SOCK_RAW) "
+	                       "(protocol not compared: 33 (domain, type, protocol) combinations "
+	                       "observed, more than 32);"));
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+}
+
+/* The socket comment names denied families as examples, never an allowed one (QA). */
+static void test_args_socket_comment(void **state)
+{
+	const struct tl_rule *r[4];
+	struct tl_trace t;
+	struct tl_profile p;
+	const char *c;
+
+	(void)state;
+	tl_trace_init(&t);
+	add_args_run(&t);
+	VALS(&t, "socket", 0, 1, 16); /* AF_UNIX, AF_NETLINK */
+	generate_mode(&t, TL_ARGS_SAFE, &p);
+	assert_int_equal(rules_of(&p, "socket", r, 4), 2);
+	c = r[0]->comment;
+	assert_non_null(strstr(c, "socket: only the families observed: AF_UNIX, AF_NETLINK; other "
+	                          "families are denied, such as AF_PACKET, AF_ALG, AF_VSOCK; "));
+	assert_null(strstr(strstr(c, "AF_NETLINK") + 1, "AF_NETLINK"));
 	tl_profile_free(&p);
 	tl_trace_free(&t);
 }
@@ -1057,16 +1273,29 @@ static void test_args_goldens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_allowlist_exact),   cmocka_unit_test(test_baseline),
-	    cmocka_unit_test(test_enosys_probe),      cmocka_unit_test(test_multi_abi),
-	    cmocka_unit_test(test_deterministic),     cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_args_default_safe), cmocka_unit_test(test_args_safe),
-	    cmocka_unit_test(test_args_strict),       cmocka_unit_test(test_args_none),
-	    cmocka_unit_test(test_args_threshold),    cmocka_unit_test(test_args_untrusted),
-	    cmocka_unit_test(test_args_clone),        cmocka_unit_test(test_args_prot),
-	    cmocka_unit_test(test_args_ia32),         cmocka_unit_test(test_args_deterministic),
-	    cmocka_unit_test(test_args_goldens),      cmocka_unit_test(test_args_table),
-	    cmocka_unit_test(test_args_net),          cmocka_unit_test(test_companions),
+	    cmocka_unit_test(test_allowlist_exact),
+	    cmocka_unit_test(test_baseline),
+	    cmocka_unit_test(test_enosys_probe),
+	    cmocka_unit_test(test_multi_abi),
+	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_args_default_safe),
+	    cmocka_unit_test(test_args_safe),
+	    cmocka_unit_test(test_args_strict),
+	    cmocka_unit_test(test_args_none),
+	    cmocka_unit_test(test_args_threshold),
+	    cmocka_unit_test(test_args_untrusted),
+	    cmocka_unit_test(test_args_clone),
+	    cmocka_unit_test(test_args_prot),
+	    cmocka_unit_test(test_args_ia32),
+	    cmocka_unit_test(test_args_deterministic),
+	    cmocka_unit_test(test_args_goldens),
+	    cmocka_unit_test(test_args_table),
+	    cmocka_unit_test(test_args_net),
+	    cmocka_unit_test(test_companions),
+	    cmocka_unit_test(test_args_net_many),
+	    cmocka_unit_test(test_args_socket_comment),
+	    cmocka_unit_test(test_args_clone3_no_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
