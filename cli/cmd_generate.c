@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "tailor/apparmor.h"
 #include "tailor/common.h"
 #include "tailor/generate.h"
+#include "tailor/loader.h"
 #include "tailor/trace.h"
 
 static void usage(FILE *f)
@@ -143,6 +145,39 @@ static void warn_no_files(const char *path, const struct tl_trace *t)
 	}
 }
 
+/*
+ * Names libseccomp does not know, which tailor filters by number from its
+ * own table: a runtime or systemd linked with this libseccomp skips them
+ * (runc answers ENOSYS, crun the default action), so the program breaks
+ * there although the profile allows the call.
+ */
+static void warn_table_names(enum tl_format fmt, const struct tl_profile *p)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct tl_loader_opts lo = {0};
+	char **names = NULL, list[512] = "";
+	size_t n = 0, off = 0;
+
+	if (fmt == TL_FMT_PFC || fmt == TL_FMT_BPF || tl_loader_table_names(p, &lo, &names))
+		goto out;
+	for (; names && names[n]; n++)
+		if (off < sizeof(list))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+			                        n ? ", " : "", names[n]);
+	if (n)
+		fprintf(
+		    stderr,
+		    "tailor generate: warning: %zu allowed syscall%s unknown to this machine's "
+		    "libseccomp %u.%u.%u (%s): a runtime or systemd linked with it skips %s, and "
+		    "the call%s then fail%s; tailor run and -f pfc/bpf filter %s by number "
+		    "(docs/syscalls.md)\n",
+		    n, n == 1 ? " is" : "s are", v->major, v->minor, v->micro, list,
+		    n == 1 ? "it" : "them", n == 1 ? "" : "s", n == 1 ? "s" : "",
+		    n == 1 ? "it" : "them");
+out:
+	tl_strv_free(names);
+}
+
 /* Say what makes a trace incomplete, run by run: the profile may lack syscalls. */
 static void warn_incomplete(const char *path, const struct tl_trace *t)
 {
@@ -198,7 +233,7 @@ int cmd_generate(int argc, char **argv)
 	char *data = NULL;
 	size_t len;
 	int c, fmt, ret = TL_EXIT_FAIL;
-	bool collapse_set = false, seccomp_set = false;
+	bool collapse_set = false, seccomp_set = false, runtime_set = false, container = false;
 
 	tl_gen_opts_init(&gopts);
 	tl_aa_opts_init(&aopts);
@@ -238,7 +273,7 @@ int cmd_generate(int argc, char **argv)
 			}
 			break;
 		case OPT_RUNTIME:
-			seccomp_set = true;
+			seccomp_set = runtime_set = true;
 			if (!strcmp(optarg, "none"))
 				gopts.runtime = TL_RUNTIME_NONE;
 			else if (!strcmp(optarg, "crun"))
@@ -337,6 +372,9 @@ int cmd_generate(int argc, char **argv)
 		int r = tl_trace_load(argv[i], &one);
 
 		if (!r) {
+			for (size_t k = 0; k < one.nruns; k++)
+				container |=
+				    one.runs[k].kind && !strcmp(one.runs[k].kind, "container");
 			warn_incomplete(argv[i], &one);
 			warn_no_args(argv[i], &one,
 			             fmt == TL_FMT_APPARMOR ? TL_ARGS_NONE : gopts.args);
@@ -356,10 +394,19 @@ int cmd_generate(int argc, char **argv)
 		ret = TL_EXIT_OK;
 		goto out;
 	}
+	/* runc and crun call more after loading the filter than the loader baseline holds */
+	if (container && !runtime_set && fmt != TL_FMT_SYSTEMD)
+		fprintf(
+		    stderr,
+		    "tailor generate: warning: the traces hold container runs, but no --runtime "
+		    "was given: runc and crun make calls after loading the filter that the "
+		    "profile then denies, and the container does not start; use --runtime "
+		    "runc or crun (--runtime none says the loader is tailor run)\n");
 	if (tl_generate(&all, &gopts, &prof) ||
 	    tl_export(&prof, (enum tl_format)fmt, &eopts, &data, &len) ||
 	    tl_write_file_atomic(out, data, len, 0644))
 		goto out;
+	warn_table_names((enum tl_format)fmt, &prof);
 	ret = TL_EXIT_OK;
 out:
 	if (ret != TL_EXIT_OK)
