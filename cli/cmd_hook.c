@@ -314,6 +314,18 @@ static enum tl_runtime detect_runtime(const struct hook *h)
 	return runtime_of(getppid());
 }
 
+/* The annotations the hook acts on at poststop, checked before any recording. */
+static bool annotations_ok(const struct hook *h)
+{
+	if (h->format && strcmp(h->format, "docker") && strcmp(h->format, "oci")) {
+		cli_error(
+		    "hook: container %s: io.tailor.profile-format '%s': expected docker or oci",
+		    h->id, h->format);
+		return false;
+	}
+	return true;
+}
+
 static int hook_start(struct hook *h)
 {
 	char pidarg[24], fdarg[16], *args[16];
@@ -321,6 +333,9 @@ static int hook_start(struct hook *h)
 	pid_t child, pid;
 	char c;
 
+	/* a profile it could not write: say so before the container runs, not after */
+	if (!annotations_ok(h))
+		return TL_EXIT_FAIL;
 	if (h->pid <= 0) {
 		cli_error("hook: container %s: the state has no pid (createRuntime or prestart is "
 		          "needed)",
@@ -453,10 +468,8 @@ static int hook_stop(struct hook *h)
 	int fd = recorder_pidfd(h, &pid);
 	struct stat st, started;
 
-	if (h->format && strcmp(h->format, "docker") && strcmp(h->format, "oci")) {
-		cli_error("hook: io.tailor.profile-format '%s': expected docker or oci", h->format);
+	if (!annotations_ok(h))
 		return TL_EXIT_FAIL;
-	}
 	/*
 	 * Neither the recorder's pid file nor the mark its start leaves: no
 	 * start hook ran for this container, and a trace at the path is an

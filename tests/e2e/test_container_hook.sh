@@ -139,6 +139,23 @@ printf '{"ociVersion":"1.0.2","id":"stale-%s","status":"stopped","pid":0,"bundle
 grep -q "no recorder was started for it" "$T/stale.err" || fail "poststop without a start: $(cat "$T/stale.err")"
 pass "a poststop for a container no start hook recorded fails, a stale trace notwithstanding"
 
+# a profile format the hook cannot write fails createRuntime, before anything is
+# recorded, not poststop after the whole run (QA: k8s recorded, then refused)
+sleep 30 &
+sp=$!
+mkdir -p "$T/badfmt-state"
+set +e
+printf '{"ociVersion":"1.0.2","id":"badfmt-%s","status":"created","pid":%d,"bundle":"%s","annotations":{"io.tailor.record":"b.json","io.tailor.profile":"b.k8s","io.tailor.profile-format":"k8s"}}' \
+	"$$" "$sp" "$T" | "$TAILOR_BIN" hook --state-dir "$T/badfmt-state" createRuntime 2>"$T/badfmt.err"
+rc=$?
+set -e
+kill "$sp"
+[ "$rc" != 0 ] || fail "createRuntime accepted io.tailor.profile-format k8s"
+grep -q "io.tailor.profile-format 'k8s': expected docker or oci" "$T/badfmt.err" ||
+	fail "createRuntime with format k8s: $(cat "$T/badfmt.err")"
+[ -z "$(ls -A "$T/badfmt-state")" ] || fail "createRuntime with format k8s left $(ls "$T/badfmt-state")"
+pass "a profile format the hook cannot write fails createRuntime, recording nothing"
+
 # podman reads hooks.d JSON (examples/oci-hooks/tailor-hook.json).
 if command -v podman >/dev/null && [ -n "${TAILOR_PODMAN_CONF:-}" ]; then
 	echo "note: podman: see tests/e2e/test_container_podman.sh"
