@@ -46,6 +46,8 @@ static const char *const restartable_sleeps[] = {
     NULL};
 static const char *const child_waits[] = {"wait4", "waitid", "waitpid", NULL};
 static const char *const thread_starts[] = {"clone", "clone3", NULL};
+static const char *const socket_links[] = {"connect", "accept", "accept4", NULL};
+static const char *const fd_flags[] = {"fcntl", "fcntl64", NULL};
 
 static const struct {
 	const char *name;
@@ -58,8 +60,12 @@ static const struct {
     {"futex", thread_starts, NULL},
     /* a thread's end hands its stack back (glibc's start_thread); exit_group does not */
     {"madvise", thread_starts, NULL},
+    /* a non-blocking socket read that found no data waiting (busybox wget) */
+    {"poll", socket_links, fd_flags},
     /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */
     {"restart_syscall", restartable_sleeps, NULL},
+    /* busybox ash blocks every signal before it sleeps in rt_sigsuspend */
+    {"rt_sigprocmask", child_waits, NULL},
     /* a handler installed but never run while recording returns through it */
     {"rt_sigreturn", handler_calls, NULL},
     /* dash's `wait` sleeps in it only while a job still runs */

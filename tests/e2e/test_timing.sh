@@ -7,7 +7,8 @@
 #   2. let a sleep stopped and continued (SIGSTOP/SIGCONT, a debugger, a
 #      cgroup freeze) resume (restart_syscall; without it nanosleep fails),
 #   3. let dash's `wait` sleep while a job still runs (rt_sigsuspend;
-#      without it the shell spins at 100 % CPU forever),
+#      without it the shell spins at 100 % CPU forever), and busybox ash's
+#      (rt_sigprocmask too; without it ash sleeps forever, deaf to SIGTERM),
 #   4. let a join wait for a thread still running (futex; without it glibc
 #      crashes).
 source "$(dirname "$0")/../lib.sh"
@@ -61,6 +62,21 @@ else
 	timeout 20 "$TAILOR_BIN" run --profile sh.prof.json -- /bin/sh -c 'sleep 0.3 & wait' || rc=$?
 	[ "$rc" = 0 ] || fail "$sh's wait for a running job under the profile exited $rc (124: spun until the timeout)"
 	pass "$sh's wait for a running job works under the profile"
+fi
+
+# 3b: busybox ash blocks every signal before it sleeps in rt_sigsuspend: a
+# profile without rt_sigprocmask left its mask full, and `wait` slept forever,
+# deaf to SIGTERM (QA: busybox containers hung under their profile)
+if B=$(command -v busybox); then
+	"$TAILOR_BIN" record -q -o ash.json -- "$B" sh -c "$B sleep 0.1 & $B sleep 0.3; wait \$!; echo ok" >/dev/null
+	"$TAILOR_BIN" generate -o ash.prof.json ash.json 2>/dev/null
+	rc=0
+	out=$(timeout -s KILL 20 "$TAILOR_BIN" run --profile ash.prof.json -- \
+		"$B" sh -c "$B sleep 0.3 & $B sleep 0.1; wait \$!; echo ok" 2>&1) || rc=$?
+	[ "$rc" = 0 ] && [ "$out" = ok ] || fail "busybox ash's wait for a running job under the profile: exit $rc (137: hung until killed), $out"
+	pass "busybox ash's wait for a running job works under the profile"
+else
+	echo "note: no busybox: part 3b (ash's wait) not run"
 fi
 
 # 4: a join that found its thread done while recording, then one that waits.

@@ -115,10 +115,29 @@ static void test_companions(void **state)
 	sc(&t, TL_ABI_X86_64, "wait4", 1, 1);
 	assert_int_equal(tl_generate(&t, NULL, &p), 0);
 	ASSERT_STRV(p.rules[0].names, "clock_nanosleep", "execve", "exit_group", "restart_syscall",
-	            "rt_sigaction", "rt_sigreturn", "rt_sigsuspend", "wait4");
+	            "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend", "wait4");
 	assert_non_null(strstr(p.rules[0].comment,
-	                       "made or not depending on timing (restart_syscall, rt_sigreturn, "
-	                       "rt_sigsuspend)"));
+	                       "made or not depending on timing (restart_syscall, rt_sigprocmask, "
+	                       "rt_sigreturn, rt_sigsuspend)"));
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
+	/* a socket connected and made non-blocking: poll; connected alone: nothing */
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "connect", 1, 1);
+	sc(&t, TL_ABI_X86_64, "fcntl", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	/* poll is a sleep the kernel restarts: restart_syscall follows */
+	ASSERT_STRV(p.rules[0].names, "connect", "execve", "exit_group", "fcntl", "poll",
+	            "restart_syscall");
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "connect", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	ASSERT_STRV(p.rules[0].names, "connect", "execve", "exit_group");
 	tl_profile_free(&p);
 	tl_trace_free(&t);
 
