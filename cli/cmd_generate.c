@@ -236,6 +236,7 @@ int cmd_generate(int argc, char **argv)
 	bool collapse_set = false, seccomp_set = false, runtime_set = false, container = false;
 
 	tl_gen_opts_init(&gopts);
+	gopts.warn = true;
 	tl_aa_opts_init(&aopts);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {

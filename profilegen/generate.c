@@ -818,7 +818,7 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 		 * Fail closed, but never silently: allowing clone3 would allow every
 		 * namespace (user namespaces included), which is for the user to choose.
 		 */
-		if (unseen)
+		if (unseen && o->warn)
 			fprintf(
 			    stderr,
 			    "tailor generate: warning: %s: the profile makes clone3 fail with "

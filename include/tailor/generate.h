@@ -18,6 +18,7 @@ struct tl_gen_opts {
 	enum tl_args_mode args;
 	enum tl_runtime runtime;
 	const char *const *sources; /* trace file names, for the header comment */
+	bool warn; /* say on stderr what the profile may break (tailor generate; not diff) */
 };
 
 void tl_gen_opts_init(struct tl_gen_opts *o);

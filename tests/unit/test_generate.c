@@ -844,7 +844,15 @@ static char *generate_stderr(const struct tl_trace *t, enum tl_args_mode mode, s
 	saved = dup(2);
 	assert_true(saved >= 0);
 	assert_true(dup2(fileno(tmp), 2) >= 0);
-	generate_mode(t, mode, p);
+	{
+		struct tl_gen_opts o;
+
+		tl_gen_opts_init(&o);
+		o.args = mode;
+		o.warn = true; /* as tailor generate asks */
+		if (tl_generate(t, &o, p))
+			fail_msg("generate: %s", tl_err_msg());
+	}
 	fflush(stderr);
 	assert_true(dup2(saved, 2) >= 0);
 	close(saved);
