@@ -266,6 +266,22 @@ static char *raw_script_path(const struct tl_ev_path *p, const char *data)
 	return out;
 }
 
+/* Room for one more exec record: 0 or -ENOMEM. */
+static int execs_reserve(struct tl_tracer *t)
+{
+	size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
+	struct exec_rec *v;
+
+	if (t->nexecs < t->cap_execs)
+		return 0;
+	v = realloc(t->execs, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	t->execs = v;
+	t->cap_execs = cap;
+	return 0;
+}
+
 /* An exec record: the program's path as the kernel resolved it (tracer/kpath.c). */
 static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 {
@@ -277,16 +293,9 @@ static int on_exec(struct tl_tracer *t, const void *data, size_t size)
 	if (!tl_kpath_valid(&e.path, d, size - sizeof(e)))
 		return 0;
 
-	if (t->nexecs == t->cap_execs) {
-		size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
-		struct exec_rec *n = realloc(t->execs, cap * sizeof(*n));
-
-		if (!n) {
-			t->oom++;
-			return 0;
-		}
-		t->execs = n;
-		t->cap_execs = cap;
+	if (execs_reserve(t)) {
+		t->oom++;
+		return 0;
 	}
 	r = &t->execs[t->nexecs];
 	r->old_image = e.old_image;
@@ -768,15 +777,8 @@ uint64_t tl_tracer_running_image(struct tl_tracer *t, pid_t pid, uint32_t target
 		if (t->execs[i].running && t->execs[i].target == target &&
 		    t->execs[i].old_image == parent && !strcmp(t->execs[i].path, exe))
 			return t->execs[i].new_image;
-	if (t->nexecs == t->cap_execs) {
-		size_t cap = t->cap_execs ? t->cap_execs * 2 : 64;
-		struct exec_rec *v = realloc(t->execs, cap * sizeof(*v));
-
-		if (!v)
-			return parent;
-		t->execs = v;
-		t->cap_execs = cap;
-	}
+	if (execs_reserve(t))
+		return parent;
 	r = &t->execs[t->nexecs];
 	*r = (struct exec_rec){.old_image = parent,
 	                       .new_image = ++t->next_running,

@@ -1791,6 +1791,18 @@ static void test_runtime_temp_names(void **state)
 	tl_trace_free(&t);
 }
 
+/* The next run's names are allowed by profile p (text out); the never ones are not. */
+static void check_next_run(const struct tl_aa_policy *p, const char *out, const char *const *next,
+                           size_t nnext, const char *const *never, size_t nnever)
+{
+	for (size_t i = 0; i < nnext; i++)
+		if (!perms_on(p, "tailor", next[i]))
+			fail_msg("the next run's %s is not allowed by\n%s", next[i], out);
+	for (size_t i = 0; i < nnever; i++)
+		if (perms_on(p, "tailor", never[i]))
+			fail_msg("%s must not be allowed by\n%s", never[i], out);
+}
+
 /*
  * Per-run names QA found in real CI runs (/tmp/qa19): git's objects in a
  * test's scratch repository, and, with them, the O_TMPFILE, pytest and npm
@@ -1882,12 +1894,7 @@ static void test_next_run_names(void **state)
 	check_no_blanket(out);
 	parser_accepts(out, strlen(out), "next-run names");
 	parse_ok(out, NULL, &p);
-	for (size_t i = 0; i < TL_ARRAY_SIZE(next); i++)
-		if (!perms_on(&p, "tailor", next[i]))
-			fail_msg("the next run's %s is not allowed by\n%s", next[i], out);
-	for (size_t i = 0; i < TL_ARRAY_SIZE(never); i++)
-		if (perms_on(&p, "tailor", never[i]))
-			fail_msg("%s must not be allowed by\n%s", never[i], out);
+	check_next_run(&p, out, next, TL_ARRAY_SIZE(next), never, TL_ARRAY_SIZE(never));
 	tl_aa_policy_free(&p);
 	free(out);
 	tl_trace_free(&t);
@@ -2037,12 +2044,7 @@ static void test_build_tool_names(void **state)
 	check_all_allowed(&t, out, "tailor", NULL);
 	check_no_blanket(out);
 	parse_ok(out, NULL, &p);
-	for (size_t i = 0; i < TL_ARRAY_SIZE(next); i++)
-		if (!perms_on(&p, "tailor", next[i]))
-			fail_msg("the next run's %s is not allowed by\n%s", next[i], out);
-	for (size_t i = 0; i < TL_ARRAY_SIZE(never); i++)
-		if (perms_on(&p, "tailor", never[i]))
-			fail_msg("%s must not be allowed by\n%s", never[i], out);
+	check_next_run(&p, out, next, TL_ARRAY_SIZE(next), never, TL_ARRAY_SIZE(never));
 	tl_aa_policy_free(&p);
 	free(out);
 	tl_trace_free(&t);
