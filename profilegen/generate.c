@@ -682,6 +682,23 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 				continue;
 			for (int b = 0; b < TL_ABI_COUNT; b++)
 				known |= recorded[b] && tl_syscall_known((enum tl_abi)b, name);
+			/*
+			 * A probe of a number nothing names (syscall(999)): no rule can
+			 * hold it, so it gets the default action, like any unseen call,
+			 * rather than failing the whole profile.
+			 */
+			if (!known && is_enosys_probe(&t->abi[a].sys[i])) {
+				if (o->warn && names_has(&enosys, name))
+					fprintf(
+					    stderr,
+					    "tailor generate: warning: %s (nr %d on %s) failed "
+					    "with "
+					    "ENOSYS while recording and has no name a profile can "
+					    "hold: it gets the default action, not ENOSYS\n",
+					    name, t->abi[a].sys[i].nr, tl_abi_name((enum tl_abi)a));
+				names_del(&enosys, name);
+				continue;
+			}
 			if (!known) {
 				const struct scmp_version *v = seccomp_version();
 

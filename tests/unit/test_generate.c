@@ -366,6 +366,18 @@ static void test_errors(void **state)
 	                                  "libseccomp 2.5.4 and to tailor's syscall table: it "
 	                                  "cannot be written into a profile");
 	assert_int_equal(p.nrules, 0); /* left empty */
+	/* a probe of that number (ENOSYS, as syscall(99999) gets): the default action, no error */
+	assert_int_equal(
+	    tl_syscall_add_errno(tl_trace_syscall(&t, TL_ABI_X86_64, NULL, 99999), ENOSYS, 1), 0);
+	for (int probes = 0; probes < 2; probes++) {
+		tl_gen_opts_init(&o);
+		o.enosys_probes = probes;
+		assert_int_equal(tl_generate(&t, &o, &p), 0);
+		for (size_t i = 0; i < p.nrules; i++)
+			for (size_t k = 0; p.rules[i].names[k]; k++)
+				assert_null(strstr(p.rules[i].names[k], "__nr_"));
+		tl_profile_free(&p);
+	}
 	tl_trace_free(&t);
 
 	tl_trace_init(&t);
