@@ -582,7 +582,7 @@ int tl_files_exit(__u64 *ctx)
 	s->task = h->task;
 	task = KCAST(task_struct___tl, h->task);
 	abi = (task->thread_info.status & TS_COMPAT) ? TL_EV_ABI_X86 : TL_EV_ABI_X86_64;
-	nr = regs->orig_ax;
+	nr = (__u32)regs->orig_ax; /* eax, as the entry code dispatches on */
 	if (nr >= TL_NR_MAX)
 		return 0;
 	idx = abi * TL_NR_MAX + (__u32)nr;

@@ -545,7 +545,8 @@ static __always_inline void ct_event(struct task_struct *p, __u32 target, __u32 
  */
 static __always_inline long syscall_of(struct task_struct *p, struct pt_regs *regs, __u32 *abi)
 {
-	long nr = (long)BPF_CORE_READ(regs, orig_ax);
+	/* the entry code dispatches on eax, sign-extended: bits above 31 are ignored */
+	long nr = (int)BPF_CORE_READ(regs, orig_ax);
 
 	*abi = TL_EV_ABI_X86_64;
 	if (BPF_CORE_READ(p, thread_info.status) & TS_COMPAT) {
@@ -900,7 +901,8 @@ int tl_sys_exit(__u64 *ctx)
 		return 0;
 	who.image = m->prog;
 	who.task = (unsigned long)task;
-	nr = (long)regs->orig_ax;
+	/* as the entry code and seccomp take it: eax, sign-extended (syscall(1UL << 32 | nr)) */
+	nr = (int)regs->orig_ax;
 	abi = TL_EV_ABI_X86_64;
 	if (task->thread_info.status & TS_COMPAT) {
 		abi = TL_EV_ABI_X86;

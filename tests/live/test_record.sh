@@ -370,4 +370,13 @@ check "$T/so.json" "t['runs'][0]['kind'] == 'command'" "the trace on stdout is n
 "$TAILOR" record -q -- true >"$T/so.json" 2>"$T/so.err" || fail "record -q to stdout: $?"
 [ ! -s "$T/so.err" ] || fail "-q still noted: $(cat "$T/so.err")"
 echo "ok: no -o with stdout redirected: noted (not with -q)"
+
+# ---- 10. a number with bits above 31: the kernel (and seccomp) take eax -------------------
+# syscall(1 << 32 | 100) runs times(); it was counted nowhere (lost.syscall_nr_out_of_range)
+"$TAILOR" record -q -o "$T/hi.json" -- /usr/bin/python3 -c \
+	'import ctypes; l = ctypes.CDLL(None); l.syscall.restype = ctypes.c_long; l.syscall(ctypes.c_long(1 << 32 | 100), ctypes.c_long(0))' ||
+	fail "record of syscall(1 << 32 | 100): $?"
+check "$T/hi.json" "t['abis']['x86_64'].get('times', {}).get('ok') == 1 and t['runs'][0]['complete']" \
+	"syscall(1 << 32 | 100) not counted as times: $(q "$T/hi.json" "(t['abis']['x86_64'].get('times'), t['runs'][0]['lost'])")"
+echo "ok: a syscall number with high bits is counted as the call the kernel ran"
 echo PASS
