@@ -84,8 +84,8 @@ char *tl_kpath_build(const struct tl_ev_path *p, const char *data)
 	root = b.len;
 	if (!(p->name_len && name[0] == '/'))
 		for (size_t i = ncomp; i > 0; i--)
-			/* a detached dentry's name is "/": no component */
-			if (!strchr(comp[i - 1], '/'))
+			/* a detached dentry's name is "/": no component ("memfd:a/b" is one) */
+			if (strcmp(comp[i - 1], "/"))
 				sb_component(&b, root, comp[i - 1], strlen(comp[i - 1]));
 	if (p->name_len) {
 		for (const char *s = name; *s;) {

@@ -379,4 +379,12 @@ echo "ok: no -o with stdout redirected: noted (not with -q)"
 check "$T/hi.json" "t['abis']['x86_64'].get('times', {}).get('ok') == 1 and t['runs'][0]['complete']" \
 	"syscall(1 << 32 | 100) not counted as times: $(q "$T/hi.json" "(t['abis']['x86_64'].get('times'), t['runs'][0]['lost'])")"
 echo "ok: a syscall number with high bits is counted as the call the kernel ran"
+
+# ---- 11. a memfd whose name holds '/' keeps its name (was "unreachable:/") ------------------
+"$TAILOR" record -q -o "$T/mfd.json" -- /usr/bin/python3 -c \
+	"import os; fd = os.memfd_create('a/b', 0); os.write(fd, open('/bin/true', 'rb').read()); os.execve(fd, ['x'], {})" ||
+	fail "record of a memfd exec: $?"
+check "$T/mfd.json" "'unreachable:/memfd:a/b' in {e['path'] for e in t['execs']}" \
+	"a memfd named a/b: $(q "$T/mfd.json" "t['execs']")"
+echo "ok: a memfd named with a slash keeps its name"
 echo PASS
