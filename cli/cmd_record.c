@@ -78,7 +78,9 @@ static void usage(FILE *f)
 	        "signals: SIGINT/SIGTERM/SIGHUP stop the recording; the trace is still\n"
 	        "written, marked incomplete.  A signal sent with kill(1) is forwarded to the\n"
 	        "command (a terminal's ^C already reached it); --pid targets get nothing.\n"
-	        "A second signal stops waiting for the command.\n"
+	        "A second signal stops waiting for the command.  One before the command started\n"
+	        "(while tailor loads its BPF programs) starts nothing and writes no trace:\n"
+	        "one line, exit 128+N.\n"
 	        "\n"
 	        "exit status: the command's (128+N when it died of signal N); with --pid, 0.\n"
 	        "  125  tailor failed (usage, no privileges, no kernel BTF, BPF load error, or\n"
@@ -277,6 +279,8 @@ int cmd_record(int argc, char **argv)
 	err = tl_rec_run(&o, &res);
 	if (err) {
 		cli_lib_error("record");
+		if (res.interrupted) /* before anything ran: as if the signal had ended it */
+			return 128 + res.signal;
 		if (res.command_error)
 			return err == -ENOENT ? TL_EXIT_NOTFOUND : TL_EXIT_NOEXEC;
 		return TL_EXIT_TAILOR;

@@ -741,13 +741,7 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 	if (o->argv && (!o->output || !strcmp(o->output, "-")) && !o->quiet && !isatty(1))
 		fprintf(stderr, "tailor record: note: no -o: the trace goes to stdout, after what "
 		                "the command writes there\n");
-	err = tl_tracer_check_env();
-	if (err)
-		goto out;
-	err = tl_tracer_open(&topts, &s.tr);
-	if (err)
-		goto out;
-
+	/* before the BPF load (100-200 ms): a signal then must not kill tailor without a word */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -761,6 +755,26 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 	if (s.sigfd < 0) {
 		err = tl_err(errno, "signalfd: %s", strerror(errno));
 		goto out;
+	}
+	err = tl_tracer_check_env();
+	if (err)
+		goto out;
+	err = tl_tracer_open(&topts, &s.tr);
+	if (err)
+		goto out;
+	{
+		struct signalfd_siginfo si;
+
+		/* stopped while starting: nothing ran, so nothing to record */
+		if (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
+			res->interrupted = true;
+			res->signal = (int)si.ssi_signo;
+			err = tl_err(EINTR,
+			             "stopped by signal %d while starting: %s, no trace written",
+			             res->signal,
+			             o->argv ? "the command was not started" : "nothing was recorded");
+			goto out;
+		}
 	}
 	s.status_line = !o->quiet && isatty(STDERR_FILENO);
 

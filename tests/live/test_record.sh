@@ -387,4 +387,26 @@ echo "ok: a syscall number with high bits is counted as the call the kernel ran"
 check "$T/mfd.json" "'unreachable:/memfd:a/b' in {e['path'] for e in t['execs']}" \
 	"a memfd named a/b: $(q "$T/mfd.json" "t['execs']")"
 echo "ok: a memfd named with a slash keeps its name"
+
+# ---- 12. SIGTERM while tailor starts (loading BPF): one line, 143, never silent ------------
+"$TAILOR" record -o "$T/early.json" -- sleep 5 2>"$T/early.err" &
+ep=$!
+# once tailor blocks SIGTERM (SigBlk bit 15), before or during the BPF load
+for _ in $(seq 400); do
+	blk=$(awk '/^SigBlk/ {print $2}' "/proc/$ep/status" 2>/dev/null || true)
+	[ -n "$blk" ] && (((16#$blk >> 14) & 1)) && break
+	sleep 0.005
+done
+kill -TERM "$ep"
+rc=0
+wait "$ep" || rc=$?
+[ "$rc" = 143 ] || fail "SIGTERM while starting: exit $rc: $(cat "$T/early.err")"
+if grep -q "stopped by signal 15 while starting: the command was not started, no trace written" "$T/early.err"; then
+	[ ! -e "$T/early.json" ] || fail "SIGTERM while starting: a trace was written"
+else
+	# the load was done already: the recording stopped as usual
+	grep -q "stopped by signal 15; trace marked incomplete" "$T/early.err" ||
+		fail "SIGTERM while starting: $(cat "$T/early.err")"
+fi
+echo "ok: SIGTERM while tailor starts: one line, exit 143"
 echo PASS
