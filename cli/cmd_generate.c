@@ -179,7 +179,7 @@ out:
 }
 
 /* Say what makes a trace incomplete, run by run: the profile may lack syscalls. */
-static void warn_incomplete(const char *path, const struct tl_trace *t)
+static void warn_incomplete(const char *path, const struct tl_trace *t, bool apparmor)
 {
 	for (size_t i = 0; i < t->nruns; i++) {
 		const struct tl_run *r = &t->runs[i];
@@ -190,8 +190,8 @@ static void warn_incomplete(const char *path, const struct tl_trace *t)
 		fprintf(
 		    stderr,
 		    "tailor generate: warning: %s: run %zu (%s) is incomplete: %s; the profile may "
-		    "miss syscalls\n",
-		    path, i + 1, r->kind, why);
+		    "miss %s\n",
+		    path, i + 1, r->kind, why, apparmor ? "rules" : "syscalls");
 	}
 }
 
@@ -376,7 +376,7 @@ int cmd_generate(int argc, char **argv)
 			for (size_t k = 0; k < one.nruns; k++)
 				container |=
 				    one.runs[k].kind && !strcmp(one.runs[k].kind, "container");
-			warn_incomplete(argv[i], &one);
+			warn_incomplete(argv[i], &one, fmt == TL_FMT_APPARMOR);
 			warn_no_args(argv[i], &one,
 			             fmt == TL_FMT_APPARMOR ? TL_ARGS_NONE : gopts.args);
 			if (fmt == TL_FMT_APPARMOR)
