@@ -74,7 +74,8 @@ const struct tl_argrule tl_argrules[] = {
             "injected code runs"},
     {.name = "mount", .mode = SAFE, .kind = TL_AR_VALUES, .nargs = 1, .nargs_safe = 1,
      .args = {ARG(3, 0, "flags", "flag words", TL_AF_HEX)},
-     .why = "only the mount flag words observed (no remounts or bind mounts never made)"},
+     .why = "only the mount flag words observed (a remount or a bind mount only where one "
+            "was made)"},
     {.name = "mprotect", .mode = SAFE, .kind = TL_AR_PROT, .nargs = 1, .nargs_safe = 1,
      .args = {ARG(2, 0, "prot", "prot values", TL_AF_HEX)},
      .why = "making memory executable is how injected code runs"},
