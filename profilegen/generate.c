@@ -48,6 +48,7 @@ static const char *const child_waits[] = {"wait4", "waitid", "waitpid", NULL};
 static const char *const thread_starts[] = {"clone", "clone3", NULL};
 static const char *const socket_links[] = {"connect", "accept", "accept4", NULL};
 static const char *const fd_flags[] = {"fcntl", "fcntl64", NULL};
+static const char *const tracing[] = {"ptrace", NULL};
 
 static const struct {
 	const char *name;
@@ -60,6 +61,8 @@ static const struct {
     {"futex", thread_starts, NULL},
     /* a thread's end hands its stack back (glibc's start_thread); exit_group does not */
     {"madvise", thread_starts, NULL},
+    /* a tracer's test child waits in it when the tracer is slow to kill it (strace) */
+    {"pause", tracing, NULL},
     /* a non-blocking socket read that found no data waiting (busybox wget) */
     {"poll", socket_links, fd_flags},
     /* after a stop and continue (SIGSTOP, a debugger, a cgroup freeze) */

@@ -122,6 +122,21 @@ static void test_companions(void **state)
 	tl_profile_free(&p);
 	tl_trace_free(&t);
 
+	/* a tracer: pause (its test child's) */
+	tl_trace_init(&t);
+	add_run(&t);
+	sc(&t, TL_ABI_X86_64, "ptrace", 1, 1);
+	assert_int_equal(tl_generate(&t, NULL, &p), 0);
+	{
+		bool found = false;
+
+		for (size_t k = 0; p.rules[0].names[k]; k++)
+			found |= !strcmp(p.rules[0].names[k], "pause");
+		assert_true(found);
+	}
+	tl_profile_free(&p);
+	tl_trace_free(&t);
+
 	/* a socket connected and made non-blocking: poll; connected alone: nothing */
 	tl_trace_init(&t);
 	add_run(&t);
