@@ -38,7 +38,9 @@ step "explain: who made rename and fsync (kvstore's atomic writes)"
 
 step "other formats"
 for f in oci k8s systemd pfc apparmor; do
-	"$tailor" generate -f "$f" --name kvstore -o "$out/kvstore.$f" "$out/kvstore.trace.json"
+	name=() # the formats that name what they write
+	case $f in k8s | systemd | apparmor) name=(--name kvstore) ;; esac
+	"$tailor" generate -f "$f" "${name[@]}" -o "$out/kvstore.$f" "$out/kvstore.trace.json"
 	echo "out/kvstore.$f"
 done
 echo
