@@ -694,9 +694,10 @@ int tl_generate(const struct tl_trace *t, const struct tl_gen_opts *o, struct tl
 				if (o->warn && names_has(&enosys, name))
 					fprintf(
 					    stderr,
-					    "tailor generate: warning: %s (nr %d on %s) failed with "
-					    "ENOSYS while recording and has no name a profile can "
-					    "hold: it gets the default action, not ENOSYS\n",
+					    "tailor generate: warning: %s (nr %d on %s) "
+					    "failed with ENOSYS while recording and has no name "
+					    "a profile can hold: it gets the default action, "
+					    "not ENOSYS\n",
 					    name, t->abi[a].sys[i].nr, tl_abi_name((enum tl_abi)a));
 				names_del(&enosys, name);
 				continue;
