@@ -769,10 +769,10 @@ int tl_rec_run(const struct tl_rec_opts *o, struct tl_rec_result *res)
 		if (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
 			res->interrupted = true;
 			res->signal = (int)si.ssi_signo;
-			err = tl_err(EINTR,
-			             "stopped by signal %d while starting: %s, no trace written",
-			             res->signal,
-			             o->argv ? "the command was not started" : "nothing was recorded");
+			err = tl_err(
+			    EINTR, "stopped by signal %d while starting: %s, no trace written",
+			    res->signal,
+			    o->argv ? "the command was not started" : "nothing was recorded");
 			goto out;
 		}
 	}

@@ -63,6 +63,6 @@ struct tl_export_opts {
  * counts its bytes).  The caller frees *out.
  */
 int tl_export(const struct tl_profile *p, enum tl_format f, const struct tl_export_opts *o,
-	      char **out, size_t *len);
+              char **out, size_t *len);
 
 #endif

@@ -722,8 +722,7 @@ static void test_cap_denied_only(void **state)
 	expect_cap("",
 	           DENIED ", {\"cap\": \"CAP_DAC_OVERRIDE\", \"program\": \"/usr/bin/b\", "
 	                  "\"granted\": 1, \"denied\": 0}",
-	           TL_DIFF_ADDED, TL_RISK_HIGH, true,
-	           "used (granted) by /usr/bin/b");
+	           TL_DIFF_ADDED, TL_RISK_HIGH, true, "used (granted) by /usr/bin/b");
 }
 
 /*
