@@ -2695,7 +2695,7 @@ static void test_collapse(void **state)
 	assert_int_equal(count_rules(out, "\n  /srv/www/"), 2);
 	parse_ok(out, NULL, &p);
 	assert_int_equal(perms_on(&p, "tailor", "/srv/www/js/lib/new/x.js"), TL_AA_READ);
-	assert_int_equal(perms_on(&p, "tailor", "/srv/www/js/lib/new/x.js"), TL_AA_READ);
+	assert_int_equal(perms_on(&p, "tailor", "/srv/www/img/new.png"), TL_AA_READ);
 	assert_int_equal(perms_on(&p, "tailor", "/srv/other"), 0);
 	tl_aa_policy_free(&p);
 	free(out);
