@@ -53,9 +53,19 @@ void tl_kinfo_query(struct tl_kinfo *ki)
 	memset(ki, 0, sizeof(*ki));
 	ki->cap_tracepoint = ki->prepare_tracepoint = -1;
 	ki->shared.marks = ki->shared.handoff = -1;
+	ki->prog = -1;
 	skel = kinfo_bpf__open_and_load();
 	if (!skel)
 		return;
+	/*
+	 * A syscall program is sleepable: freeing it starts an RCU Tasks Trace
+	 * grace period, which marks every task then alive (the command about
+	 * to start included) so that each return from a syscall tracepoint
+	 * takes the kernel's slow unlock with a full barrier
+	 * (rcu_read_unlock_trace_special: ~20-30 ns per syscall here) until the
+	 * next grace period.  Held until the recording ends.
+	 */
+	ki->prog = fcntl(bpf_program__fd(skel->progs.tl_kinfo), F_DUPFD_CLOEXEC, 3);
 	/* Outlives the object: the recorders take it with bpf_map__reuse_fd. */
 	ki->shared.marks = fcntl(bpf_map__fd(skel->maps.tl_marks), F_DUPFD_CLOEXEC, 3);
 	ki->shared.handoff = fcntl(bpf_map__fd(skel->maps.tl_handoff), F_DUPFD_CLOEXEC, 3);

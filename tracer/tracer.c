@@ -60,6 +60,7 @@ struct tl_tracer {
 	int oom;                /* exec records dropped in user space for lack of memory */
 	int cs_oom;             /* callsite records dropped in user space for lack of memory */
 	uint64_t next_running;  /* image ids of running programs (exec_rec.running) */
+	int kinfo_prog;         /* held until the end (tl_kinfo_query), -1: none */
 
 	/* containers (tracer/container.c): its ring buffer records, counters at slot reuse */
 	tl_tracer_event_fn ev_cb;
@@ -454,6 +455,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return tl_err(ENOMEM, "out of memory");
+	t->kinfo_prog = -1;
 	t->own_root = !(o && (o->containers || o->all_containers));
 	t->ntargets = o && o->max_targets ? o->max_targets : 1;
 	t->has_stacks = !(o && o->no_stacks);
@@ -506,6 +508,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 			goto out;
 	}
 	tl_kinfo_query(&ki);
+	t->kinfo_prog = ki.prog;
 	/* kinfo's failure is not the recorder's */
 	load_fail[0] = verifier_last[0] = last_msg[0] = 0;
 	t->has_caps =
@@ -603,6 +606,8 @@ void tl_tracer_close(struct tl_tracer *t)
 	ring_buffer__free(t->rb);
 	tl_files_free(t->files);
 	recorder_bpf__destroy(t->skel);
+	if (t->kinfo_prog >= 0)
+		close(t->kinfo_prog); /* after the detach: see tl_kinfo_query */
 	tl_callsites_free(t->callsites);
 	for (size_t i = 0; i < t->nexecs; i++)
 		free(t->execs[i].path);

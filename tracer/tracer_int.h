@@ -100,11 +100,13 @@ struct tl_kinfo {
 	size_t nnoaudit;
 	struct tl_addr_range noaudit[TL_CAP_NOAUDIT_MAX]; /* functions making NOAUDIT checks */
 	struct tl_shared_maps shared; /* new maps for both recorders (common.bpf.h); -1: none */
+	int prog; /* the kinfo program, held until the recording ends (kinfo.c); -1: none */
 };
 
 /*
  * Ask the kernel (< 1 ms); what it cannot tell stays unknown.  Never fails.
- * The caller closes the shared maps' fds.
+ * The caller closes the shared maps' fds and, once nothing is recorded any
+ * more, ki->prog.
  */
 void tl_kinfo_query(struct tl_kinfo *ki);
 /* Close the fds of shared (-1 after). */
