@@ -11,8 +11,8 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
-                    [--wait-quiet SECONDS] [--no-bpf-stats] [--job-files N]
-                    [--json FILE] [--keep]
+                    [--wait-quiet SECONDS] [--no-bpf-stats] [--no-settle]
+                    [--job-files N] [--json FILE] [--keep]
 
   -B DIR            build directory with tailor and bench/ (default: \$TAILOR_BUILD,
                     else ./build-bench, else ./build)
@@ -26,6 +26,8 @@ usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
   --wait-quiet S    wait up to S seconds for the 1-minute load average to drop
                     below 0.5 before starting
   --no-bpf-stats    skip the kernel.bpf_stats_enabled diagnostics
+  --no-settle       do not wait out the kernel's RCU Tasks Trace grace period
+                    before each measurement (bench/settle.c says why it matters)
   --job-files N     C files build_job compiles (default 32, 4 with --quick; ~0.1 s
                     each): a larger N is a longer build
   --json FILE       also write all figures to FILE as one JSON object
@@ -42,6 +44,7 @@ cpu=1
 pin=1
 wait_quiet=0
 bpf_stats=1
+settle_on=1
 json=
 keep=0
 job_files=
@@ -54,6 +57,7 @@ while (($#)); do
 	--no-pin) pin=0; shift ;;
 	--wait-quiet) wait_quiet=$2; shift 2 ;;
 	--no-bpf-stats) bpf_stats=0; shift ;;
+	--no-settle) settle_on=0; shift ;;
 	--job-files) job_files=$2; shift 2 ;;
 	--json) json=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
@@ -70,7 +74,7 @@ tailor=${build:-}/tailor
 B=${build:-}/bench
 die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $tailor ]] || die "no tailor in '${build:-}' (build it, or give -B DIR)"
-for p in getppid_loop openread_loop build_job stamp synth_trace floor floor.bpf.o; do
+for p in getppid_loop openread_loop build_job stamp synth_trace floor floor.bpf.o settle; do
 	[[ -e $B/$p ]] || die "$B/$p missing: make -C $build bench"
 done
 ((EUID == 0)) || die "needs root (BPF programs are loaded)"
@@ -186,6 +190,21 @@ floor_stop() {
 	wait "$floor_pid" || die "floor failed"
 	floor_pid=
 }
+# Before each measurement, before its configuration starts: wait until the
+# RCU Tasks Trace grace period that the previous configuration's teardown
+# started is over, so that it cannot mark the measured loop (bench/settle.c).
+# What the configuration itself starts is measured, as a user would pay it.
+settle() {
+	local ms
+	((settle_on)) || return 0
+	if ms=$("$B/settle" 2>"$work/settle.err"); then
+		add settle.ms "$ms"
+	else
+		log "warning: $(<"$work/settle.err"); measuring without settling"
+		settle_on=0 settle_failed=1
+	fi
+}
+settle_failed=0
 # tailor record of an idle command: what everybody else pays while it records.
 bg_start() {
 	rm -f "$work/bg.ready"
@@ -235,6 +254,7 @@ sample() {
 			continue
 		fi
 		[[ $key == job.* ]] && rm -rf "$work/job"
+		settle
 		t0=$(now_us)
 		run_cfg "$@" >"$out" || die "$* failed under configuration $1"
 		t1=$(now_us)
@@ -480,6 +500,7 @@ if ((bpf_stats)) && [[ -w /proc/sys/kernel/bpf_stats_enabled ]]; then
 		# command starts once tailor has attached its programs (bs.ready); wait a
 		# little more for a sys_enter or sys_exit program to show in its fdinfo.
 		rm -f "$work"/bs.{ready,go,done,stop}
+		settle
 		"$tailor" record -q -o "$work/bs.trace.json" -- sh -c "
 			: > '$work/bs.ready'
 			until [ -e '$work/bs.go' ]; do sleep 0.01; done
@@ -501,6 +522,7 @@ if ((bpf_stats)) && [[ -w /proc/sys/kernel/bpf_stats_enabled ]]; then
 		stats_add bs.traced
 		add bs.traced.loop "$(cut -d' ' -f1 "$work/bs.out")"
 		# untraced: the same loop next to an idle recording
+		settle
 		bg_start
 		bpfstat "$bg_pid" >"$work/bs.before"
 		pinned "$B/getppid_loop" "$n_ppid" >"$work/bs.out"
@@ -510,6 +532,7 @@ if ((bpf_stats)) && [[ -w /proc/sys/kernel/bpf_stats_enabled ]]; then
 		stats_add bs.other
 		# the floors' empty programs: both, and sys_exit alone
 		for f in both exit; do
+			settle
 			floor_start "$f"
 			bpfstat "$floor_pid" >"$work/bs.before"
 			pinned "$B/getppid_loop" "$n_ppid" >"$work/bs.out"
@@ -552,6 +575,19 @@ if ((others > 0 || hook_retries > 0 || hook_kept > 0)); then
 fi
 fig hook_retries "$hook_retries"
 fig hook_kept "$hook_kept"
+echo
+if ((settle_on)); then
+	echo "Before each measurement the run waited out an RCU Tasks Trace grace period (bench/settle.c;"
+	echo "median $(med settle.ms) ms, $(minmax ${S[settle.ms]}))."
+	fig settle.ms "$(med settle.ms)"
+elif ((settle_failed)); then
+	echo "> **warning**: could not wait out the RCU Tasks Trace grace period before each measurement"
+	echo "> (bench/settle.c): figures after a configuration's teardown may include its cost."
+else
+	echo "\`--no-settle\`: measurements may start while the previous configuration's RCU Tasks Trace"
+	echo "grace period runs (bench/settle.c)."
+fi
+fig settle "$settle_on"
 
 loop_table() { # prefix title n n_strace
 	local p=$1 c m mc base floor floorc

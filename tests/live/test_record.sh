@@ -409,4 +409,17 @@ else
 		fail "SIGTERM while starting: $(cat "$T/early.err")"
 fi
 echo "ok: SIGTERM while tailor starts: one line, exit 143"
+
+# ---- 13. the start-up query's program is held while the command runs ---------------------
+# Freeing it (a sleepable syscall program) starts an RCU Tasks Trace grace period
+# that slows every syscall of the command (docs/recorder.md): held to the end.
+"$TAILOR" record -q -o "$T/hold.json" -- sh -c ": > '$T/hold.ready'; exec sleep 2" &
+hp=$!
+for _ in $(seq 500); do [ -e "$T/hold.ready" ] && break; sleep 0.01; done
+[ -e "$T/hold.ready" ] || fail "the held-program check: the command did not start"
+# BPF_PROG_TYPE_SYSCALL is 31 (uapi/linux/bpf.h)
+grep -qx 'prog_type:[[:space:]]*31' /proc/"$hp"/fdinfo/* 2>/dev/null ||
+	fail "no syscall program among tailor's fds while the command runs (freed at start?)"
+wait "$hp" || fail "record of sleep 2: exit $?"
+echo "ok: the start-up query's program is held while the command runs"
 echo PASS
