@@ -363,6 +363,30 @@ __noinline int tl_record_arg(__u32 target, __u32 sidx, __u32 ki, __u64 value)
 }
 
 /*
+ * The fast path's question for one argument slot (as tl_record_arg keys it):
+ * is there nothing to record?  1: the value is in tl_argseen, or the slot
+ * is past its limit with the overflow already marked.  0: the slow path
+ * records it (and sends its stack).  Looks only, never inserts.
+ */
+__noinline int tl_arg_known(__u32 target, __u32 sidx, __u32 ki, __u64 value)
+{
+	struct tl_argval_key key = {};
+	__u32 ci;
+	__u64 *cnt;
+
+	key.target = target;
+	key.abi = sidx / TL_NR_MAX;
+	key.nr = sidx % TL_NR_MAX;
+	key.index = ki >> 8;
+	key.value = value;
+	if (bpf_map_lookup_elem(&tl_argseen, &key))
+		return 1;
+	ci = (target * TL_TARGET_SLOTS + sidx) * TL_ARGS_PER_CALL + (ki & 0xff);
+	cnt = bpf_map_lookup_elem(&tl_argcnt, &ci);
+	return cnt && *cnt > TL_EV_ARGVALS_MAX;
+}
+
+/*
  * Record the arguments spec names (tl_record_arg).  Returns the mask of
  * slots with a new value; values[] gets every slot's value.
  */
@@ -817,10 +841,12 @@ static __always_inline bool is_clone(__u32 abi, long nr)
  * The common return of a traced task (tl_fast named it: target + 1): a
  * 64-bit call by the syscall instruction (cs is the 64-bit user segment and
  * the entry saved the return address in cx as well: int 0x80 from 64-bit
- * code, an ia32 call, is not), not its first, no argument or socket to
- * record, not possibly trapped.  Counted from the registers with no helper
+ * code, an ia32 call, is not), not its first, no socket and no new argument
+ * value to record (values already seen are looked up, as the slow path
+ * would), not possibly trapped.  Counted from the registers with no helper
  * call (bpf_get_current_task_btf and the task storage lookup cost ~50 ns
- * here).  false: not such a call, the slow path decides.
+ * here: an openat, whose flags are recorded, paid them every time).
+ * false: not such a call, the slow path decides.
  */
 static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 slot, __u64 fast,
                                        long ret)
@@ -837,12 +863,28 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 sl
 		return false;
 	sidx = TL_EV_ABI_X86_64 * TL_NR_MAX + (__u32)nr;
 	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
-	if (!spec || spec->n || (spec->flags & TL_ARGF_NET))
+	if (!spec || (spec->flags & TL_ARGF_NET))
 		return false;
 	idx = (__u32)(t1 - 1) * TL_TARGET_SLOTS + sidx;
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c || !c->calls)
 		return false;
+	if (spec->n) {
+		__u64 args[8];
+
+		tl_syscall_args(regs, TL_EV_ABI_X86_64, args);
+#pragma unroll
+		for (int k = 0; k < TL_ARGS_PER_CALL; k++) {
+			__u32 index;
+
+			if (k >= spec->n)
+				break;
+			index = spec->index[k];
+			if (!tl_arg_known((__u32)(t1 - 1), sidx, (__u32)k | index << 8,
+			                  args[index & 7] & spec->mask[k]))
+				return false;
+		}
+	}
 	if (spec->flags & TL_ARGF_FILE) {
 		volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
 
