@@ -144,6 +144,26 @@ check "$T/n.json" "not t.get('callsites') and 'stacks' not in t['runs'][0]['feat
 	"--no-stacks: $(q "$T/n.json" "(t['runs'][0]['features'], len(t.get('callsites', [])))")"
 echo "ok: --no-stacks records values without callsites"
 
+# ---- 5b. a new value after many calls on the fast path (values seen: no helper call) -------------
+cat >"$T/fc.py" <<'PY'
+import fcntl, os
+fd = os.open('/dev/null', os.O_RDONLY)
+for _ in range(3):
+    for i in range(5000):
+        fcntl.fcntl(fd, fcntl.F_GETFD)
+    fcntl.fcntl(fd, [fcntl.F_GETFL, fcntl.F_GETSIG, fcntl.F_GETLEASE][_])
+PY
+"$TAILOR" record -q -o "$T/fc.json" -- python3 "$T/fc.py" || fail "record of an fcntl loop: $?"
+strace -f -qq -c -U calls -e trace=fcntl -o "$T/fc.strace" python3 "$T/fc.py" || fail "fcntl loop under strace"
+n=$(awk '$NF == "fcntl" {print $1}' "$T/fc.strace")
+check "$T/fc.json" "t['abis']['x86_64']['fcntl']['calls'] == $n" \
+	"fcntl calls: $(q "$T/fc.json" "t['abis']['x86_64']['fcntl']['calls']") recorded, $n by strace"
+check "$T/fc.json" "{1, 3, 11, 1025} <= set(t['abis']['x86_64']['fcntl']['args']['1']['values'])" \
+	"fcntl cmd values: $(q "$T/fc.json" "t['abis']['x86_64']['fcntl']['args']")"
+check "$T/fc.json" "{'arg1=0x3', 'arg1=0xb', 'arg1=0x401'} <= {c.get('detail') for c in t['callsites'] if c['syscall'] == 'fcntl'}" \
+	"callsites of the new fcntl values: $(q "$T/fc.json" "[c.get('detail') for c in t['callsites'] if c['syscall'] == 'fcntl']")"
+echo "ok: new argument values after 5000 fast-path calls: recorded, with their callsites"
+
 # ---- 6. ia32: mmap2/mprotect prot values under the x86 ABI ----------------------------------------
 if [ -x "$PROGS/workload_32" ]; then
 	"$TAILOR" record -q -o "$T/w32.json" -- "$PROGS/workload_32" || fail "record workload_32: $?"
