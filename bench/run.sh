@@ -192,7 +192,8 @@ floor_stop() {
 }
 # Before each measurement, before its configuration starts: wait until the
 # RCU Tasks Trace grace period that the previous configuration's teardown
-# started is over, so that it cannot mark the measured loop (bench/settle.c).
+# queued is over, so that the measured loop does not start in its window
+# (bench/settle.c).
 # What the configuration itself starts is measured, as a user would pay it.
 settle() {
 	local ms

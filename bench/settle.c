@@ -5,14 +5,12 @@
  * measurement does.
  *
  * Why: BPF programs on the syscall tracepoints run inside
- * rcu_read_lock_trace().  A grace period (started when a BPF link on those
- * tracepoints, or a sleepable program, is freed: the previous
- * configuration's teardown) marks every task then alive, and until the next
- * grace period each return from the tracepoint in a marked task takes the
- * slow unlock with a full barrier (rcu_read_unlock_trace_special, ~20-30 ns
- * per syscall on the bench VMs).  A loop started while the previous
- * configuration's grace period was still pending paid it for part of its
- * run, depending on the order of the configurations.
+ * rcu_read_lock_trace().  Freeing a BPF link on those tracepoints (the
+ * previous configuration's teardown) queues a grace period ~0.1-0.3 s
+ * later, and a loop started in that window was seen to take the slow
+ * unlock with a full barrier (rcu_read_unlock_trace_special, ~20-30 ns per
+ * syscall on the bench VMs) on every return from the tracepoint, for its
+ * whole run (bench/README.md, "Settling").
  *
  * How: the last close of a perf event on a tracepoint makes the kernel wait
  * for tracepoint_synchronize_unregister() (synchronize_rcu_tasks_trace(),

@@ -58,12 +58,11 @@ void tl_kinfo_query(struct tl_kinfo *ki)
 	if (!skel)
 		return;
 	/*
-	 * A syscall program is sleepable: freeing it starts an RCU Tasks Trace
-	 * grace period, which marks every task then alive (the command about
-	 * to start included) so that each return from a syscall tracepoint
-	 * takes the kernel's slow unlock with a full barrier
-	 * (rcu_read_unlock_trace_special: ~20-30 ns per syscall here) until the
-	 * next grace period.  Held until the recording ends.
+	 * A syscall program is sleepable: freeing it queues an RCU Tasks Trace
+	 * grace period, and the command, started in that window, then took the
+	 * kernel's slow unlock with a full barrier on every return from a
+	 * syscall tracepoint (rcu_read_unlock_trace_special: ~20-30 ns per
+	 * syscall here; docs/recorder.md).  Held until the recording ends.
 	 */
 	ki->prog = fcntl(bpf_program__fd(skel->progs.tl_kinfo), F_DUPFD_CLOEXEC, 3);
 	/* Outlives the object: the recorders take it with bpf_map__reuse_fd. */
