@@ -321,14 +321,16 @@ static __always_inline void *hash_get(void *map, const void *key, const void *ze
 }
 
 /*
- * A new value of argument slot k of (abi, nr) for target?  sidx is
- * abi * TL_NR_MAX + nr, ki is k | index << 8.  A value goes into tl_argseen
- * once per target; past TL_EV_ARGVALS_MAX distinct values the count says
- * "overflow" and nothing more is stored.  1: new (its stack is worth a
- * callsite record), 0: seen, dropped or past the limit.  A global function:
- * the verifier checks it once, not once per slot and path of record_args.
+ * Argument slot k of (abi, nr) for target: sidx is abi * TL_NR_MAX + nr, ki
+ * is k | index << 8.  A value goes into tl_argseen once per target; past
+ * TL_EV_ARGVALS_MAX distinct values the count says "overflow" and nothing
+ * more is stored.  record: store a new value; 1: new (its stack is worth a
+ * callsite record), 0: seen, dropped or past the limit.  !record, the fast
+ * path's question: only look; 1: there is something to record (a new
+ * value, or the overflow to mark), 0: nothing.  A global function: the
+ * verifier checks it once, not once per slot and path of args_pass.
  */
-__noinline int tl_record_arg(__u32 target, __u32 sidx, __u32 ki, __u64 value)
+__noinline int tl_arg_slot(__u32 target, __u32 sidx, __u32 ki, __u64 value, __u32 record)
 {
 	struct tl_argval_key key = {};
 	__u32 k = ki & 0xff, ci;
@@ -347,6 +349,8 @@ __noinline int tl_record_arg(__u32 target, __u32 sidx, __u32 ki, __u64 value)
 	cnt = bpf_map_lookup_elem(&tl_argcnt, &ci);
 	if (!cnt)
 		return 0;
+	if (!record)
+		return *cnt <= TL_EV_ARGVALS_MAX;
 	if (*cnt >= TL_EV_ARGVALS_MAX) {
 		if (*cnt == TL_EV_ARGVALS_MAX)
 			__sync_fetch_and_add(cnt, 1); /* mark the overflow once */
@@ -363,35 +367,12 @@ __noinline int tl_record_arg(__u32 target, __u32 sidx, __u32 ki, __u64 value)
 }
 
 /*
- * The fast path's question for one argument slot (as tl_record_arg keys it):
- * is there nothing to record?  1: the value is in tl_argseen, or the slot
- * is past its limit with the overflow already marked.  0: the slow path
- * records it (and sends its stack).  Looks only, never inserts.
+ * Each argument slot spec names, through tl_arg_slot: recorded, or (!record)
+ * only asked about.  Returns the mask of slots with a new value (!record:
+ * with something to record); values[] gets every slot's value.
  */
-__noinline int tl_arg_known(__u32 target, __u32 sidx, __u32 ki, __u64 value)
-{
-	struct tl_argval_key key = {};
-	__u32 ci;
-	__u64 *cnt;
-
-	key.target = target;
-	key.abi = sidx / TL_NR_MAX;
-	key.nr = sidx % TL_NR_MAX;
-	key.index = ki >> 8;
-	key.value = value;
-	if (bpf_map_lookup_elem(&tl_argseen, &key))
-		return 1;
-	ci = (target * TL_TARGET_SLOTS + sidx) * TL_ARGS_PER_CALL + (ki & 0xff);
-	cnt = bpf_map_lookup_elem(&tl_argcnt, &ci);
-	return cnt && *cnt > TL_EV_ARGVALS_MAX;
-}
-
-/*
- * Record the arguments spec names (tl_record_arg).  Returns the mask of
- * slots with a new value; values[] gets every slot's value.
- */
-static __always_inline __u32 record_args(struct pt_regs *regs, const struct tl_mark *m, __u32 abi,
-                                         __u32 nr, const struct tl_argspec *spec, __u64 *values)
+static __always_inline __u32 args_pass(struct pt_regs *regs, __u32 target, __u32 abi, __u32 nr,
+                                       const struct tl_argspec *spec, __u64 *values, __u32 record)
 {
 	__u32 newmask = 0, sidx = abi * TL_NR_MAX + nr;
 	__u64 args[8];
@@ -405,7 +386,7 @@ static __always_inline __u32 record_args(struct pt_regs *regs, const struct tl_m
 			break;
 		index = spec->index[k];
 		values[k] = args[index & 7] & spec->mask[k];
-		if (tl_record_arg(m->target, sidx, (__u32)k | index << 8, values[k]) > 0)
+		if (tl_arg_slot(target, sidx, (__u32)k | index << 8, values[k], record) > 0)
 			newmask |= 1u << k;
 	}
 	return newmask;
@@ -852,6 +833,7 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 sl
                                        long ret)
 {
 	long nr = (long)regs->orig_ax;
+	__u64 values[TL_ARGS_PER_CALL];
 	struct tl_fast_info who = {};
 	__u64 t1 = fast >> 48;
 	struct tl_argspec *spec;
@@ -869,22 +851,9 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 sl
 	c = bpf_map_lookup_elem(&tl_counts, &idx);
 	if (!c || !c->calls)
 		return false;
-	if (spec->n) {
-		__u64 args[8];
-
-		tl_syscall_args(regs, TL_EV_ABI_X86_64, args);
-#pragma unroll
-		for (int k = 0; k < TL_ARGS_PER_CALL; k++) {
-			__u32 index;
-
-			if (k >= spec->n)
-				break;
-			index = spec->index[k];
-			if (!tl_arg_known((__u32)(t1 - 1), sidx, (__u32)k | index << 8,
-			                  args[index & 7] & spec->mask[k]))
-				return false;
-		}
-	}
+	if (spec->n &&
+	    args_pass(regs, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, spec, values, 0))
+		return false;
 	if (spec->flags & TL_ARGF_FILE) {
 		volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
 
@@ -1028,7 +997,8 @@ int tl_sys_exit(__u64 *ctx)
 			if (spec->flags & TL_ARGF_NET)
 				record_net(regs, m, abi, spec->flags & TL_ARGF_SOCKETCALL);
 			if (spec->n)
-				newmask = record_args(regs, m, abi, (__u32)nr, spec, values);
+				newmask =
+				    args_pass(regs, m->target, abi, (__u32)nr, spec, values, 1);
 		}
 		if (first || newmask)
 			send_callsite(ctx, regs, m, abi, (__u32)nr, first, newmask, spec, values);
@@ -1077,7 +1047,7 @@ int tl_inflight(struct bpf_iter__task *ctx)
 	sidx = abi * TL_NR_MAX + (__u32)nr;
 	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
 	if (spec && spec->n)
-		record_args(regs, m, abi, (__u32)nr, spec, values);
+		args_pass(regs, m->target, abi, (__u32)nr, spec, values, 1);
 	return 0;
 }
 
