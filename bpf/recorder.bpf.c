@@ -826,7 +826,8 @@ static __always_inline bool is_clone(__u32 abi, long nr)
  * value to record (values already seen are looked up, as the slow path
  * would), not possibly trapped.  Counted from the registers with no helper
  * call (bpf_get_current_task_btf and the task storage lookup cost ~50 ns
- * here: an openat, whose flags are recorded, paid them every time).
+ * here: an mmap, ioctl or fcntl, whose arguments are recorded, paid them
+ * every time before).
  * false: not such a call, the slow path decides.
  */
 static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 slot, __u64 fast,

@@ -411,8 +411,9 @@ fi
 echo "ok: SIGTERM while tailor starts: one line, exit 143"
 
 # ---- 13. the start-up query's program is held while the command runs ---------------------
-# Freeing it (a sleepable syscall program) starts an RCU Tasks Trace grace period
-# that slows every syscall of the command (docs/recorder.md): held to the end.
+# Freeing it (a sleepable syscall program) queues an RCU Tasks Trace grace period,
+# which slowed every syscall of the command started in its window
+# (docs/recorder.md): held to the end.
 "$TAILOR" record -q -o "$T/hold.json" -- sh -c ": > '$T/hold.ready'; exec sleep 2" &
 hp=$!
 for _ in $(seq 500); do [ -e "$T/hold.ready" ] && break; sleep 0.01; done
