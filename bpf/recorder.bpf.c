@@ -1244,7 +1244,12 @@ static __always_inline int on_prepare_exec(void *ctx, struct task_struct *p, boo
 	if (m->state != TL_MARK_ACTIVE || !m->cur)
 		return 0;
 	idx = m->target * TL_TARGET_SLOTS + m->cur - 1;
-	if (first_call(bpf_map_lookup_elem(&tl_counts, &idx), idx))
+	/*
+	 * Not the per-CPU hint (a count on this CPU): the exec of the command
+	 * itself is counted but has no call site (tailor's stack, state ARMED
+	 * above), and on its CPU it hid the program's own first exec.
+	 */
+	if (first_call(0, idx))
 		send_callsite(ctx, regs, m, (m->cur - 1) / TL_NR_MAX, (m->cur - 1) % TL_NR_MAX,
 		              true, 0, 0, 0);
 	return 0;

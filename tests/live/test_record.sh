@@ -423,4 +423,15 @@ grep -qx 'prog_type:[[:space:]]*31' /proc/"$hp"/fdinfo/* 2>/dev/null ||
 	fail "no syscall program among tailor's fds while the command runs (freed at start?)"
 wait "$hp" || fail "record of sleep 2: exit $?"
 echo "ok: the start-up query's program is held while the command runs"
+
+# ---- 14. the program's own first exec has its call site --------------------------------------
+# The command's exec is counted without one (tailor's stack); on its CPU it used
+# to hide the shell's exec of ls (a per-CPU count), in ~2 runs of 3.
+SH=$(readlink -f "$(command -v sh)")
+for i in 1 2 3 4; do
+	"$TAILOR" record -q -o "$T/ex$i.json" -- sh -c 'ls / >/dev/null; true' || fail "record sh -c ls: $?"
+	check "$T/ex$i.json" "any(c['syscall'] == 'execve' and c['program'] == '$SH' for c in t['callsites'])" \
+		"run $i: no execve call site from the shell: $(q "$T/ex$i.json" "[(c['syscall'], c['program']) for c in t['callsites'] if 'exec' in c['syscall']]")"
+done
+echo "ok: the shell's exec of ls has its call site (4 runs)"
 echo PASS
