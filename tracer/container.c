@@ -1713,11 +1713,19 @@ static int adopt_running(struct sess *s)
 		                         &slot))
 			continue;
 		if (bpf_map_lookup_and_delete_elem(qfd, NULL, &slot)) {
-			if (noslot_add(s, ns, pid))
-				fprintf(stderr,
-				        "tailor record: warning: running container (pid %d) not "
-				        "recorded: all %u slots are in use (--max-containers)\n",
-				        pid, s->nslots);
+			if (noslot_add(s, ns, pid)) {
+				/* named as at exec (on_ct_event): its cgroup's last component */
+				char *cg = proc_cgroup2(pid), *leaf = cg ? strrchr(cg, '/') : NULL;
+				const char *name = leaf && leaf[1] ? leaf + 1 : cg ? cg : "?";
+
+				fprintf(
+				    stderr,
+				    "tailor record: warning: a running container (pid %d, pid "
+				    "namespace %u, cgroup %s) is not recorded: all %u slots are "
+				    "in use (--max-containers)\n",
+				    pid, ns, name, s->nslots);
+				free(cg);
+			}
 			continue;
 		}
 		r = add_key(s, TL_CT_KEY_PIDNS, ns, slot, BPF_NOEXIST);

@@ -9,7 +9,8 @@ need_cmd runc "the container tests need it; scripts/install-deps.sh installs it"
 need_cmd busybox "busybox-static provides the container's rootfs"
 scratch
 a=tailor-slot-a-$$ b=tailor-slot-b-$$ q1=tailor-slot-q1-$$ q2=tailor-slot-q2-$$
-cleanup() { for x in "$a" "$b" "$q1" "$q2"; do runc delete -f "$x" >/dev/null 2>&1; done; }
+r1=tailor-slot-r1-$$ r2=tailor-slot-r2-$$
+cleanup() { for x in "$a" "$b" "$q1" "$q2" "$r1" "$r2"; do runc delete -f "$x" >/dev/null 2>&1; done; }
 trap 'cleanup; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$T"' EXIT
 
 make_busybox_bundle "$T/a" /bin/sh -c 'read x < /tmp/go'
@@ -58,3 +59,19 @@ assert "read" in files.get("/tmp/go2", []), files
 assert "create" in files.get("/tmp/by-init", []), files
 PY
 pass "a container refused for want of a slot is recorded with its init once it gets one"
+
+# Two containers already running at the start, one slot: the one refused is
+# named by its cgroup, as a container refused at its exec is (a short one
+# can be found either way).
+make_busybox_bundle "$T/r" /bin/sleep 30
+runc run -d --bundle "$T/r" "$r1" </dev/null >/dev/null 2>&1 || fail "runc run -d $r1"
+runc run -d --bundle "$T/r" "$r2" </dev/null >/dev/null 2>&1 || fail "runc run -d $r2"
+"$TAILOR_BIN" record -o "$T/traces2" --all-containers --max-containers 1 2>"$T/rec2.err" &
+tpid=$!
+wait_for_line "$T/rec2.err" "recording every container" 20 || { cat "$T/rec2.err"; fail "tailor did not start"; }
+grep -Eq "a running container \(pid [0-9]+, pid namespace [0-9]+, cgroup ($r1|$r2)\) is not recorded: all 1 slots are in use" "$T/rec2.err" ||
+	{ cat "$T/rec2.err"; fail "no warning naming the running container refused"; }
+kill -TERM "$tpid"
+wait "$tpid" || { cat "$T/rec2.err"; fail "tailor record --all-containers exited $?"; }
+tpid=
+pass "a running container refused for want of a slot is named by its cgroup"
