@@ -293,7 +293,13 @@ static __always_inline __u64 tl_hash_name(struct tl_path_scratch *s)
 	return c.h;
 }
 
-/* Levels walked inline (registers, no call): most paths; deeper ones call tl_path_step. */
+/*
+ * Levels a hashing walk takes inline (registers, no call): most paths;
+ * deeper ones call tl_path_step.  A copying walk (a new file, an exec) is
+ * rare: it calls tl_path_step from the first level, so the verifier does
+ * not check eight more inline levels at each of its call sites (~4k
+ * instructions, ~5 ms of start-up each).
+ */
 #define TL_PATH_INLINE 8
 
 /*
@@ -311,7 +317,7 @@ static __always_inline __u64 tl_path_walk(struct tl_path_scratch *s, unsigned lo
 	int i;
 
 #pragma clang loop unroll(disable)
-	for (i = 0; i < TL_PATH_INLINE; i++)
+	for (i = 0; i < (copy ? 0 : TL_PATH_INLINE); i++)
 		if (tl_path_step_(s, &d, &mnt, &h, rd, rmnt, copy))
 			return h;
 	s->walk.d = d;
