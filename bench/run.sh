@@ -11,7 +11,7 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
-                    [--wait-quiet SECONDS] [--no-bpf-stats] [--no-settle]
+                    [--wait-quiet SECONDS] [--no-bpf-stats] [--no-perf] [--no-settle]
                     [--job-files N] [--json FILE] [--keep]
 
   -B DIR            build directory with tailor and bench/ (default: \$TAILOR_BUILD,
@@ -26,6 +26,7 @@ usage: bench/run.sh [-B BUILD_DIR] [-r REPS] [--quick] [--cpu N | --no-pin]
   --wait-quiet S    wait up to S seconds for the 1-minute load average to drop
                     below 0.5 before starting
   --no-bpf-stats    skip the kernel.bpf_stats_enabled diagnostics
+  --no-perf         skip the sampled measurement of the hook's cost (perf)
   --no-settle       do not wait out the kernel's RCU Tasks Trace grace period
                     before each measurement (bench/settle.c says why it matters)
   --job-files N     C files build_job compiles (default 32, 4 with --quick; ~0.1 s
@@ -44,6 +45,7 @@ cpu=1
 pin=1
 wait_quiet=0
 bpf_stats=1
+perf_on=1
 settle_on=1
 json=
 keep=0
@@ -57,6 +59,7 @@ while (($#)); do
 	--no-pin) pin=0; shift ;;
 	--wait-quiet) wait_quiet=$2; shift 2 ;;
 	--no-bpf-stats) bpf_stats=0; shift ;;
+	--no-perf) perf_on=0; shift ;;
 	--no-settle) settle_on=0; shift ;;
 	--job-files) job_files=$2; shift 2 ;;
 	--json) json=$2; shift 2 ;;
@@ -549,6 +552,47 @@ if ((bpf_stats)) && [[ -w /proc/sys/kernel/bpf_stats_enabled ]]; then
 else
 	have_stats=0
 fi
+# ---- 6. the hook's cost, sampled (perf) -----------------------------------------------------
+# The differences of loop times above carry the drift between two runs taken
+# seconds apart (on the bench VMs, ±20 ns on a getppid loop), as large as the
+# target.  Here perf samples each loop (cpu-clock, call chains), and the hook
+# is what runs under syscall_trace_enter and syscall_exit_work: the kernel's
+# syscall work, which a tracepoint program turns on (it is not called
+# otherwise), with the dispatch, the programs and tailor's file recorder.
+# Its share of the loop's samples times the loop's CPU ns per syscall is the
+# hook's cost, taken within the one run, so drift cancels.
+# hook_share PERF_DATA COMM -> % of COMM's samples under the syscall work
+hook_share() {
+	perf report -i "$1" --comm "$2" --children --percentage relative --sort sym -q -g none \
+		2>/dev/null | awk '$NF == "syscall_trace_enter" || $NF == "syscall_exit_work" {
+			sub("%", "", $1); s += $1 } END { printf "%.3f\n", s }'
+}
+have_perf=0
+if ((perf_on)) && command -v perf >/dev/null &&
+	perf record -q -e cpu-clock -o "$work/perf.probe" -- true >/dev/null 2>&1; then
+	have_perf=1
+	cfgs_perf=(floor_enter floor_exit record record_nofiles other)
+	for ((r = 1; r <= reps; r++)); do
+		log "sampled hook cost (perf): rep $r/$reps (load $(load1))"
+		for ((k = 0; k < ${#cfgs_perf[@]}; k++)); do
+			c=${cfgs_perf[$(((k + r - 1) % ${#cfgs_perf[@]}))]}
+			for p in ppid or; do
+				if [[ $p == ppid ]]; then
+					set -- getppid_loop "$n_ppid"
+				else
+					set -- openread_loop "$n_or" "$work/data.txt"
+				fi
+				settle
+				run_cfg "$c" perf record -q -g -e cpu-clock -F 4999 -o "$work/perf.data" \
+					-- "$B/$1" "${@:2}" >"$work/perf.out" 2>"$work/perf.err" ||
+					die "perf record of $1 failed under configuration $c: $(tail -n 1 "$work/perf.err")"
+				v=$(hook_share "$work/perf.data" "$1")
+				add "hs.$p.$c.pct" "$v"
+				add "hs.$p.$c" "$(calc "$v / 100 * $(cut -d' ' -f2 "$work/perf.out")" 2)"
+			done
+		done
+	done
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ---------------------------------------------------------------------------------
@@ -822,6 +866,55 @@ if ((have_stats)); then
 		echo "$row"
 	done
 fi
+
+echo
+echo "## The hook's cost, sampled (perf)"
+echo
+if ((have_perf)); then
+	echo "perf samples each loop (cpu-clock, 4999 Hz, call chains; median of $reps). The hook is what runs"
+	echo "under \`syscall_trace_enter\` and \`syscall_exit_work\`, the kernel's syscall work that a tracepoint"
+	echo "program turns on: the tracepoint dispatch, the programs, tailor's file recorder. Its share of"
+	echo "the loop's samples × the loop's CPU ns per syscall is its cost; both come from the same run,"
+	echo "so the drift between runs that moves the tables above cancels. (perf's own interrupts, ~5 %"
+	echo "of the loop, are in the ns but not in the share.)"
+	echo
+	echo "| configuration | getppid: hook % | hook ns/syscall | min–max | open/read/close: hook % | hook ns/syscall | min–max |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for c in "${cfgs_perf[@]}"; do
+		row="| $(label "$c") |"
+		for p in ppid or; do
+			m=$(med "hs.$p.$c")
+			fig "hook.$p.$c.ns" "$m"
+			fig "hook.$p.$c.pct" "$(med "hs.$p.$c.pct")"
+			row+=" $(med "hs.$p.$c.pct") | $m | $(minmax ${S[hs.$p.$c]}) |"
+		done
+		echo "$row"
+	done
+	echo
+	for p in ppid or; do
+		[[ $p == ppid ]] && echo "- getppid loop, above the floor (empty sys_enter; target ≤ 25 ns), per-rep differences:"
+		[[ $p == or ]] && echo "- open/read/close loop, above the floor (empty sys_enter; target ≤ 25 ns), per-rep differences:"
+		for k in record record_nofiles other; do
+			case $k in
+			record) tag=traced ;;
+			record_nofiles) tag="traced, --no-files" ;;
+			other) tag=untraced ;;
+			esac
+			v=$(median $(paired_diff "hs.$p.$k" "hs.$p.floor_enter"))
+			o=$(median $(paired_diff "hs.$p.$k" "hs.$p.floor_exit"))
+			fig "hook.$p.$k.above_floor_enter.ns" "$v"
+			fig "hook.$p.$k.above_floor_exit.ns" "$o"
+			echo "  $tag **$(plus "$v") ns** ($(verdict "$v" 25)); above the empty sys_exit program" \
+				"(tailor's own code): $(plus "$o") ns"
+		done
+	done
+	v=$(median $(paired_diff hs.ppid.floor_exit hs.ppid.floor_enter))
+	fig hook.ppid.floor_exit.above_floor_enter.ns "$v"
+	echo "- the empty sys_exit program above the empty sys_enter one (the kernel's part), getppid: $(plus "$v") ns"
+else
+	echo "Not measured: $( ((perf_on)) && echo "perf is missing or cannot sample here (apt-get install linux-perf)" || echo "--no-perf")."
+fi
+fig perf "$have_perf"
 
 if [[ -n $json ]]; then
 	printf '%s\n' "${J[@]}" | jq -Rn '[inputs | split("\t") | {(.[0]): (.[1] | tonumber? // .)}] | add' >"$json"
