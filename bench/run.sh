@@ -567,7 +567,8 @@ hook_share() {
 		2>/dev/null | awk '$NF == "syscall_trace_enter" || $NF == "syscall_exit_work" {
 			sub("%", "", $1); s += $1 } END { printf "%.3f\n", s }'
 }
-have_perf=0
+have_perf=0 perf_why="perf is missing or cannot sample here (apt-get install linux-perf)"
+((perf_on)) || perf_why=--no-perf
 if ((perf_on)) && command -v perf >/dev/null &&
 	perf record -q -e cpu-clock -o "$work/perf.probe" -- true >/dev/null 2>&1; then
 	have_perf=1
@@ -587,6 +588,13 @@ if ((perf_on)) && command -v perf >/dev/null &&
 					-- "$B/$1" "${@:2}" >"$work/perf.out" 2>"$work/perf.err" ||
 					die "perf record of $1 failed under configuration $c: $(tail -n 1 "$work/perf.err")"
 				v=$(hook_share "$work/perf.data" "$1")
+				# every configuration here hooks the syscalls: no share means
+				# perf could not name kernel functions (kptr_restrict?)
+				if [[ $v == 0.000 ]]; then
+					log "warning: perf found no samples under the syscall work (kernel symbols hidden?)"
+					have_perf=0 perf_why="perf found no samples under the kernel's syscall work (kernel symbols hidden? kernel.kptr_restrict)"
+					break 3
+				fi
 				add "hs.$p.$c.pct" "$v"
 				add "hs.$p.$c" "$(calc "$v / 100 * $(cut -d' ' -f2 "$work/perf.out")" 2)"
 			done
@@ -634,6 +642,13 @@ else
 fi
 fig settle "$settle_on"
 
+rec_tag() { # record|record_nofiles|other -> how the bullets name it
+	case $1 in
+	record) echo traced ;;
+	record_nofiles) echo "traced, --no-files" ;;
+	other) echo untraced ;;
+	esac
+}
 loop_table() { # prefix title n n_strace
 	local p=$1 c m mc base floor floorc
 	base=$(med "$p.untraced")
@@ -676,11 +691,7 @@ loop_table() { # prefix title n n_strace
 		[[ $f == floor_both && $own_floor != floor_both ]] && continue
 		echo "- above $tag:"
 		for k in record record_nofiles other; do
-			case $k in
-			record) tag=traced ;;
-			record_nofiles) tag="traced, --no-files" ;;
-			other) tag=untraced ;;
-			esac
+			tag=$(rec_tag "$k")
 			# judged on the median of per-rep differences of CPU time: the two
 			# runs of a rep are seconds apart, and preemption is left out
 			v=$(median $(paired_diff "$p.$k.cpu" "$p.$f.cpu"))
@@ -895,11 +906,7 @@ if ((have_perf)); then
 		[[ $p == ppid ]] && echo "- getppid loop, above the floor (empty sys_enter; target ≤ 25 ns), per-rep differences:"
 		[[ $p == or ]] && echo "- open/read/close loop, above the floor (empty sys_enter; target ≤ 25 ns), per-rep differences:"
 		for k in record record_nofiles other; do
-			case $k in
-			record) tag=traced ;;
-			record_nofiles) tag="traced, --no-files" ;;
-			other) tag=untraced ;;
-			esac
+			tag=$(rec_tag "$k")
 			v=$(median $(paired_diff "hs.$p.$k" "hs.$p.floor_enter"))
 			o=$(median $(paired_diff "hs.$p.$k" "hs.$p.floor_exit"))
 			fig "hook.$p.$k.above_floor_enter.ns" "$v"
@@ -912,7 +919,7 @@ if ((have_perf)); then
 	fig hook.ppid.floor_exit.above_floor_enter.ns "$v"
 	echo "- the empty sys_exit program above the empty sys_enter one (the kernel's part), getppid: $(plus "$v") ns"
 else
-	echo "Not measured: $( ((perf_on)) && echo "perf is missing or cannot sample here (apt-get install linux-perf)" || echo "--no-perf")."
+	echo "Not measured: $perf_why."
 fi
 fig perf "$have_perf"
 

