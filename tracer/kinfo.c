@@ -24,9 +24,14 @@
 
 /* The kernel functions making NOAUDIT capability checks (see events.h). */
 static const char *const noaudit_names[] = {
-    "cap_vm_enough_memory",   "security_vm_enough_memory_mm", /* 6.18 tail-calls cap_capable
-                                                                 from the hook */
-    "has_capability_noaudit", "has_ns_capability_noaudit",    "ns_capable_noaudit",
+    "cap_vm_enough_memory",
+    "security_vm_enough_memory_mm", /* 6.18 tail-calls cap_capable
+                                       from the hook */
+    "has_capability_noaudit",
+    "has_ns_capability_noaudit",
+    "ns_capable_noaudit",
+    /* may /proc/kallsyms, /proc/modules show addresses? (CAP_SYSLOG, zeros if not) */
+    "kallsyms_show_value",
 };
 _Static_assert(TL_ARRAY_SIZE(noaudit_names) <= TL_CAP_NOAUDIT_MAX, "too many NOAUDIT functions");
 

@@ -113,6 +113,19 @@ if [ "$(q "$T/a.json" "'caps' in t['runs'][0]['features']")" = True ]; then
 	check "$T/a.json" "not any(c['cap'] == 'CAP_SYS_ADMIN' and c['granted'] > 1 for c in t['capabilities'])" \
 		"NOAUDIT probes (vm_enough_memory's CAP_SYS_ADMIN at each mmap) were recorded: $(q "$T/a.json" "t.get('capabilities')")"
 	echo "ok: CAP_NET_BIND_SERVICE granted (bind :80 as root) and denied (after capset); no NOAUDIT noise"
+	# Reading /proc/kallsyms asks for CAP_SYSLOG with CAP_OPT_NOAUDIT (kallsyms_show_value)
+	# when kptr_restrict is 1, or 0 with perf_event_paranoid above 1.
+	kr=$(cat /proc/sys/kernel/kptr_restrict 2>/dev/null || echo 2)
+	pp=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 2)
+	if [ "$kr" = 1 ] || { [ "$kr" = 0 ] && [ "$pp" -gt 1 ]; }; then
+		"$TAILOR" record -q -o "$T/ks.json" -- sh -c 'head -c 4096 /proc/kallsyms > /dev/null' ||
+			fail "record head /proc/kallsyms: $?"
+		check "$T/ks.json" "not any(c['cap'] == 'CAP_SYSLOG' for c in t.get('capabilities', []))" \
+			"kallsyms' NOAUDIT CAP_SYSLOG probe recorded: $(q "$T/ks.json" "t.get('capabilities')")"
+		echo "ok: reading /proc/kallsyms records no CAP_SYSLOG (a NOAUDIT probe)"
+	else
+		echo "note: kptr_restrict=$kr perf_event_paranoid=$pp: /proc/kallsyms makes no CAP_SYSLOG check here, skipped"
+	fi
 else
 	grep -q 'cap_capable tracepoint' "$T/err" || fail "no caps feature and no note saying why"
 	echo "note: this kernel has no capability:cap_capable tracepoint; capability checks skipped"
