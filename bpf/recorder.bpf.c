@@ -1435,20 +1435,12 @@ struct tl_kstack {
 	__u64 ip[TL_KSTACK_MAX];
 };
 
-/* Is ip in a NOAUDIT function? */
-__noinline int tl_noaudit_ip(__u64 ip)
-{
-	for (int j = 0; j < TL_CAP_NOAUDIT_MAX; j++)
-		if (ip >= tl_cap_noaudit[j].start && ip < tl_cap_noaudit[j].end)
-			return 1;
-	return 0;
-}
-
 /*
  * Frames of a kernel stack (n bytes, bpf_get_stack's result) in a NOAUDIT
- * function?  Global functions: the verifier checks each once.  The nested
- * loops inline at two call sites were ~3k instructions to verify, ~6 ms of
- * start-up.
+ * function?  A global function: the verifier checks it once, not at each
+ * of its two call sites (~2.9k instructions to verify then, ~2.5k now).
+ * The inner loop stays inline: a call per frame (~410 instructions) cost
+ * ~170 ns per capability check, at every mmap of a traced process.
  */
 __noinline int tl_noaudit_in(const struct tl_kstack *ks, long n)
 {
@@ -1457,8 +1449,10 @@ __noinline int tl_noaudit_in(const struct tl_kstack *ks, long n)
 	for (int i = 0; i < TL_KSTACK_MAX; i++) {
 		if (n <= 0 || (unsigned long)i >= (unsigned long)n / 8)
 			break;
-		if (tl_noaudit_ip(ks->ip[i]))
-			return 1;
+		for (int j = 0; j < TL_CAP_NOAUDIT_MAX; j++)
+			if (ks->ip[i] >= tl_cap_noaudit[j].start &&
+			    ks->ip[i] < tl_cap_noaudit[j].end)
+				return 1;
 	}
 	return 0;
 }
