@@ -1457,6 +1457,30 @@ static bool noslot_add(struct sess *s, uint32_t pidns, pid_t pid)
 	return true;
 }
 
+/*
+ * Refuse a container for want of a slot: say so once per pid namespace.
+ * cgroup: its name; NULL for one found running, named as at exec
+ * (on_ct_event) by its cgroup's last component.
+ */
+static void noslot_warn(struct sess *s, pid_t pid, uint32_t pidns, const char *cgroup)
+{
+	const char *running = cgroup ? "" : "running ";
+	char *cg = NULL, *leaf;
+
+	if (!noslot_add(s, pidns, pid))
+		return;
+	if (!cgroup) {
+		cg = proc_cgroup2(pid);
+		leaf = cg ? strrchr(cg, '/') : NULL;
+		cgroup = leaf && leaf[1] ? leaf + 1 : cg ? cg : "?";
+	}
+	fprintf(stderr,
+	        "tailor record: warning: a %scontainer (pid %d, pid namespace %u, cgroup %s) is "
+	        "not recorded: all %u slots are in use (--max-containers)\n",
+	        running, (int)pid, pidns, cgroup, s->nslots);
+	free(cg);
+}
+
 /* Forget pidns (it got a slot, or it ended): the scan for refused containers stops with the last.
  */
 static void noslot_drop(struct sess *s, uint32_t pidns)
@@ -1529,13 +1553,7 @@ static int on_ct_event(void *ctx, const void *data, size_t size)
 		snprintf(cg2, sizeof(cg2), "%.*s", TL_CT_NAME_MAX, e->cg2);
 		snprintf(cg1, sizeof(cg1), "%.*s", TL_CT_NAME_MAX, e->cg1);
 		if (e->target == TL_CT_NO_SLOT) {
-			if (noslot_add(s, e->pidns, (pid_t)e->pid))
-				fprintf(stderr,
-				        "tailor record: warning: a container (pid %u, pid "
-				        "namespace %u, "
-				        "cgroup %s) is not recorded: all %u slots are in use "
-				        "(--max-containers)\n",
-				        e->pid, e->pidns, cg2[0] ? cg2 : cg1, s->nslots);
+			noslot_warn(s, (pid_t)e->pid, e->pidns, cg2[0] ? cg2 : cg1);
 			return 0;
 		}
 		if (e->target < s->nslots) {
@@ -1713,19 +1731,7 @@ static int adopt_running(struct sess *s)
 		                         &slot))
 			continue;
 		if (bpf_map_lookup_and_delete_elem(qfd, NULL, &slot)) {
-			if (noslot_add(s, ns, pid)) {
-				/* named as at exec (on_ct_event): its cgroup's last component */
-				char *cg = proc_cgroup2(pid), *leaf = cg ? strrchr(cg, '/') : NULL;
-				const char *name = leaf && leaf[1] ? leaf + 1 : cg ? cg : "?";
-
-				fprintf(
-				    stderr,
-				    "tailor record: warning: a running container (pid %d, pid "
-				    "namespace %u, cgroup %s) is not recorded: all %u slots are "
-				    "in use (--max-containers)\n",
-				    pid, ns, name, s->nslots);
-				free(cg);
-			}
+			noslot_warn(s, pid, ns, NULL);
 			continue;
 		}
 		r = add_key(s, TL_CT_KEY_PIDNS, ns, slot, BPF_NOEXIST);
