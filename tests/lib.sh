@@ -23,6 +23,14 @@ need_progs() { # NAME...
 	done
 }
 
+# Does this kernel run 32-bit x86 code?  A PVM guest, or ia32_emulation=0,
+# refuses the exec (ENOEXEC), and int 0x80 from 64-bit code faults there.
+ia32_runs() {
+	local p=${TAILOR_PROGS:?TAILOR_PROGS not set (run through ctest)}/ia32_probe_32
+	[ -x "$p" ] && "$p" >/dev/null 2>&1
+}
+IA32_NOTE="this kernel does not run 32-bit x86 programs (exec: Exec format error; a PVM guest, or ia32_emulation=0)"
+
 # A python3 with the yaml module (PATH's may be a private one, e.g. pyenv,
 # without Debian's python3-yaml); prints its name, or nothing.
 yaml_python() {

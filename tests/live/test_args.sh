@@ -178,14 +178,15 @@ check "$T/fc.json" "{'arg1=0x3', 'arg1=0xb', 'arg1=0x401'} <= {c.get('detail') f
 echo "ok: new argument values after 5000 fast-path calls: recorded, with their callsites"
 
 # ---- 6. ia32: mmap2/mprotect prot values under the x86 ABI ----------------------------------------
-if [ -x "$PROGS/workload_32" ]; then
+ia32_runs || echo "note: $IA32_NOTE: ia32 checks skipped"
+if [ -x "$PROGS/workload_32" ] && ia32_runs; then
 	"$TAILOR" record -q -o "$T/w32.json" -- "$PROGS/workload_32" || fail "record workload_32: $?"
 	check "$T/w32.json" "5 in t['abis']['x86']['mmap2']['args']['2']['values']" \
 		"x86 mmap2 prot: $(q "$T/w32.json" "t['abis']['x86'].get('mmap2')")"
 	check "$T/w32.json" "'args' not in t['abis']['x86'].get('mmap', {})" "ia32 old mmap (a struct in memory) has no args"
 	echo "ok: ia32 mmap2 prot values"
 fi
-if [ -x "$PROGS/sock_32" ]; then
+if [ -x "$PROGS/sock_32" ] && ia32_runs; then
 	"$TAILOR" record -q -o "$T/s32.json" -- "$PROGS/sock_32" || fail "record sock_32: $?"
 	X="t['abis']['x86']"
 	check "$T/s32.json" "$X['socketcall']['args']['0']['values'] == [1] and $X['socket']['args']['0']['values'] == [2]" \

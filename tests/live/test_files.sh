@@ -97,8 +97,10 @@ PY
 }
 probe "$TAILOR_PROGS/fileprobe" w
 W=$(realpath "$T")/w
-if [ -x "$TAILOR_PROGS/fileprobe_32" ]; then
+if [ -x "$TAILOR_PROGS/fileprobe_32" ] && ia32_runs; then
 	probe "$TAILOR_PROGS/fileprobe_32" w32 # ia32 syscalls: open, fcntl64, mmap2, chown32...
+elif [ -x "$TAILOR_PROGS/fileprobe_32" ]; then
+	echo "note: $IA32_NOTE: ia32 cases skipped"
 else
 	echo "note: fileprobe_32 not built (gcc -m32 needs gcc-multilib): ia32 case skipped"
 fi
@@ -320,7 +322,7 @@ case $(grep "/us/srv\.sock rw," "$T/us.aa" || true) in
 *) fail "no rw rule for the socket: $(grep srv "$T/us.aa")" ;;
 esac
 pass "unix socket at a path: bind = create, connect = read/write, its rule rw; abstract ones are no files"
-if [ -x "$PROGS/usock_32" ]; then
+if [ -x "$PROGS/usock_32" ] && ia32_runs; then
 	mkdir "$T/us32"
 	"$TAILOR_BIN" record -q -o "$T/us32.json" -- "$PROGS/usock_32" "$T/us32" || fail "record usock_32: $?"
 	for s in sc direct; do
