@@ -15,13 +15,41 @@
 /* Dual-licensed (SPDX above); the kernel wants a GPL-compatible string. */
 char LICENSE[] SEC("license") = "GPL";
 
-/* (target, abi, nr) -> counts; user space sizes it to ntargets blocks. */
+/*
+ * (target, CPU, abi, nr) -> counts, at ((target * tl_cfg_ncpus + cpu) *
+ * TL_TARGET_SLOTS + abi * TL_NR_MAX + nr); user space sizes it and sums the
+ * CPUs.  A plain array indexed by CPU, not a per-CPU array: its lookup loads
+ * the value's per-CPU pointer from the map, memory far from the rest, and
+ * where every syscall's entry flushes the TLB (PTI without PCID) each such
+ * region costs a page walk (~30 ns a lookup measured).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, TL_TARGET_SLOTS);
 	__type(key, __u32);
 	__type(value, struct tl_count);
 } tl_counts SEC(".maps");
+
+/* Set by user space before load: possible CPUs (the stride of tl_counts). */
+const volatile __u32 tl_cfg_ncpus = 1;
+
+/*
+ * This CPU's counter of sidx = abi * TL_NR_MAX + nr in the block of CPU 0 of
+ * a target, base = target * tl_cfg_ncpus, or NULL.  (The CPU is below the
+ * number of possible CPUs; the lookup checks the index anyway.)
+ */
+static __always_inline struct tl_count *count_at(__u32 base, __u32 sidx)
+{
+	__u32 idx = (base + bpf_get_smp_processor_id()) * TL_TARGET_SLOTS + sidx;
+
+	return bpf_map_lookup_elem(&tl_counts, &idx);
+}
+
+/* The same by target (a load of tl_cfg_ncpus: the fast path has base in its slot). */
+static __always_inline struct tl_count *count_of(__u32 target, __u32 sidx)
+{
+	return count_at(target * tl_cfg_ncpus, sidx);
+}
 
 /* Touched on failures only. */
 struct {
@@ -138,18 +166,35 @@ struct {
 } tl_filtered SEC(".maps");
 
 /*
- * The hot path's filter: marked tasks per hash of the address of their saved
- * user registers (pt_regs, the top of the task's kernel stack: fixed for its
- * life).  sys_exit gets that address as its first argument, so a task that
- * is not a target is turned away with a hash, one load and a compare, and
- * no helper call (bpf_get_current_task_btf alone costs ~18 ns here).  Zero:
- * no marked task hashes there.  Non-zero: maybe one (or a collision), the
- * task storage decides.  Incremented once per marked task (TL_MARKF_INDEXED)
- * at fork, exec and by tl_index (tasks user space marked), decremented at its
- * exit.
+ * The hot path's filter and the traced tasks' fast path, per hash of the
+ * address of a task's saved user registers (pt_regs, the top of its kernel
+ * stack: fixed for its life): sys_exit gets that address as its first
+ * argument, so a slot is found with no helper call.  One 32-byte entry per
+ * slot (struct tl_slot, events.h), so that a traced task's return touches
+ * one line of it, where three arrays cost three (each a page walk where the
+ * TLB is flushed at every kernel entry).
+ *
+ * marked: marked tasks hashing here.  Zero: none, the task is not a target.
+ * Non-zero: maybe one (or a collision), the task storage decides.
+ * Incremented once per marked task (TL_MARKF_INDEXED) at fork, exec and by
+ * tl_index (tasks user space marked), decremented at its exit.
+ *
+ * fast: the one task whose every return can be counted from the registers
+ * alone (ACTIVE, nothing pending), as one word: the low 48 bits of its
+ * registers' address and target + 1 above them (one store: never torn).
+ * Written by the task's own slow path; cleared when that stops holding (an
+ * exec begins, the task exits).  Two tasks in a slot take turns; neither is
+ * ever miscounted.
+ *
+ * image, task: that task's program (tl_mark.prog) and address, for the file
+ * recorder (tl_handoff).  Three words cannot be stored at once: the writer
+ * clears fast, writes these, then fast; a reader takes them only if fast
+ * read before and after them is its own (only the task itself writes that
+ * value, and it is the reader; x86 keeps stores and loads in order).
  */
 #define TL_REGS_SLOTS 65536
-__u32 tl_regs_marked[TL_REGS_SLOTS];
+#define TL_FAST_LO    0xffffffffffffULL
+struct tl_slot tl_slots[TL_REGS_SLOTS];
 
 static __always_inline __u32 regs_slot(unsigned long regs)
 {
@@ -181,26 +226,6 @@ static __always_inline unsigned long ctx_regs(void *ctx)
 	    ->r15;
 }
 
-/*
- * The traced tasks' fast path: per slot of tl_regs_marked, the one task whose
- * every return can be counted from the registers alone (ACTIVE, nothing
- * pending), as one word: the low 48 bits of its registers' address and
- * target + 1 above them (one store: never torn).  Written by the task's own
- * slow path; cleared when that stops holding (an exec begins, the task
- * exits).  Two tasks in a slot take turns; neither is ever miscounted.
- */
-#define TL_FAST_LO 0xffffffffffffULL
-__u64 tl_fast[TL_REGS_SLOTS];
-/*
- * That task's program (tl_mark.prog) and address, for the file
- * recorder (tl_handoff).  Three words cannot be stored at once: the writer
- * clears the entry, writes these, then the entry; a reader takes them only
- * if the entry read before and after them is its own (only the task itself
- * writes that value, and it is the reader; x86 keeps stores and loads in
- * order).
- */
-struct tl_fast_info tl_fast_info[TL_REGS_SLOTS];
-
 /* Keeps the compiler from merging or reordering the accesses around it. */
 #define tl_barrier() asm volatile("" ::: "memory")
 
@@ -208,20 +233,21 @@ static __always_inline void fast_forget(unsigned long regs)
 {
 	__u32 slot = regs_slot(regs);
 
-	if (regs && !((tl_fast[slot] ^ regs) & TL_FAST_LO))
-		tl_fast[slot] = 0;
+	if (regs && !((tl_slots[slot].fast ^ regs) & TL_FAST_LO))
+		tl_slots[slot].fast = 0;
 }
 
-/* The task's own entry (tl_fast_info says in which order). */
-static __always_inline void fast_set(__u32 slot, __u64 entry, __u64 image, __u64 task)
+/* The task's own entry (tl_slots says in which order). */
+static __always_inline void fast_set(__u32 slot, __u64 entry, __u32 base, __u64 image, __u64 task)
 {
-	volatile __u64 *e = &tl_fast[slot & (TL_REGS_SLOTS - 1)];
-	volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
+	volatile struct tl_slot *i = &tl_slots[slot & (TL_REGS_SLOTS - 1)];
+	volatile __u64 *e = &i->fast;
 
-	if (*e == entry && i->image == image && i->task == task)
+	if (*e == entry && i->base == base && i->image == image && i->task == task)
 		return; /* already so: no store to a line other CPUs read */
 	*e = 0;
 	tl_barrier();
+	i->base = base;
 	i->image = image;
 	i->task = task;
 	tl_barrier();
@@ -267,7 +293,7 @@ static __always_inline void index_task(struct task_struct *p, struct tl_mark *m)
 	regs = regs_addr(p);
 	if (!regs)
 		return;
-	__sync_fetch_and_add(&tl_regs_marked[regs_slot(regs)], 1);
+	__sync_fetch_and_add(&tl_slots[regs_slot(regs)].marked, 1);
 	m->flags |= TL_MARKF_INDEXED;
 }
 
@@ -281,7 +307,7 @@ static __always_inline void unindex_task(struct task_struct *p, struct tl_mark *
 	if (!regs)
 		return;
 	fast_forget(regs);
-	__sync_fetch_and_add(&tl_regs_marked[regs_slot(regs)], -1);
+	__sync_fetch_and_add(&tl_slots[regs_slot(regs)].marked, -1);
 	m->flags &= ~TL_MARKF_INDEXED;
 }
 
@@ -782,8 +808,7 @@ static __always_inline bool first_call(const struct tl_count *c, __u32 idx)
 /* A call that returned no value here: exit, exit_group, in flight at the stop, sigreturn. */
 static __always_inline void count_only(const struct tl_mark *m, __u32 abi, __u32 nr, bool ok)
 {
-	__u32 idx = (m->target * TL_EV_ABI_N + abi) * TL_NR_MAX + nr;
-	struct tl_count *c = bpf_map_lookup_elem(&tl_counts, &idx);
+	struct tl_count *c = count_of(m->target, abi * TL_NR_MAX + nr);
 
 	if (!c)
 		return;
@@ -831,7 +856,7 @@ static __always_inline bool is_clone(__u32 abi, long nr)
 }
 
 /*
- * The common return of a traced task (tl_fast named it: target + 1): a
+ * The common return of a traced task (tl_slots named it: target + 1): a
  * 64-bit call by the syscall instruction (cs is the 64-bit user segment and
  * the entry saved the return address in cx as well: int 0x80 from 64-bit
  * code, an ia32 call, is not), not its first, no socket and no new argument
@@ -845,38 +870,35 @@ static __always_inline bool is_clone(__u32 abi, long nr)
 static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 slot, __u64 fast,
                                        long ret)
 {
+	volatile struct tl_slot *i = &tl_slots[slot & (TL_REGS_SLOTS - 1)];
 	long nr = (long)regs->orig_ax;
 	__u64 values[TL_ARGS_PER_CALL];
 	struct tl_fast_info who = {};
 	__u64 t1 = fast >> 48;
 	struct tl_argspec *spec;
 	struct tl_count *c;
-	__u32 sidx, idx;
+	__u32 sidx, base;
 
 	if (t1 == 0 || regs->cs != 0x33 /* __USER_CS */ || regs->cx != regs->ip ||
 	    (unsigned long)nr >= TL_NR_MAX || ret == nr)
+		return false;
+	/* fast was read before (sys_exit): the rest of the entry is its own if it still holds */
+	base = i->base;
+	who.image = i->image;
+	who.task = i->task;
+	tl_barrier();
+	if (i->fast != fast)
 		return false;
 	sidx = TL_EV_ABI_X86_64 * TL_NR_MAX + (__u32)nr;
 	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
 	if (!spec || (spec->flags & TL_ARGF_NET))
 		return false;
-	idx = (__u32)(t1 - 1) * TL_TARGET_SLOTS + sidx;
-	c = bpf_map_lookup_elem(&tl_counts, &idx);
+	c = count_at(base, sidx);
 	if (!c || !c->calls)
 		return false;
 	if (spec->n &&
 	    args_pass(regs, (__u32)(t1 - 1), TL_EV_ABI_X86_64, (__u32)nr, spec, values, 0))
 		return false;
-	if (spec->flags & TL_ARGF_FILE) {
-		volatile struct tl_fast_info *i = &tl_fast_info[slot & (TL_REGS_SLOTS - 1)];
-
-		/* the entry was read before (tl_sys_exit): these are its own if it still holds */
-		who.image = i->image;
-		who.task = i->task;
-		tl_barrier();
-		if (*(volatile __u64 *)&tl_fast[slot & (TL_REGS_SLOTS - 1)] != fast)
-			return false;
-	}
 	count_return(ctx, c, (__u32)(t1 - 1), &who, TL_EV_ABI_X86_64, (__u32)nr, spec, ret);
 	return true;
 }
@@ -892,10 +914,9 @@ static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 sl
  * takes the raw context: BPF_PROG would load the arguments before the
  * hot-path check.
  */
-SEC("tp_btf/sys_exit")
-int tl_sys_exit(__u64 *ctx)
+static __always_inline int sys_exit(__u64 *ctx, bool task_filter)
 {
-	struct task_struct *task;
+	struct task_struct *task = 0;
 	__u64 values[TL_ARGS_PER_CALL] = {};
 	struct tl_fast_info who = {};
 	struct tl_argspec *spec = 0;
@@ -908,18 +929,24 @@ int tl_sys_exit(__u64 *ctx)
 	long nr, ret;
 	__u64 fast;
 
-	/* Hot path: every syscall on the host ends here for non-targets (tl_regs_marked). */
+	/* Hot path: every syscall on the host ends here for non-targets. */
+	if (task_filter) {
+		task = bpf_get_current_task_btf();
+		if (!task->bpf_storage)
+			return 0;
+	}
 	raddr = ctx_regs(ctx);
 	slot = regs_slot(raddr);
-	if (raddr && !tl_regs_marked[slot])
+	if (raddr && !tl_slots[slot].marked)
 		return 0;
 	regs = (struct pt_regs *)ctx[0];
 	ret = (long)ctx[1];
-	fast = *(volatile __u64 *)&tl_fast[slot];
+	fast = *(volatile __u64 *)&tl_slots[slot].fast;
 	if (raddr && fast && !((fast ^ raddr) & TL_FAST_LO) &&
 	    fast_count(ctx, regs, slot, fast, ret))
 		return 0;
-	task = bpf_get_current_task_btf();
+	if (!task_filter)
+		task = bpf_get_current_task_btf();
 	m = tl_task_mark(task);
 	if (!m)
 		return 0;
@@ -1004,7 +1031,7 @@ int tl_sys_exit(__u64 *ctx)
 		return 0;
 	sidx = abi * TL_NR_MAX + (__u32)nr;
 	idx = m->target * TL_TARGET_SLOTS + sidx;
-	c = bpf_map_lookup_elem(&tl_counts, &idx);
+	c = count_of(m->target, sidx);
 	if (!c)
 		return 0;
 	spec = bpf_map_lookup_elem(&tl_argspec, &sidx);
@@ -1023,11 +1050,36 @@ int tl_sys_exit(__u64 *ctx)
 		/* Nothing pending (flags, state): its next returns may take the fast path. */
 		if (raddr && m->state == TL_MARK_ACTIVE && m->target < 0xffff &&
 		    !(m->flags & (TL_MARKF_FORKED | TL_MARKF_EXEC)))
-			fast_set(slot, (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48, m->prog,
-			         who.task);
+			fast_set(slot, (raddr & TL_FAST_LO) | (__u64)(m->target + 1) << 48,
+			         m->target * tl_cfg_ncpus, m->prog, who.task);
 	}
 	count_return(ctx, c, m->target, &who, abi, (__u32)nr, spec, ret);
 	return 0;
+}
+
+/*
+ * Two ways to turn away a task that is not a target; user space loads one
+ * of the two programs (tracer.c, hot_filter_task).  tl_sys_exit: its
+ * tl_slots entry, one load, no call.  tl_sys_exit_task: first the task's
+ * storage pointer (task->bpf_storage, NULL for a task that has none:
+ * targets all have one), behind a call of bpf_get_current_task_btf.  The
+ * task struct is memory the syscall has touched already; a map is not, and
+ * where every kernel entry flushes the TLB (page-table isolation without
+ * PCID) the tl_slots load costs a page walk, ~30 ns, and the call ~2.
+ * Where calls go through return thunks instead, the call costs ~18 ns and
+ * the load ~1.  Not a const volatile flag: its load from .rodata would be
+ * such a page walk itself.
+ */
+SEC("tp_btf/sys_exit")
+int tl_sys_exit(__u64 *ctx)
+{
+	return sys_exit(ctx, false);
+}
+
+SEC("tp_btf/sys_exit")
+int tl_sys_exit_task(__u64 *ctx)
+{
+	return sys_exit(ctx, true);
 }
 
 /*
@@ -1069,7 +1121,7 @@ int tl_inflight(struct bpf_iter__task *ctx)
 	return 0;
 }
 
-/* Index the tasks user space marked (tl_regs_marked): it runs this after marking. */
+/* Index the tasks user space marked (tl_slots): it runs this after marking. */
 SEC("iter/task")
 int tl_index(struct bpf_iter__task *ctx)
 {

@@ -90,6 +90,10 @@ static void usage(FILE *f)
 	        "  127  COMMAND not found\n"
 	        "  128+N  tailor stopped by signal N and the command did not end in time\n"
 	        "\n"
+	        "environment: TAILOR_HOT_FILTER=task|regs picks how the recorder turns away\n"
+	        "the host's other tasks (default: task where the kernel isolates page tables\n"
+	        "without PCID, regs elsewhere; docs/recorder.md).\n"
+	        "\n"
 	        "Needs root or CAP_BPF+CAP_PERFMON, and kernel BTF (/sys/kernel/btf/vmlinux).\n");
 }
 

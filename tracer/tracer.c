@@ -381,14 +381,18 @@ static int attach_all(struct tl_tracer *t)
 {
 	/* Inheritance and exec first, so no descendant escapes; syscalls last. */
 	struct bpf_program *progs[] = {
-	    t->skel->progs.tl_fork,    t->skel->progs.tl_prepare, t->skel->progs.tl_prepare_ct,
-	    t->skel->progs.tl_exec,    t->skel->progs.tl_exec_ct, t->skel->progs.tl_exit,
-	    t->skel->progs.tl_exit_ct, t->skel->progs.tl_cap,     t->skel->progs.tl_sys_exit,
+	    t->skel->progs.tl_fork,       t->skel->progs.tl_prepare,
+	    t->skel->progs.tl_prepare_ct, t->skel->progs.tl_exec,
+	    t->skel->progs.tl_exec_ct,    t->skel->progs.tl_exit,
+	    t->skel->progs.tl_exit_ct,    t->skel->progs.tl_cap,
+	    t->skel->progs.tl_sys_exit,   t->skel->progs.tl_sys_exit_task,
 	};
 	struct bpf_link **links[] = {
-	    &t->skel->links.tl_fork,    &t->skel->links.tl_prepare, &t->skel->links.tl_prepare_ct,
-	    &t->skel->links.tl_exec,    &t->skel->links.tl_exec_ct, &t->skel->links.tl_exit,
-	    &t->skel->links.tl_exit_ct, &t->skel->links.tl_cap,     &t->skel->links.tl_sys_exit,
+	    &t->skel->links.tl_fork,       &t->skel->links.tl_prepare,
+	    &t->skel->links.tl_prepare_ct, &t->skel->links.tl_exec,
+	    &t->skel->links.tl_exec_ct,    &t->skel->links.tl_exit,
+	    &t->skel->links.tl_exit_ct,    &t->skel->links.tl_cap,
+	    &t->skel->links.tl_sys_exit,   &t->skel->links.tl_sys_exit_task,
 	};
 
 	for (size_t i = 0; i < TL_ARRAY_SIZE(progs); i++) {
@@ -412,6 +416,44 @@ static int attach_all(struct tl_tracer *t)
 }
 
 /* Containers and --after-seccomp (tracer/container.c): before load. */
+/* Does file hold the string what?  (A file it cannot read: no.) */
+static bool file_has(const char *file, const char *what)
+{
+	char buf[4096];
+	bool found = false;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(buf, sizeof(buf), f))
+		found = strstr(buf, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The recorder's test for tasks that are not targets (tl_sys_exit or
+ * tl_sys_exit_task, recorder.bpf.c): the task's storage pointer where every kernel entry
+ * flushes the TLB (page-table isolation without PCID: a map load is a page
+ * walk there), its tl_slots entry elsewhere.  TAILOR_HOT_FILTER=task|regs
+ * chooses (bench/, tests).
+ */
+static int hot_filter_task(bool *task)
+{
+	const char *env = getenv("TAILOR_HOT_FILTER");
+
+	if (env && *env) {
+		if (strcmp(env, "task") && strcmp(env, "regs"))
+			return tl_err(EINVAL, "TAILOR_HOT_FILTER is '%s': it must be task or regs",
+			              env);
+		*task = !strcmp(env, "task");
+		return 0;
+	}
+	*task = file_has("/sys/devices/system/cpu/vulnerabilities/meltdown", "PTI") &&
+	        !file_has("/proc/cpuinfo", " pcid");
+	return 0;
+}
+
 static int set_container_cfg(struct tl_tracer *t, const struct tl_tracer_opts *o)
 {
 	int err = 0;
@@ -443,7 +485,7 @@ static void files_off(struct tl_tracer *t)
 int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 {
 	struct tl_kinfo ki = {.shared = {.marks = -1, .handoff = -1}};
-	bool want_files = !(o && o->no_files), files_started = false;
+	bool want_files = !(o && o->no_files), files_started = false, task_filter = false;
 	struct tl_tracer *t;
 	int err;
 
@@ -476,7 +518,8 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		             last_msg[0] ? ": " : "", last_msg);
 		goto out;
 	}
-	err = bpf_map__set_max_entries(t->skel->maps.tl_counts, t->ntargets * TL_TARGET_SLOTS);
+	err = bpf_map__set_max_entries(t->skel->maps.tl_counts,
+	                               t->ntargets * (uint32_t)t->ncpus * TL_TARGET_SLOTS);
 	if (!err)
 		err = bpf_map__set_max_entries(t->skel->maps.tl_argcnt,
 		                               t->ntargets * TL_TARGET_SLOTS * TL_ARGS_PER_CALL);
@@ -491,6 +534,12 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		goto out;
 	}
 	t->skel->rodata->tl_cfg_stacks = t->has_stacks;
+	t->skel->rodata->tl_cfg_ncpus = (uint32_t)t->ncpus;
+	err = hot_filter_task(&task_filter);
+	if (err)
+		goto out;
+	bpf_program__set_autoload(
+	    task_filter ? t->skel->progs.tl_sys_exit : t->skel->progs.tl_sys_exit_task, false);
 	/* One of each pair (recorder.bpf.c): the container code only for containers. */
 	{
 		bool ct = o && (o->containers || o->all_containers);
@@ -647,7 +696,7 @@ static int run_task_iter(struct bpf_program *prog)
 
 /*
  * Tasks marked from user space pass the recorder's first filter only once
- * indexed (recorder.bpf.c, tl_regs_marked): after every marking.
+ * indexed (recorder.bpf.c, tl_slots): after every marking.
  */
 int tl_tracer_index_marks(struct tl_tracer *t)
 {
@@ -1011,70 +1060,67 @@ int tl_tracer_consume(struct tl_tracer *t)
 	return 0;
 }
 
-/* Fallback of read_counts (Linux < 5.6): one lookup per slot. */
-static int read_counts_one_by_one(struct tl_tracer *t, uint32_t first, struct tl_count *sums,
-                                  struct tl_count *vals)
+/* Fallback of read_range (Linux < 5.6): one lookup per slot. */
+static int read_range_one_by_one(int fd, uint32_t first, uint32_t n, struct tl_count *vals)
 {
-	int fd = bpf_map__fd(t->skel->maps.tl_counts);
-
-	for (uint32_t i = 0; i < TL_TARGET_SLOTS; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		uint32_t key = first + i;
 
-		if (bpf_map_lookup_elem(fd, &key, vals))
+		if (bpf_map_lookup_elem(fd, &key, &vals[i]))
 			return tl_err(errno, "reading syscall counters: %s", strerror(errno));
-		for (int c = 0; c < t->ncpus; c++) {
-			sums[i].calls += vals[c].calls;
-			sums[i].ok += vals[c].ok;
-		}
 	}
 	return 0;
 }
 
-/*
- * Target's counters summed over CPUs, sums[TL_TARGET_SLOTS]: BPF_MAP_LOOKUP_BATCH
- * in chunks (one syscall per 256 slots: 0.8 ms instead of 11 ms for 3072
- * slots one lookup at a time).
- */
-static int read_counts(struct tl_tracer *t, uint32_t target, struct tl_count *sums)
+/* tl_counts[first .. first + n) into vals: one BPF_MAP_LOOKUP_BATCH per 1024 slots. */
+static int read_range(int fd, uint32_t first, uint32_t n, struct tl_count *vals, uint32_t *keys)
 {
-	enum { CHUNK = 256 };
-	int fd = bpf_map__fd(t->skel->maps.tl_counts);
-	uint32_t first = target * TL_TARGET_SLOTS, keys[CHUNK], done = 0;
-	struct tl_count *vals = calloc((size_t)CHUNK * (size_t)t->ncpus, sizeof(*vals));
-	int err = 0;
+	enum { CHUNK = 1024 };
+	uint32_t done = 0;
 
-	if (!vals)
-		return tl_err(ENOMEM, "out of memory");
-	memset(sums, 0, TL_TARGET_SLOTS * sizeof(*sums));
-	while (done < TL_TARGET_SLOTS) {
+	while (done < n) {
 		/* The batch starts after in_batch, the last key of the previous one. */
-		uint32_t prev = first + done - 1, out = 0, n = TL_TARGET_SLOTS - done;
-		__u32 count = n < CHUNK ? n : CHUNK;
-		int r = bpf_map_lookup_batch(fd, first + done ? &prev : NULL, &out, keys, vals,
-		                             &count, NULL);
+		uint32_t prev = first + done - 1, out = 0, left = n - done;
+		__u32 count = left < CHUNK ? left : CHUNK;
+		int r = bpf_map_lookup_batch(fd, first + done ? &prev : NULL, &out, keys,
+		                             &vals[done], &count, NULL);
 
 		if (r && r != -ENOENT) {
 			if (!done && (r == -EINVAL || r == -EOPNOTSUPP || r == -524 /* ENOTSUPP */))
-				err = read_counts_one_by_one(t, first, sums, vals);
-			else
-				err = tl_err(-r, "reading syscall counters: %s", strerror(-r));
-			break;
+				return read_range_one_by_one(fd, first, n, vals);
+			return tl_err(-r, "reading syscall counters: %s", strerror(-r));
 		}
-		if (!count)
-			break; /* the end of the map: cannot happen, it holds every slot */
-		for (uint32_t k = 0; k < count; k++) {
-			const struct tl_count *v = &vals[(size_t)k * (size_t)t->ncpus];
-			uint32_t i = keys[k] - first;
-
-			if (i >= TL_TARGET_SLOTS)
-				continue;
-			for (int c = 0; c < t->ncpus; c++) {
-				sums[i].calls += v[c].calls;
-				sums[i].ok += v[c].ok;
-			}
-		}
+		/* an array batch returns consecutive keys from first + done */
+		if (!count || keys[0] != first + done)
+			return tl_err(EIO, "reading syscall counters: unexpected batch");
 		done += count;
 	}
+	return 0;
+}
+
+/* Target's counters summed over CPUs, sums[TL_TARGET_SLOTS] (tl_counts: a block per CPU). */
+static int read_counts(struct tl_tracer *t, uint32_t target, struct tl_count *sums)
+{
+	int fd = bpf_map__fd(t->skel->maps.tl_counts);
+	struct tl_count *vals = calloc(TL_TARGET_SLOTS, sizeof(*vals));
+	uint32_t *keys = calloc(TL_TARGET_SLOTS, sizeof(*keys));
+	int err = 0;
+
+	if (!vals || !keys) {
+		err = tl_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	memset(sums, 0, TL_TARGET_SLOTS * sizeof(*sums));
+	for (int c = 0; c < t->ncpus && !err; c++) {
+		err = read_range(fd, (target * (uint32_t)t->ncpus + (uint32_t)c) * TL_TARGET_SLOTS,
+		                 TL_TARGET_SLOTS, vals, keys);
+		for (uint32_t i = 0; i < TL_TARGET_SLOTS && !err; i++) {
+			sums[i].calls += vals[i].calls;
+			sums[i].ok += vals[i].ok;
+		}
+	}
+out:
+	free(keys);
 	free(vals);
 	return err;
 }
@@ -1478,16 +1524,31 @@ int tl_tracer_mark_new(struct tl_tracer *t, int pidfd, uint32_t target, uint32_t
 }
 
 /* Set every entry of an array map in [first, first + n) to zero. */
+/* Zero entries [first, first + n) of an array: BPF_MAP_UPDATE_BATCH, 1024 at a time. */
 static int zero_array(int fd, uint32_t first, uint32_t n, size_t value_size)
 {
-	void *zero = calloc(1, value_size);
+	enum { CHUNK = 1024 };
+	void *zero = calloc(CHUNK, value_size);
+	uint32_t keys[CHUNK];
 	int err = 0;
 
 	if (!zero)
 		return tl_err(ENOMEM, "out of memory");
-	for (uint32_t i = first; i < first + n && !err; i++)
-		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
-			err = tl_err(errno, "clearing a recorder map: %s", strerror(errno));
+	for (uint32_t done = 0; done < n && !err;) {
+		uint32_t chunk = n - done < CHUNK ? n - done : CHUNK;
+		__u32 count = chunk;
+
+		for (uint32_t k = 0; k < chunk; k++)
+			keys[k] = first + done + k;
+		if (bpf_map_update_batch(fd, keys, zero, &count, NULL)) {
+			/* Linux < 5.6: one update per entry */
+			for (uint32_t k = 0; k < chunk && !err; k++)
+				if (bpf_map_update_elem(fd, &keys[k], zero, BPF_ANY))
+					err = tl_err(errno, "clearing a recorder map: %s",
+					             strerror(errno));
+		}
+		done += chunk;
+	}
 	free(zero);
 	return err;
 }
@@ -1542,8 +1603,9 @@ int tl_tracer_reset_target(struct tl_tracer *t, uint32_t target)
 	if (target >= t->ntargets)
 		return tl_err(EINVAL, "target id %u out of range", target);
 	tl_tracer_consume(t);
-	err = zero_array(bpf_map__fd(sk->maps.tl_counts), target * TL_TARGET_SLOTS, TL_TARGET_SLOTS,
-	                 sizeof(struct tl_count) * (size_t)t->ncpus);
+	err = zero_array(bpf_map__fd(sk->maps.tl_counts),
+	                 target * (uint32_t)t->ncpus * TL_TARGET_SLOTS,
+	                 (uint32_t)t->ncpus * TL_TARGET_SLOTS, sizeof(struct tl_count));
 	if (!err)
 		err = zero_array(bpf_map__fd(sk->maps.tl_argcnt),
 		                 target * TL_TARGET_SLOTS * TL_ARGS_PER_CALL,

@@ -35,7 +35,7 @@
  * registers say.  EXEC: an exec in flight, which returns as the call in cur
  * (with cur 0: as the new program's execve).  FORKED: a new task, whose
  * first return is from clone, made by its parent.  INDEXED: counted in
- * tl_regs_marked (recorder.bpf.c).
+ * tl_slots (recorder.bpf.c).
  */
 #define TL_MARKF_EXEC    1
 #define TL_MARKF_FORKED  2
@@ -65,10 +65,19 @@ struct tl_prog_key {
 	__u64 caller; /* tl_mark.prog of the program that exec'ed it */
 };
 
-/* The recorder's fast path: who a task is, besides its target (recorder.bpf.c, tl_fast_info). */
+/* The recorder's fast path: who a task is, besides its target (recorder.bpf.c, tl_slots). */
 struct tl_fast_info {
 	__u64 image; /* tl_mark.prog */
 	__u64 task;  /* the task's address, a number */
+};
+
+/* One slot of the recorder's hot-path index (recorder.bpf.c, tl_slots). */
+struct tl_slot {
+	__u32 marked; /* marked tasks hashing here */
+	__u32 base;   /* the fast-path task's target * CPUs: its block of tl_counts */
+	__u64 fast; /* the fast-path task: its registers' address (low 48 bits), target + 1 << 48 */
+	__u64 image; /* its tl_mark.prog */
+	__u64 task;  /* its address, a number */
 };
 
 /* Per-CPU counter of one (target, abi, nr). */
