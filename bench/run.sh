@@ -101,8 +101,9 @@ reps_arg=$reps # empty: -r not given
 n_ppid_strace=$((n_ppid / 100)) n_or_strace=$((n_or / 100))
 
 work=$(mktemp -d /tmp/tailor-bench.XXXXXX)
-floor_pid='' bg_pid='' stats_old=''
+floor_pid='' bg_pid='' stats_old='' tracefs_mounted=0
 cleanup() {
+	((tracefs_mounted)) && umount /sys/kernel/tracing 2>/dev/null
 	[[ -n $floor_pid ]] && kill -TERM "$floor_pid" 2>/dev/null && wait "$floor_pid" 2>/dev/null
 	[[ -n $bg_pid ]] && kill -TERM "$bg_pid" 2>/dev/null && wait "$bg_pid" 2>/dev/null
 	[[ -n $stats_old ]] && sysctl -q -w kernel.bpf_stats_enabled="$stats_old"
@@ -112,6 +113,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "bench: $*" >&2; }
+# bench/settle reads a tracepoint's id from tracefs: mount it where a fresh
+# machine has not (unmounted again at exit).
+if ((settle_on)) && [[ ! -e /sys/kernel/tracing/events && ! -e /sys/kernel/debug/tracing/events ]] &&
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+	tracefs_mounted=1
+	log "mounted tracefs at /sys/kernel/tracing for bench/settle"
+fi
 load1() { cut -d' ' -f1 /proc/loadavg; }
 # fdinfo_field PID FIELD: the values of FIELD (link_id, tp_name, ...) over PID's fds
 fdinfo_field() { awk -v f="$2:" '$1 == f {print $2}' /proc/"$1"/fdinfo/* 2>/dev/null || true; }
