@@ -415,7 +415,6 @@ static int attach_all(struct tl_tracer *t)
 	return 0;
 }
 
-/* Containers and --after-seccomp (tracer/container.c): before load. */
 /* Does file hold the string what?  (A file it cannot read: no.) */
 static bool file_has(const char *file, const char *what)
 {
@@ -433,10 +432,10 @@ static bool file_has(const char *file, const char *what)
 
 /*
  * The recorder's test for tasks that are not targets (tl_sys_exit or
- * tl_sys_exit_task, recorder.bpf.c): the task's storage pointer where every kernel entry
- * flushes the TLB (page-table isolation without PCID: a map load is a page
- * walk there), its tl_slots entry elsewhere.  TAILOR_HOT_FILTER=task|regs
- * chooses (bench/, tests).
+ * tl_sys_exit_task, recorder.bpf.c): the task's storage pointer where every
+ * kernel entry flushes the TLB (page-table isolation without PCID: a map
+ * load is a page walk there), its tl_slots entry elsewhere.
+ * TAILOR_HOT_FILTER=task|regs chooses (bench/, tests).
  */
 static int hot_filter_task(bool *task)
 {
@@ -454,6 +453,7 @@ static int hot_filter_task(bool *task)
 	return 0;
 }
 
+/* Containers and --after-seccomp (tracer/container.c): before load. */
 static int set_container_cfg(struct tl_tracer *t, const struct tl_tracer_opts *o)
 {
 	int err = 0;
