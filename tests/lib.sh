@@ -29,7 +29,14 @@ ia32_runs() {
 	local p=${TAILOR_PROGS:?TAILOR_PROGS not set (run through ctest)}/ia32_probe_32
 	[ -x "$p" ] && "$p" >/dev/null 2>&1
 }
-IA32_NOTE="this kernel does not run 32-bit x86 programs (exec: Exec format error; a PVM guest, or ia32_emulation=0)"
+# Why ia32_runs said no.
+ia32_why() {
+	if [ -x "${TAILOR_PROGS:-}/ia32_probe_32" ]; then
+		echo "this kernel does not run 32-bit x86 programs (exec: Exec format error; a PVM guest, or ia32_emulation=0)"
+	else
+		echo "the 32-bit test programs are not built (gcc -m32 needs gcc-multilib)"
+	fi
+}
 
 # A python3 with the yaml module (PATH's may be a private one, e.g. pyenv,
 # without Debian's python3-yaml); prints its name, or nothing.

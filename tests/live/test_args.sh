@@ -178,7 +178,7 @@ check "$T/fc.json" "{'arg1=0x3', 'arg1=0xb', 'arg1=0x401'} <= {c.get('detail') f
 echo "ok: new argument values after 5000 fast-path calls: recorded, with their callsites"
 
 # ---- 6. ia32: mmap2/mprotect prot values under the x86 ABI ----------------------------------------
-ia32_runs || echo "note: $IA32_NOTE: ia32 checks skipped"
+ia32_runs || echo "note: $(ia32_why): ia32 checks skipped"
 if [ -x "$PROGS/workload_32" ] && ia32_runs; then
 	"$TAILOR" record -q -o "$T/w32.json" -- "$PROGS/workload_32" || fail "record workload_32: $?"
 	check "$T/w32.json" "5 in t['abis']['x86']['mmap2']['args']['2']['values']" \

@@ -100,7 +100,7 @@ W=$(realpath "$T")/w
 if [ -x "$TAILOR_PROGS/fileprobe_32" ] && ia32_runs; then
 	probe "$TAILOR_PROGS/fileprobe_32" w32 # ia32 syscalls: open, fcntl64, mmap2, chown32...
 elif [ -x "$TAILOR_PROGS/fileprobe_32" ]; then
-	echo "note: $IA32_NOTE: ia32 cases skipped"
+	echo "note: $(ia32_why): ia32 cases skipped"
 else
 	echo "note: fileprobe_32 not built (gcc -m32 needs gcc-multilib): ia32 case skipped"
 fi

@@ -79,22 +79,22 @@ if [ -x "$PROGS/workload_32" ] && ia32_runs; then
 		"exec of a 32-bit program: $(q "$T/w32.json" "{a: t['abis'][a].get('execve') for a in t['abis']}")"
 	echo "ok: 32-bit syscalls under x86, the exec into it under x86_64"
 elif [ -x "$PROGS/workload_32" ]; then
-	echo "note: $IA32_NOTE: ABI check skipped"
+	echo "note: $(ia32_why): ABI check skipped"
 else
 	echo "note: workload_32 not built (gcc-multilib?), ABI check skipped"
 fi
 
 # int 0x80 from a 64-bit program: ia32 calls, though the task's native calls take the fast path
 if ia32_runs; then
-"$TAILOR" record -q -o "$T/i80.json" -- "$PROGS/int80" || fail "record int80: $?"
-check "$T/i80.json" "t['abis']['x86']['getpid']['ok'] == 5 and t['abis']['x86_64']['getppid']['ok'] >= 5 and 'writev' not in t['abis']['x86_64']" \
-	"int 0x80 from 64-bit code: $(q "$T/i80.json" "t['abis']")"
-# (x86_64 getpid's own count varies: a sanitizer runtime calls it too)
-check "$T/i80.json" "t['abis']['x32']['getpid']['calls'] == 3 and 'ENOSYS' not in t['abis']['x86_64']['getpid']['errors']" \
-	"x32 getpid (bit 30) apart from x86_64's: $(q "$T/i80.json" "{a: t['abis'][a].get('getpid') for a in t['abis']}")"
-echo "ok: int 0x80 from a 64-bit program counted under x86, x32 numbers under x32"
+	"$TAILOR" record -q -o "$T/i80.json" -- "$PROGS/int80" || fail "record int80: $?"
+	check "$T/i80.json" "t['abis']['x86']['getpid']['ok'] == 5 and t['abis']['x86_64']['getppid']['ok'] >= 5 and 'writev' not in t['abis']['x86_64']" \
+		"int 0x80 from 64-bit code: $(q "$T/i80.json" "t['abis']")"
+	# (x86_64 getpid's own count varies: a sanitizer runtime calls it too)
+	check "$T/i80.json" "t['abis']['x32']['getpid']['calls'] == 3 and 'ENOSYS' not in t['abis']['x86_64']['getpid']['errors']" \
+		"x32 getpid (bit 30) apart from x86_64's: $(q "$T/i80.json" "{a: t['abis'][a].get('getpid') for a in t['abis']}")"
+	echo "ok: int 0x80 from a 64-bit program counted under x86, x32 numbers under x32"
 else
-	echo "note: $IA32_NOTE: int 0x80 check skipped"
+	echo "note: $(ia32_why): int 0x80 check skipped"
 fi
 
 # ---- 2b. counted at return: a call the program's own seccomp filter refused is a failure,
