@@ -194,7 +194,24 @@ struct {
  */
 #define TL_REGS_SLOTS 65536
 #define TL_FAST_LO    0xffffffffffffULL
-struct tl_slot tl_slots[TL_REGS_SLOTS];
+/*
+ * A map of its own, not a 2 MiB global in .bss: libbpf copies a global
+ * section's initial bytes into the kernel at load, here ~19 ms of the
+ * start-up (faulting in both sides); a map is created zeroed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TL_REGS_SLOTS);
+	__type(key, __u32);
+	__type(value, struct tl_slot);
+} tl_slots SEC(".maps");
+
+/* The slot (never NULL for an index below TL_REGS_SLOTS: the lookup is inlined, no call). */
+static __always_inline struct tl_slot *slot_at(__u32 slot)
+{
+	slot &= TL_REGS_SLOTS - 1;
+	return bpf_map_lookup_elem(&tl_slots, &slot);
+}
 
 static __always_inline __u32 regs_slot(unsigned long regs)
 {
@@ -231,18 +248,21 @@ static __always_inline unsigned long ctx_regs(void *ctx)
 
 static __always_inline void fast_forget(unsigned long regs)
 {
-	__u32 slot = regs_slot(regs);
+	struct tl_slot *s = slot_at(regs_slot(regs));
 
-	if (regs && !((tl_slots[slot].fast ^ regs) & TL_FAST_LO))
-		tl_slots[slot].fast = 0;
+	if (s && regs && !((s->fast ^ regs) & TL_FAST_LO))
+		s->fast = 0;
 }
 
 /* The task's own entry (tl_slots says in which order). */
 static __always_inline void fast_set(__u32 slot, __u64 entry, __u32 base, __u64 image, __u64 task)
 {
-	volatile struct tl_slot *i = &tl_slots[slot & (TL_REGS_SLOTS - 1)];
-	volatile __u64 *e = &i->fast;
+	volatile struct tl_slot *i = slot_at(slot);
+	volatile __u64 *e;
 
+	if (!i)
+		return;
+	e = &i->fast;
 	if (*e == entry && i->base == base && i->image == image && i->task == task)
 		return; /* already so: no store to a line other CPUs read */
 	*e = 0;
@@ -285,6 +305,7 @@ static __always_inline unsigned long regs_addr(struct task_struct *p)
 
 static __always_inline void index_task(struct task_struct *p, struct tl_mark *m)
 {
+	struct tl_slot *s;
 	unsigned long regs;
 
 	/* --after-seccomp's DONE: recorded no more, let it go by with the others */
@@ -293,12 +314,16 @@ static __always_inline void index_task(struct task_struct *p, struct tl_mark *m)
 	regs = regs_addr(p);
 	if (!regs)
 		return;
-	__sync_fetch_and_add(&tl_slots[regs_slot(regs)].marked, 1);
+	s = slot_at(regs_slot(regs));
+	if (!s)
+		return;
+	__sync_fetch_and_add(&s->marked, 1);
 	m->flags |= TL_MARKF_INDEXED;
 }
 
 static __always_inline void unindex_task(struct task_struct *p, struct tl_mark *m)
 {
+	struct tl_slot *s;
 	unsigned long regs;
 
 	if (!(m->flags & TL_MARKF_INDEXED))
@@ -307,7 +332,10 @@ static __always_inline void unindex_task(struct task_struct *p, struct tl_mark *
 	if (!regs)
 		return;
 	fast_forget(regs);
-	__sync_fetch_and_add(&tl_slots[regs_slot(regs)].marked, -1);
+	s = slot_at(regs_slot(regs));
+	if (!s)
+		return;
+	__sync_fetch_and_add(&s->marked, -1);
 	m->flags &= ~TL_MARKF_INDEXED;
 }
 
@@ -867,10 +895,9 @@ static __always_inline bool is_clone(__u32 abi, long nr)
  * every time before).
  * false: not such a call, the slow path decides.
  */
-static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, __u32 slot, __u64 fast,
-                                       long ret)
+static __always_inline bool fast_count(void *ctx, struct pt_regs *regs, volatile struct tl_slot *i,
+                                       __u64 fast, long ret)
 {
-	volatile struct tl_slot *i = &tl_slots[slot & (TL_REGS_SLOTS - 1)];
 	long nr = (long)regs->orig_ax;
 	__u64 values[TL_ARGS_PER_CALL];
 	struct tl_fast_info who = {};
@@ -923,6 +950,7 @@ static __always_inline int sys_exit(__u64 *ctx, bool task_filter)
 	__u32 abi, idx, sidx, slot, newmask = 0;
 	unsigned long raddr;
 	bool first, exec = false;
+	struct tl_slot *s;
 	struct pt_regs *regs;
 	struct tl_count *c;
 	struct tl_mark *m;
@@ -937,13 +965,13 @@ static __always_inline int sys_exit(__u64 *ctx, bool task_filter)
 	}
 	raddr = ctx_regs(ctx);
 	slot = regs_slot(raddr);
-	if (raddr && !tl_slots[slot].marked)
+	s = slot_at(slot);
+	if (!s || (raddr && !s->marked))
 		return 0;
 	regs = (struct pt_regs *)ctx[0];
 	ret = (long)ctx[1];
-	fast = *(volatile __u64 *)&tl_slots[slot].fast;
-	if (raddr && fast && !((fast ^ raddr) & TL_FAST_LO) &&
-	    fast_count(ctx, regs, slot, fast, ret))
+	fast = *(volatile __u64 *)&s->fast;
+	if (raddr && fast && !((fast ^ raddr) & TL_FAST_LO) && fast_count(ctx, regs, s, fast, ret))
 		return 0;
 	if (!task_filter)
 		task = bpf_get_current_task_btf();

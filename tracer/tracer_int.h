@@ -114,6 +114,12 @@ void tl_shared_maps_close(struct tl_shared_maps *shared);
 /* The NOAUDIT ranges from /proc/kallsyms (the fallback: ~30 ms). */
 void tl_kinfo_noaudit_kallsyms(struct tl_kinfo *ki);
 
+/*
+ * Starts parsing the kernel's BTF in a thread (kbtf.c), for the
+ * btf__load_vmlinux_btf that stands in for libbpf's.  Before the loads begin.
+ */
+void tl_kbtf_prepare(void);
+
 /* ---- tracer.c, for container.c ------------------------------------------------------ */
 
 struct recorder_bpf;
