@@ -62,7 +62,7 @@ static void *kbtf_thread(void *arg)
 	return NULL;
 }
 
-void tl_kbtf_prepare(void)
+static void kbtf_start(void)
 {
 	pthread_attr_t attr;
 	pthread_t th;
@@ -73,6 +73,13 @@ void tl_kbtf_prepare(void)
 	if (!pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED))
 		pthread_create(&th, &attr, kbtf_thread, NULL);
 	pthread_attr_destroy(&attr);
+}
+
+void tl_kbtf_prepare(void)
+{
+	static pthread_once_t started = PTHREAD_ONCE_INIT;
+
+	pthread_once(&started, kbtf_start);
 }
 
 struct btf *btf__load_vmlinux_btf(void)

@@ -482,6 +482,35 @@ static void files_off(struct tl_tracer *t)
 	t->files = NULL;
 }
 
+/*
+ * Create the recorder's hashes and arrays before its load: the load first
+ * waits for the kernel's BTF, parsed in a thread (kbtf.c), and libbpf would
+ * create them only after it (~10 ms, most of it preallocating the hashes).
+ * Without their BTF types: plain hashes and arrays need none.  A map that
+ * cannot be created here is left to libbpf, which says why it fails.
+ */
+static void precreate_maps(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+	{
+		enum bpf_map_type type = bpf_map__type(m);
+		int fd;
+
+		if ((type != BPF_MAP_TYPE_HASH && type != BPF_MAP_TYPE_ARRAY) ||
+		    bpf_map__is_internal(m) || bpf_map__fd(m) >= 0)
+			continue;
+		LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = bpf_map__map_flags(m));
+		fd = bpf_map_create(type, bpf_map__name(m), bpf_map__key_size(m),
+		                    bpf_map__value_size(m), bpf_map__max_entries(m), &opts);
+		if (fd < 0)
+			continue;
+		bpf_map__reuse_fd(m, fd); /* dups it */
+		close(fd);
+	}
+}
+
 int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 {
 	struct tl_kinfo ki = {.shared = {.marks = -1, .handoff = -1}};
@@ -595,6 +624,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 				files_off(t);
 		}
 	}
+	precreate_maps(t->skel->obj);
 	err = recorder_bpf__load(t->skel);
 	if (err) {
 		if (load_fail[0])
