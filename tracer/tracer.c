@@ -541,7 +541,7 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		err = tl_err(-t->ncpus, "cannot count possible CPUs: %s", strerror(-t->ncpus));
 		goto out;
 	}
-	tl_kbtf_prepare(); /* before the file recorder's thread starts */
+	tl_kbtf_prepare(); /* the kernel's BTF parses meanwhile (kbtf.c) */
 	t->skel = recorder_bpf__open();
 	if (!t->skel) {
 		err = tl_err(errno, "opening the BPF recorder failed: %s%s%s", strerror(errno),
