@@ -92,7 +92,8 @@ static void usage(FILE *f)
 	        "\n"
 	        "environment: TAILOR_HOT_FILTER=task|regs picks how the recorder turns away\n"
 	        "the host's other tasks (default: task where the kernel isolates page tables\n"
-	        "without PCID, regs elsewhere; docs/recorder.md).\n"
+	        "without PCID, regs elsewhere; docs/recorder.md).  TAILOR_KBTF=full hands\n"
+	        "libbpf the kernel's whole BTF, not the part tailor's programs use.\n"
 	        "\n"
 	        "Needs root or CAP_BPF+CAP_PERFMON, and kernel BTF (/sys/kernel/btf/vmlinux).\n");
 }

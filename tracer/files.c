@@ -534,3 +534,11 @@ int tl_files_forget(struct tl_files *f, uint32_t target)
 	f->n = w;
 	return 0;
 }
+
+struct tl_kbtf_obj tl_files_object(void)
+{
+	struct tl_kbtf_obj o;
+
+	o.elf = files_bpf__elf_bytes(&o.size);
+	return o;
+}

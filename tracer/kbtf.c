@@ -1,39 +1,715 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The kernel's BTF for libbpf: parsed once, from a mapping of
- * /sys/kernel/btf/vmlinux, and shared.
+ * /sys/kernel/btf/vmlinux, reduced to what tailor's BPF objects look up,
+ * and shared.
  *
  * libbpf parses the kernel's BTF once per BPF object it loads (tailor loads
  * two, in two threads: tracer.c, files.c), by btf__load_vmlinux_btf(), and
  * frees it when the load is done.  Up to libbpf 1.5 that reads the 5-6 MB
- * file, which sysfs hands out 4 KiB per read(2): ~1350 syscalls, each
- * faulting in a fresh page, then copies it; ~50 ms a parse where every
- * kernel entry flushes the TLB (a PVM guest, measured).
+ * file, which sysfs hands out 4 KiB per read(2), then copies it; then each
+ * CO-RE relocation's type is looked for by name among all ~127 000 types
+ * (~1 ms each, ~40 of them).  On a PVM guest, where every kernel entry
+ * flushes the TLB and the first touch of a page costs ~10 us, that was
+ * ~60 ms of the ~100 ms start-up (measured).
  *
  * libbpf calls the function through its PLT, so this definition in the
  * executable takes its place, with the same contract: a new struct btf the
- * caller frees.  It is an empty split BTF on top of one parse of the kernel's
- * (btf__new_empty_split): the same types under the same ids, its own to free;
- * the base is kept for the process's life.  That parse starts in a thread of
- * its own when the tracer opens (tl_kbtf_prepare), while the skeletons are
- * opened.  Where the file cannot be mapped (Linux < 6.16, BTF only in
- * /boot/vmlinux-*), libbpf's own function runs, once per object as before.
+ * caller frees.  It is an empty split BTF on top of one shared base, kept
+ * for the process's life.  The base is built in a thread started when the
+ * tracer opens (tl_kbtf_prepare), while the skeletons are opened:
+ *
+ *  - the objects registered there name what libbpf will look up: every
+ *    named struct, union, enum, typedef, int or float of their BTF (CO-RE
+ *    roots, by the name without its ___flavour), their extern functions and
+ *    variables (kfuncs, ksyms), and their programs' attach targets
+ *    (tp_btf/X: btf_trace_X; iter/X: bpf_iter_X; fentry/X: X; lsm/X:
+ *    bpf_lsm_X);
+ *  - every kernel type so named keeps its id (the kernel sees attach, kfunc
+ *    and target type ids), as does every type below the highest of those;
+ *    what they need follows, renumbered: the types they embed, whole, and
+ *    those they point to, a struct or union there without its members (a
+ *    CO-RE relocation matches a pointer's target by its kind only);
+ *  - the other ids below the highest become anonymous `void *`.
+ *
+ * libbpf then copies ~1 MB instead of 5.5, and its candidate searches pass
+ * anonymous pointers.  The relocations come out the same: the same
+ * candidates, under the same ids, with the same members (tests/unit/
+ * test_kbtf.c; tests/live/test_record.sh compares libbpf's relocation log
+ * with and without).  TAILOR_KBTF=full keeps the kernel's BTF whole.  A file
+ * that cannot be mapped (Linux < 6.16, BTF only in /boot/vmlinux-*) leaves it
+ * to libbpf's own function, once per object as before; anything this code
+ * does not know (a new BTF kind, struct_ops) to the whole parse.
  */
 #include <bpf/btf.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tracer_int.h"
 
-#define KBTF_PATH "/sys/kernel/btf/vmlinux"
+#define KBTF_PATH                    "/sys/kernel/btf/vmlinux"
+#define KBTF_MAX_OBJS                8
+#define KBTF_INFO(kind, kflag, vlen) ((uint32_t)(kflag) << 31 | (uint32_t)(kind) << 24 | (vlen))
 
+static struct tl_kbtf_obj kbtf_objs[KBTF_MAX_OBJS];
+static size_t kbtf_nobjs;
 static pthread_once_t kbtf_once = PTHREAD_ONCE_INIT;
 static struct btf *kbtf_base; /* NULL: not mapped or not parsed, libbpf's way */
+
+/* ---- what the objects look up ------------------------------------------------------- */
+
+/* A name libbpf will look for, and the kinds it accepts (BTF_KIND_ENUM: either enum). */
+struct kbtf_want {
+	char *name;
+	uint32_t len;
+	uint8_t kind;
+};
+
+struct kbtf_wants {
+	struct kbtf_want *v;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1, open addressing */
+	uint32_t mask;
+};
+
+static uint8_t kind_class(uint8_t kind)
+{
+	return kind == BTF_KIND_ENUM64 ? BTF_KIND_ENUM : kind;
+}
+
+/* libbpf's bpf_core_essential_name_len(): the name without its last ___flavour. */
+static uint32_t essential_len(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] != '_')
+			return (uint32_t)i + 1;
+	return (uint32_t)n;
+}
+
+static uint32_t want_hash(const char *name, uint32_t len, uint8_t kind)
+{
+	uint32_t h = 2166136261u ^ kind;
+
+	while (len--)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h;
+}
+
+static int want_add(struct kbtf_wants *w, const char *name, size_t len, uint8_t kind)
+{
+	struct kbtf_want *v;
+
+	if (!len)
+		return 0;
+	if (w->n == w->cap) {
+		v = realloc(w->v, (w->cap ? w->cap * 2 : 256) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = w->cap ? w->cap * 2 : 256;
+	}
+	v = &w->v[w->n];
+	v->name = strndup(name, len);
+	if (!v->name)
+		return -ENOMEM;
+	v->len = (uint32_t)len;
+	v->kind = kind_class(kind);
+	w->n++;
+	return 0;
+}
+
+static int wants_index(struct kbtf_wants *w)
+{
+	uint32_t size = 64, i, h;
+
+	while (size < w->n * 4)
+		size *= 2;
+	w->slot = calloc(size, sizeof(*w->slot));
+	if (!w->slot)
+		return -ENOMEM;
+	w->mask = size - 1;
+	for (i = 0; i < w->n; i++) {
+		h = want_hash(w->v[i].name, w->v[i].len, w->v[i].kind) & w->mask;
+		while (w->slot[h])
+			h = (h + 1) & w->mask;
+		w->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+static bool wants_has(const struct kbtf_wants *w, const char *name, uint32_t len, uint8_t kind)
+{
+	uint32_t h = want_hash(name, len, kind) & w->mask;
+	const struct kbtf_want *v;
+
+	for (; w->slot[h]; h = (h + 1) & w->mask) {
+		v = &w->v[w->slot[h] - 1];
+		if (v->kind == kind && v->len == len && !memcmp(v->name, name, len))
+			return true;
+	}
+	return false;
+}
+
+static void wants_free(struct kbtf_wants *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i].name);
+	free(w->v);
+	free(w->slot);
+}
+
+/* Types of an object's BTF that libbpf may look for in the kernel's. */
+static int wants_from_btf(struct kbtf_wants *w, const struct btf *btf)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	const struct btf_type *t;
+	const char *name;
+	int err = 0;
+
+	for (id = 1; id < n && !err; id++) {
+		t = btf__type_by_id(btf, id);
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || !*name)
+			continue;
+		switch (btf_kind(t)) {
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_FWD:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_INT:
+		case BTF_KIND_FLOAT:
+			err = want_add(w, name, essential_len(name, strlen(name)), btf_kind(t));
+			break;
+		case BTF_KIND_FUNC: /* kfuncs */
+			if (btf_vlen(t) == BTF_FUNC_EXTERN)
+				err = want_add(w, name, strlen(name), BTF_KIND_FUNC);
+			break;
+		case BTF_KIND_VAR: /* typed ksyms */
+			if (btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN)
+				err = want_add(w, name, strlen(name), BTF_KIND_VAR);
+			break;
+		default:
+			break;
+		}
+	}
+	return err;
+}
+
+/* The attach target of a program in section SEC, as libbpf looks it up. */
+static int wants_from_section(struct kbtf_wants *w, const char *sec)
+{
+	static const struct {
+		const char *sec, *prefix;
+		uint8_t kind;
+	} tab[] = {
+	    {"tp_btf/", "btf_trace_", BTF_KIND_TYPEDEF},
+	    {"iter/", "bpf_iter_", BTF_KIND_FUNC},
+	    {"iter.s/", "bpf_iter_", BTF_KIND_FUNC},
+	    {"fentry/", "", BTF_KIND_FUNC},
+	    {"fentry.s/", "", BTF_KIND_FUNC},
+	    {"fexit/", "", BTF_KIND_FUNC},
+	    {"fexit.s/", "", BTF_KIND_FUNC},
+	    {"fmod_ret/", "", BTF_KIND_FUNC},
+	    {"fmod_ret.s/", "", BTF_KIND_FUNC},
+	    {"lsm/", "bpf_lsm_", BTF_KIND_FUNC},
+	    {"lsm.s/", "bpf_lsm_", BTF_KIND_FUNC},
+	    {"lsm_cgroup/", "bpf_lsm_", BTF_KIND_FUNC},
+	};
+	char name[256];
+	size_t i, n;
+
+	if (!strncmp(sec, "struct_ops", 10) || !strcmp(sec, ".struct_ops"))
+		return -EOPNOTSUPP; /* needs the kernel's struct_ops types: the whole BTF */
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		n = strlen(tab[i].sec);
+		if (strncmp(sec, tab[i].sec, n))
+			continue;
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", tab[i].prefix, sec + n) >=
+		    sizeof(name))
+			return -ENAMETOOLONG;
+		return want_add(w, name, strlen(name), tab[i].kind);
+	}
+	return 0;
+}
+
+static int wants_from_object(struct kbtf_wants *w, const struct tl_kbtf_obj *obj)
+{
+	Elf_Scn *scn = NULL;
+	struct btf *btf;
+	Elf_Data *data;
+	const char *name;
+	size_t shstrndx;
+	GElf_Shdr sh;
+	int err = 0;
+	Elf *e;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	e = elf_memory((char *)obj->elf, obj->size); /* read only, as libbpf does */
+	if (!e)
+		return -EINVAL;
+	if (elf_getshdrstrndx(e, &shstrndx)) {
+		err = -EINVAL;
+		goto out;
+	}
+	while (!err && (scn = elf_nextscn(e, scn))) {
+		if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name))) {
+			err = -EINVAL;
+			break;
+		}
+		if (!strcmp(name, ".BTF")) {
+			data = elf_getdata(scn, NULL);
+			btf = data ? btf__new(data->d_buf, data->d_size) : NULL;
+			if (!btf) {
+				err = -EINVAL;
+				break;
+			}
+			err = wants_from_btf(w, btf);
+			btf__free(btf);
+		} else if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR)) {
+			err = wants_from_section(w, name);
+		} else if (!strcmp(name, ".struct_ops") || !strcmp(name, ".struct_ops.link")) {
+			err = -EOPNOTSUPP;
+		}
+	}
+out:
+	elf_end(e);
+	return err;
+}
+
+/* ---- the kernel's BTF, reduced -------------------------------------------------------- */
+
+enum { M_NONE, M_SHALLOW, M_FULL }; /* what of a type is kept */
+
+struct kbtf_red {
+	const char *types, *strs; /* the kernel's sections, in the mapping */
+	uint32_t types_len, strs_len;
+	uint32_t n;    /* types, with void */
+	uint32_t *off; /* id -> offset of its record in types */
+	uint8_t *mode; /* id -> M_* */
+	uint32_t *stack, nstack;
+	uint32_t top;    /* the highest id kept as it is */
+	uint32_t *newid; /* id - top - 1 -> its id in the reduced BTF */
+	bool bad;
+};
+
+static const struct btf_type *ktype(const struct kbtf_red *r, uint32_t id)
+{
+	return (const struct btf_type *)(r->types + r->off[id]);
+}
+
+/* Bytes of a type's record; 0: a kind this code does not know. */
+static size_t record_size(const struct btf_type *t)
+{
+	uint16_t vlen = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return sizeof(*t) + 4;
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return sizeof(*t);
+	case BTF_KIND_ARRAY:
+		return sizeof(*t) + sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return sizeof(*t) + vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return sizeof(*t) + vlen * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64:
+		return sizeof(*t) + vlen * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO:
+		return sizeof(*t) + vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return sizeof(*t) + vlen * sizeof(struct btf_var_secinfo);
+	default:
+		return 0;
+	}
+}
+
+static void keep(struct kbtf_red *r, uint32_t id, uint8_t mode)
+{
+	if (id >= r->n) {
+		r->bad = true;
+		return;
+	}
+	if (!id || r->mode[id] >= mode)
+		return;
+	r->mode[id] = mode;
+	r->stack[r->nstack++] = id; /* at most twice per id: 2n slots */
+}
+
+/* Keep what type ID needs, as it is kept (mode). */
+static void keep_refs(struct kbtf_red *r, uint32_t id)
+{
+	const struct btf_type *t = ktype(r, id);
+	uint8_t mode = r->mode[id];
+	const struct btf_member *m;
+	const struct btf_param *p;
+	uint16_t i;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: /* CO-RE matches a pointer's target by kind only */
+		keep(r, t->type, M_SHALLOW);
+		break;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+		keep(r, t->type, mode);
+		break;
+	case BTF_KIND_ARRAY:
+		keep(r, btf_array(t)->type, mode);
+		keep(r, btf_array(t)->index_type, mode);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (mode == M_FULL)
+			for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
+				keep(r, m->type, M_FULL);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		keep(r, t->type, mode);
+		for (i = 0, p = btf_params(t); i < btf_vlen(t); i++, p++)
+			keep(r, p->type, mode);
+		break;
+	case BTF_KIND_DATASEC:
+	case BTF_KIND_DECL_TAG: /* nothing refers to these */
+		r->bad = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Index the kernel's types and keep those the objects name, and what they need. */
+static int reduce_scan(struct kbtf_red *r, const struct kbtf_wants *w)
+{
+	const struct btf_type *t;
+	uint32_t pos = 0, id, len;
+	const char *name;
+	size_t size, cap = 1 << 17;
+	uint8_t kind;
+	void *p;
+
+	r->off = malloc(cap * sizeof(*r->off));
+	if (!r->off)
+		return -ENOMEM;
+	r->off[0] = 0;
+	for (id = 1; pos < r->types_len; id++) {
+		if (r->types_len - pos < sizeof(*t))
+			return -EINVAL;
+		t = (const struct btf_type *)(r->types + pos);
+		size = record_size(t);
+		if (!size || size > r->types_len - pos || t->name_off >= r->strs_len)
+			return -EINVAL;
+		if (id == cap) {
+			p = realloc(r->off, (cap *= 2) * sizeof(*r->off));
+			if (!p)
+				return -ENOMEM;
+			r->off = p;
+		}
+		r->off[id] = pos;
+		pos += (uint32_t)size;
+	}
+	r->n = id;
+	r->mode = calloc(r->n, 1);
+	r->stack = malloc(2 * (size_t)r->n * sizeof(*r->stack));
+	if (!r->mode || !r->stack)
+		return -ENOMEM;
+	for (id = 1; id < r->n; id++) {
+		t = ktype(r, id);
+		kind = kind_class(btf_kind(t));
+		switch (kind) {
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_FWD:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_INT:
+		case BTF_KIND_FLOAT:
+		case BTF_KIND_FUNC:
+		case BTF_KIND_VAR:
+			break;
+		default:
+			continue;
+		}
+		if (!t->name_off)
+			continue;
+		name = r->strs + t->name_off;
+		len = (uint32_t)strlen(name);
+		if (kind != BTF_KIND_FUNC && kind != BTF_KIND_VAR)
+			len = essential_len(name, len);
+		if (!wants_has(w, name, len, kind))
+			continue;
+		keep(r, id, M_FULL);
+		r->top = id;
+	}
+	while (r->nstack && !r->bad)
+		keep_refs(r, r->stack[--r->nstack]);
+	return r->bad || !r->top ? -EINVAL : 0;
+}
+
+static uint32_t new_id(const struct kbtf_red *r, uint32_t id)
+{
+	return id <= r->top ? id : r->newid[id - r->top - 1];
+}
+
+/* The reduced BTF's strings: counted (strs NULL), then written. */
+struct kbtf_out {
+	char *strs;
+	uint32_t slen;
+};
+
+static uint32_t str_put(const struct kbtf_red *r, struct kbtf_out *w, uint32_t old)
+{
+	const char *s = r->strs + old;
+	uint32_t at = w->slen, len;
+
+	if (!old)
+		return 0;
+	len = (uint32_t)strlen(s) + 1;
+	if (w->strs)
+		memcpy(w->strs + at, s, len);
+	w->slen += len;
+	return at;
+}
+
+/* Write (o: NULL counts only) the record type ID becomes; returns its size. */
+static size_t reduce_type(const struct kbtf_red *r, uint32_t id, struct btf_type *o,
+                          struct kbtf_out *w)
+{
+	const struct btf_type *t = ktype(r, id);
+	uint16_t i, vlen = btf_vlen(t);
+	size_t size = record_size(t);
+	uint32_t s;
+
+	if (r->mode[id] == M_NONE) { /* an anonymous void * */
+		if (o) {
+			o->name_off = 0;
+			o->info = KBTF_INFO(BTF_KIND_PTR, 0, 0);
+			o->type = 0;
+		}
+		return sizeof(*t);
+	}
+	if ((btf_is_struct(t) || btf_is_union(t)) && r->mode[id] == M_SHALLOW)
+		size = sizeof(*t), vlen = 0; /* what it is, not what it holds */
+	if (o) {
+		memcpy(o, t, size);
+		o->info = KBTF_INFO(btf_kind(t), btf_kflag(t), vlen);
+	}
+	s = str_put(r, w, t->name_off);
+	if (o)
+		o->name_off = s;
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+		if (o)
+			o->type = new_id(r, t->type);
+		break;
+	case BTF_KIND_ARRAY:
+		if (o) {
+			btf_array(o)->type = new_id(r, btf_array(t)->type);
+			btf_array(o)->index_type = new_id(r, btf_array(t)->index_type);
+		}
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = 0; i < vlen; i++) {
+			s = str_put(r, w, btf_members(t)[i].name_off);
+			if (o) {
+				btf_members(o)[i].name_off = s;
+				btf_members(o)[i].type = new_id(r, btf_members(t)[i].type);
+			}
+		}
+		break;
+	case BTF_KIND_ENUM:
+		for (i = 0; i < vlen; i++) {
+			s = str_put(r, w, btf_enum(t)[i].name_off);
+			if (o)
+				btf_enum(o)[i].name_off = s;
+		}
+		break;
+	case BTF_KIND_ENUM64:
+		for (i = 0; i < vlen; i++) {
+			s = str_put(r, w, btf_enum64(t)[i].name_off);
+			if (o)
+				btf_enum64(o)[i].name_off = s;
+		}
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		if (o)
+			o->type = new_id(r, t->type);
+		for (i = 0; i < vlen; i++) {
+			s = str_put(r, w, btf_params(t)[i].name_off);
+			if (o) {
+				btf_params(o)[i].name_off = s;
+				btf_params(o)[i].type = new_id(r, btf_params(t)[i].type);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	return size;
+}
+
+/* Member names and the like of a kept type: all inside the string section? */
+static bool names_ok(const struct kbtf_red *r, const struct btf_type *t)
+{
+	uint16_t i, vlen = btf_vlen(t);
+
+	for (i = 0; i < vlen; i++) {
+		switch (btf_kind(t)) {
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			if (btf_members(t)[i].name_off >= r->strs_len)
+				return false;
+			break;
+		case BTF_KIND_ENUM:
+			if (btf_enum(t)[i].name_off >= r->strs_len)
+				return false;
+			break;
+		case BTF_KIND_ENUM64:
+			if (btf_enum64(t)[i].name_off >= r->strs_len)
+				return false;
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			if (btf_params(t)[i].name_off >= r->strs_len)
+				return false;
+			break;
+		default:
+			return true;
+		}
+	}
+	return true;
+}
+
+/* The reduced BTF of the mapping P (SIZE bytes), for what W names; NULL: cannot. */
+static struct btf *reduce(const void *p, size_t size, const struct kbtf_wants *w)
+{
+	const struct btf_header *h = p;
+	struct kbtf_red r = {0};
+	struct kbtf_out out = {NULL, 1};
+	struct btf_header *oh;
+	size_t types_len = 0, total;
+	struct btf *btf = NULL;
+	uint32_t id, next;
+	char *buf = NULL;
+
+	if (size < sizeof(*h) || h->magic != BTF_MAGIC || h->version != BTF_VERSION ||
+	    h->hdr_len < sizeof(*h) || h->hdr_len > size || h->type_off % 4 ||
+	    (uint64_t)h->type_off + h->type_len > size - h->hdr_len ||
+	    (uint64_t)h->str_off + h->str_len > size - h->hdr_len || !h->str_len)
+		return NULL;
+	r.types = (const char *)p + h->hdr_len + h->type_off;
+	r.types_len = h->type_len;
+	r.strs = (const char *)p + h->hdr_len + h->str_off;
+	r.strs_len = h->str_len;
+	if (r.strs[r.strs_len - 1] || reduce_scan(&r, w))
+		goto out;
+	r.newid = calloc(r.n - r.top, sizeof(*r.newid));
+	if (!r.newid)
+		goto out;
+	for (id = r.top + 1, next = r.top + 1; id < r.n; id++)
+		if (r.mode[id])
+			r.newid[id - r.top - 1] = next++;
+	for (id = 1; id < r.n; id++) {
+		if (id > r.top && !r.mode[id])
+			continue;
+		if (r.mode[id] && !names_ok(&r, ktype(&r, id)))
+			goto out;
+		types_len += reduce_type(&r, id, NULL, &out);
+	}
+	total = sizeof(*oh) + types_len + out.slen;
+	buf = malloc(total);
+	if (!buf)
+		goto out;
+	oh = (struct btf_header *)buf;
+	*oh = (struct btf_header){.magic = BTF_MAGIC,
+	                          .version = BTF_VERSION,
+	                          .hdr_len = sizeof(*oh),
+	                          .type_off = 0,
+	                          .type_len = (uint32_t)types_len,
+	                          .str_off = (uint32_t)types_len,
+	                          .str_len = out.slen};
+	out.strs = buf + sizeof(*oh) + types_len;
+	out.strs[0] = 0;
+	out.slen = 1;
+	types_len = 0;
+	for (id = 1; id < r.n; id++) {
+		if (id > r.top && !r.mode[id])
+			continue;
+		types_len +=
+		    reduce_type(&r, id, (struct btf_type *)(buf + sizeof(*oh) + types_len), &out);
+	}
+	btf = btf__new(buf, total); /* libbpf's own copy */
+out:
+	free(buf);
+	free(r.off);
+	free(r.mode);
+	free(r.stack);
+	free(r.newid);
+	return btf;
+}
+
+/* ---- the shared base, and libbpf's entry point ------------------------------------------ */
+
+static struct btf *reduced(const void *p, size_t size)
+{
+	struct kbtf_wants w = {0};
+	struct btf *btf = NULL;
+	const char *env = getenv("TAILOR_KBTF");
+	size_t i;
+	int err = 0;
+
+	if (!kbtf_nobjs || (env && !strcmp(env, "full")))
+		return NULL;
+	for (i = 0; i < kbtf_nobjs && !err; i++)
+		err = wants_from_object(&w, &kbtf_objs[i]);
+	if (!err)
+		err = wants_index(&w);
+	if (!err)
+		btf = reduce(p, size, &w);
+	wants_free(&w);
+	return btf;
+}
 
 static void kbtf_parse(void)
 {
@@ -48,7 +724,9 @@ static void kbtf_parse(void)
 	if (fstat(fd, &st) == 0 && st.st_size > 0) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p != MAP_FAILED) {
-			kbtf_base = btf__new(p, (size_t)st.st_size); /* a copy */
+			kbtf_base = reduced(p, (size_t)st.st_size);
+			if (!kbtf_base) /* whole: a copy */
+				kbtf_base = btf__new(p, (size_t)st.st_size);
 			munmap(p, (size_t)st.st_size);
 		}
 	}
@@ -75,11 +753,21 @@ static void kbtf_start(void)
 	pthread_attr_destroy(&attr);
 }
 
-void tl_kbtf_prepare(void)
+void tl_kbtf_prepare(const struct tl_kbtf_obj *objs, size_t n)
 {
-	static pthread_once_t started = PTHREAD_ONCE_INIT;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static bool started;
 
-	pthread_once(&started, kbtf_start);
+	pthread_mutex_lock(&lock);
+	if (!started) {
+		started = true;
+		if (n > KBTF_MAX_OBJS)
+			n = 0; /* the whole BTF */
+		memcpy(kbtf_objs, objs, n * sizeof(*objs));
+		kbtf_nobjs = n;
+		kbtf_start();
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 struct btf *btf__load_vmlinux_btf(void)

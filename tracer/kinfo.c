@@ -197,3 +197,11 @@ void tl_kinfo_noaudit_kallsyms(struct tl_kinfo *ki)
 	close(fd);
 	ki->noaudit_known = true;
 }
+
+struct tl_kbtf_obj tl_kinfo_object(void)
+{
+	struct tl_kbtf_obj o;
+
+	o.elf = kinfo_bpf__elf_bytes(&o.size);
+	return o;
+}

@@ -362,7 +362,18 @@ static void fill_cap_noaudit(struct tl_tracer *t, struct tl_kinfo *ki)
 	memcpy(t->skel->bss->tl_cap_noaudit, ki->noaudit, ki->nnoaudit * sizeof(ki->noaudit[0]));
 }
 
-/* Has the kernel tracepoint NAME (BTF type btf_trace_NAME)?  When kinfo could not tell. */
+struct tl_kbtf_obj tl_recorder_object(void)
+{
+	struct tl_kbtf_obj o;
+
+	o.elf = recorder_bpf__elf_bytes(&o.size);
+	return o;
+}
+
+/*
+ * Has the kernel tracepoint NAME (BTF type btf_trace_NAME)?  When kinfo could
+ * not tell.  The BTF kbtf.c gives holds it for every tp_btf program.
+ */
 static bool kernel_has_tracepoint(const char *name)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -514,6 +525,7 @@ static void precreate_maps(struct bpf_object *obj)
 int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 {
 	struct tl_kinfo ki = {.shared = {.marks = -1, .handoff = -1}};
+	struct tl_kbtf_obj objs[3];
 	bool want_files = !(o && o->no_files), files_started = false, task_filter = false;
 	struct tl_tracer *t;
 	int err;
@@ -541,7 +553,10 @@ int tl_tracer_open(const struct tl_tracer_opts *o, struct tl_tracer **out)
 		err = tl_err(-t->ncpus, "cannot count possible CPUs: %s", strerror(-t->ncpus));
 		goto out;
 	}
-	tl_kbtf_prepare(); /* the kernel's BTF parses meanwhile (kbtf.c) */
+	objs[0] = tl_recorder_object();
+	objs[1] = tl_files_object();
+	objs[2] = tl_kinfo_object();
+	tl_kbtf_prepare(objs, 3); /* the kernel's BTF is read meanwhile (kbtf.c) */
 	t->skel = recorder_bpf__open();
 	if (!t->skel) {
 		err = tl_err(errno, "opening the BPF recorder failed: %s%s%s", strerror(errno),

@@ -114,11 +114,22 @@ void tl_shared_maps_close(struct tl_shared_maps *shared);
 /* The NOAUDIT ranges from /proc/kallsyms (the fallback: ~30 ms). */
 void tl_kinfo_noaudit_kallsyms(struct tl_kinfo *ki);
 
+/* A BPF object tailor loads: its ELF bytes (the skeleton's). */
+struct tl_kbtf_obj {
+	const void *elf;
+	size_t size;
+};
+
 /*
- * Starts parsing the kernel's BTF in a thread (kbtf.c), for the
- * btf__load_vmlinux_btf that stands in for libbpf's.  Before the loads begin.
+ * Starts reading the kernel's BTF in a thread (kbtf.c), for the
+ * btf__load_vmlinux_btf that stands in for libbpf's: reduced to what OBJS
+ * look up (n == 0: whole).  Before the loads begin; only the first call counts.
  */
-void tl_kbtf_prepare(void);
+void tl_kbtf_prepare(const struct tl_kbtf_obj *objs, size_t n);
+/* The ELF bytes of the recorder's, the file recorder's and kinfo's objects. */
+struct tl_kbtf_obj tl_recorder_object(void);
+struct tl_kbtf_obj tl_files_object(void);
+struct tl_kbtf_obj tl_kinfo_object(void);
 
 /* ---- tracer.c, for container.c ------------------------------------------------------ */
 

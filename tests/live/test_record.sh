@@ -41,6 +41,18 @@ rc=$?
 	fail "TAILOR_HOT_FILTER=bogus: exit $rc, want 125 and one line: $(cat "$T/err")"
 echo "ok: both hot-path filters record the workload"
 
+# libbpf relocates against the kernel's BTF reduced by tracer/kbtf.c exactly as
+# against the whole (TAILOR_KBTF=full): the same CO-RE candidates, offsets, kfunc ids
+for k in reduced full; do
+	TAILOR_KBTF=$k "$TAILOR" record -v -q -o "$T/kb.$k.json" -- true 2>"$T/kb.$k.log" ||
+		fail "record -v, TAILOR_KBTF=$k: $(tail -3 "$T/kb.$k.log")"
+	grep -E 'relo|candidate|extern' "$T/kb.$k.log" | sort >"$T/kb.$k.relo"
+done
+[ "$(grep -c 'patched insn' "$T/kb.full.relo")" -gt 100 ] || fail "too few CO-RE relocations logged with -v"
+cmp -s "$T/kb.reduced.relo" "$T/kb.full.relo" ||
+	fail "relocations differ with the reduced BTF: $(diff "$T/kb.reduced.relo" "$T/kb.full.relo" | head -5)"
+echo "ok: $(grep -c 'patched insn' "$T/kb.full.relo") relocations the same with the kernel's BTF reduced"
+
 # descendants: thread, fork, exec, daemonized grandchild
 for s in sysinfo getpriority getppid sched_yield times getpgid setsid getsid chdir exit exit_group; do
 	check "$T/w.json" "'$s' in t['abis']['x86_64']" "descendant syscall $s missing"

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tracer/kbtf.c stands in for libbpf's btf__load_vmlinux_btf: what it
- * returns must be, type for type and id for id, what libbpf's own returns
- * (CO-RE relocations, attach targets and kfunc ids come from it), and each
- * one the caller's to free while the shared parse lives on.  Needs a
- * readable /sys/kernel/btf/vmlinux (no root); skips otherwise.
+ * tracer/kbtf.c stands in for libbpf's btf__load_vmlinux_btf, with the
+ * kernel's BTF reduced to what tailor's objects look up.  What libbpf finds
+ * there must be what it finds in the whole BTF: for every named type of the
+ * objects, the same candidates under the same ids, each the same all the way
+ * down its members (a pointer's target: the same kind and name); attach
+ * targets and kfuncs under the same ids.  With TAILOR_KBTF=full it is the
+ * whole BTF, type for type.  Each caller frees its own while the shared base
+ * lives on.  Needs a readable /sys/kernel/btf/vmlinux (no root); skips
+ * otherwise.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -17,11 +21,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "tracer_int.h"
 
@@ -30,6 +36,13 @@ typedef struct btf *(*load_fn)(void);
 static load_fn libbpf_own(void)
 {
 	return (load_fn)dlsym(RTLD_NEXT, "btf__load_vmlinux_btf");
+}
+
+static void prepare(void)
+{
+	struct tl_kbtf_obj objs[] = {tl_recorder_object(), tl_files_object(), tl_kinfo_object()};
+
+	tl_kbtf_prepare(objs, 3);
 }
 
 /* Can this kernel map the file (Linux 6.16+)?  Then kbtf must have used it. */
@@ -83,6 +96,209 @@ static size_t type_bytes(const struct btf *btf, __u32 id)
 	}
 }
 
+static const char *name_of(const struct btf *btf, const struct btf_type *t)
+{
+	const char *s = btf__name_by_offset(btf, t->name_off);
+
+	return s ? s : "";
+}
+
+/*
+ * Does type a of ours (ba) stand for type b of the whole BTF (bb)?  deep:
+ * a struct's members too (what CO-RE walks); behind a pointer its kind and
+ * name are enough.
+ */
+static bool same_type(const struct btf *ba, __u32 a, const struct btf *bb, __u32 b, bool deep,
+                      int depth)
+{
+	const struct btf_type *ta, *tb;
+	__u16 i, vlen;
+
+	if (!a || !b)
+		return a == b;
+	if (depth > 64)
+		return false;
+	ta = btf__type_by_id(ba, a);
+	tb = btf__type_by_id(bb, b);
+	if (!ta || !tb || btf_kind(ta) != btf_kind(tb) || btf_kflag(ta) != btf_kflag(tb) ||
+	    strcmp(name_of(ba, ta), name_of(bb, tb)))
+		return false;
+	vlen = btf_vlen(tb);
+	switch (btf_kind(tb)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (ta->size != tb->size)
+			return false;
+		if (!deep)
+			return true;
+		if (btf_vlen(ta) != vlen)
+			return false;
+		for (i = 0; i < vlen; i++)
+			if (btf_members(ta)[i].offset != btf_members(tb)[i].offset ||
+			    strcmp(btf__name_by_offset(ba, btf_members(ta)[i].name_off),
+			           btf__name_by_offset(bb, btf_members(tb)[i].name_off)) ||
+			    !same_type(ba, btf_members(ta)[i].type, bb, btf_members(tb)[i].type,
+			               true, depth + 1))
+				return false;
+		return true;
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+	case BTF_KIND_FLOAT:
+		/* the same bytes, but for the names' offsets (compared above for the type) */
+		if (btf_vlen(ta) != vlen || ta->size != tb->size)
+			return false;
+		if (btf_kind(tb) == BTF_KIND_INT)
+			return *(const __u32 *)(ta + 1) == *(const __u32 *)(tb + 1);
+		for (i = 0; i < vlen; i++)
+			if (btf_kind(tb) == BTF_KIND_ENUM
+			        ? btf_enum(ta)[i].val != btf_enum(tb)[i].val ||
+			              strcmp(btf__name_by_offset(ba, btf_enum(ta)[i].name_off),
+			                     btf__name_by_offset(bb, btf_enum(tb)[i].name_off))
+			        : btf_enum64(ta)[i].val_lo32 != btf_enum64(tb)[i].val_lo32 ||
+			              btf_enum64(ta)[i].val_hi32 != btf_enum64(tb)[i].val_hi32 ||
+			              strcmp(btf__name_by_offset(ba, btf_enum64(ta)[i].name_off),
+			                     btf__name_by_offset(bb, btf_enum64(tb)[i].name_off)))
+				return false;
+		return true;
+	case BTF_KIND_PTR:
+		return same_type(ba, ta->type, bb, tb->type, false, depth + 1);
+	case BTF_KIND_ARRAY:
+		return btf_array(ta)->nelems == btf_array(tb)->nelems &&
+		       same_type(ba, btf_array(ta)->type, bb, btf_array(tb)->type, deep,
+		                 depth + 1) &&
+		       same_type(ba, btf_array(ta)->index_type, bb, btf_array(tb)->index_type, deep,
+		                 depth + 1);
+	case BTF_KIND_FUNC_PROTO:
+		if (btf_vlen(ta) != vlen || !same_type(ba, ta->type, bb, tb->type, deep, depth + 1))
+			return false;
+		for (i = 0; i < vlen; i++)
+			if (!same_type(ba, btf_params(ta)[i].type, bb, btf_params(tb)[i].type, deep,
+			               depth + 1))
+				return false;
+		return true;
+	case BTF_KIND_VAR:
+		if (btf_var(ta)->linkage != btf_var(tb)->linkage)
+			return false;
+		/* fall through */
+	default: /* typedef, modifiers, type tag, func */
+		return btf_vlen(ta) == vlen &&
+		       same_type(ba, ta->type, bb, tb->type, deep, depth + 1);
+	}
+}
+
+/* The name without its ___flavour (simple: tailor's names have one at most). */
+static size_t essential(const char *name)
+{
+	const char *p = strstr(name, "___");
+
+	return p && p > name && p[3] && p[3] != '_' ? (size_t)(p - name) : strlen(name);
+}
+
+static int kind_class(int kind)
+{
+	return kind == BTF_KIND_ENUM64 ? BTF_KIND_ENUM : kind;
+}
+
+/* The ids of BTF's types libbpf would take as candidates for a local type (kind, name). */
+static size_t candidates(const struct btf *btf, int kind, const char *name, __u32 *ids, size_t max)
+{
+	size_t n = 0, len = essential(name);
+	__u32 id, cnt = btf__type_cnt(btf);
+
+	for (id = 1; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *s = name_of(btf, t);
+
+		if (kind_class(btf_kind(t)) == kind_class(kind) && essential(s) == len &&
+		    !strncmp(s, name, len) && n < max)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+/* Every lookup libbpf makes in the kernel's BTF for OBJ gives the same in ours. */
+static void check_object(struct tl_kbtf_obj o, const struct btf *ours, const struct btf *whole,
+                         unsigned *roots)
+{
+	struct bpf_object *obj = bpf_object__open_mem(o.elf, o.size, NULL);
+	const struct btf *local;
+	struct bpf_program *prog;
+	__u32 id, n, a[16], b[16];
+
+	assert_non_null(obj);
+	local = bpf_object__btf(obj);
+	assert_non_null(local);
+	n = btf__type_cnt(local);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(local, id);
+		const char *name = name_of(local, t);
+		size_t na, nb, i;
+
+		if (!*name)
+			continue;
+		switch (btf_kind(t)) {
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_INT:
+			na = candidates(ours, btf_kind(t), name, a, 16);
+			nb = candidates(whole, btf_kind(t), name, b, 16);
+			if (na != nb || memcmp(a, b, na * sizeof(a[0]))) {
+				fprintf(stderr, "%s: %zu candidates, not %zu\n", name, na, nb);
+				fail();
+			}
+			for (i = 0; i < na; i++) {
+				if (!same_type(ours, a[i], whole, b[i], true, 0)) {
+					fprintf(stderr, "%s: type %u differs\n", name, a[i]);
+					fail();
+				}
+				(*roots)++;
+			}
+			break;
+		case BTF_KIND_FUNC: /* kfuncs */
+			if (btf_vlen(t) != BTF_FUNC_EXTERN)
+				break;
+			assert_true(btf__find_by_name_kind(whole, name, BTF_KIND_FUNC) > 0);
+			assert_int_equal(btf__find_by_name_kind(ours, name, BTF_KIND_FUNC),
+			                 btf__find_by_name_kind(whole, name, BTF_KIND_FUNC));
+			assert_true(same_type(
+			    ours, btf__find_by_name_kind(ours, name, BTF_KIND_FUNC), whole,
+			    btf__find_by_name_kind(whole, name, BTF_KIND_FUNC), true, 0));
+			(*roots)++;
+			break;
+		default:
+			break;
+		}
+	}
+	/* attach targets: tp_btf/X -> typedef btf_trace_X, iter/X -> func bpf_iter_X */
+	bpf_object__for_each_program(prog, obj)
+	{
+		const char *sec = bpf_program__section_name(prog);
+		char target[256];
+		int kind;
+
+		if (!strncmp(sec, "tp_btf/", 7)) {
+			snprintf(target, sizeof(target), "btf_trace_%s", sec + 7);
+			kind = BTF_KIND_TYPEDEF;
+		} else if (!strncmp(sec, "iter/", 5)) {
+			snprintf(target, sizeof(target), "bpf_iter_%s", sec + 5);
+			kind = BTF_KIND_FUNC;
+		} else {
+			continue;
+		}
+		if (btf__find_by_name_kind(whole, target, kind) < 0)
+			continue; /* an optional program this kernel lacks */
+		assert_int_equal(btf__find_by_name_kind(ours, target, kind),
+		                 btf__find_by_name_kind(whole, target, kind));
+		(*roots)++;
+	}
+	bpf_object__close(obj);
+}
+
 static int need_btf(void **state)
 {
 	(void)state;
@@ -97,47 +313,82 @@ static int need_btf(void **state)
 	return 0;
 }
 
-static void test_same_types_same_ids(void **state)
+static void test_reduced_answers_the_same(void **state)
 {
-	struct btf *ours, *theirs;
-	__u32 n, id;
+	struct btf *ours, *whole;
+	unsigned roots = 0;
 
 	(void)state;
-	tl_kbtf_prepare();
+	prepare();
 	ours = btf__load_vmlinux_btf();
-	theirs = libbpf_own()();
+	whole = libbpf_own()();
 	assert_non_null(ours);
-	assert_non_null(theirs);
-	assert_ptr_not_equal(ours, theirs);
-	if (kernel_maps_btf())
-		assert_non_null(btf__base_btf(ours)); /* the shared parse, not libbpf's */
-	n = btf__type_cnt(theirs);
-	assert_int_equal(btf__type_cnt(ours), n);
-	assert_true(n > 1000);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *a = btf__type_by_id(ours, id),
-		                      *b = btf__type_by_id(theirs, id);
-		size_t len = type_bytes(theirs, id);
+	assert_non_null(whole);
+	if (kernel_maps_btf()) {
+		__u32 size;
 
-		assert_int_equal(type_bytes(ours, id), len);
-		if (memcmp(a, b, len)) {
-			fprintf(stderr, "type %u differs\n", id);
-			fail();
-		}
-		assert_string_equal(btf__name_by_offset(ours, a->name_off),
-		                    btf__name_by_offset(theirs, b->name_off));
+		assert_non_null(btf__base_btf(ours)); /* the shared base, not libbpf's */
+		assert_true(btf__type_cnt(ours) < btf__type_cnt(whole));
+		btf__raw_data(btf__base_btf(ours), &size);
+		fprintf(stderr, "reduced: %u of %u types, %u bytes\n", btf__type_cnt(ours) - 1,
+		        btf__type_cnt(whole) - 1, size);
 	}
-	/* what libbpf looks up by name: CO-RE roots, tp_btf targets */
-	assert_true(btf__find_by_name_kind(ours, "task_struct", BTF_KIND_STRUCT) > 0);
-	assert_int_equal(btf__find_by_name_kind(ours, "task_struct", BTF_KIND_STRUCT),
-	                 btf__find_by_name_kind(theirs, "task_struct", BTF_KIND_STRUCT));
-	assert_int_equal(btf__find_by_name_kind(ours, "btf_trace_sys_exit", BTF_KIND_TYPEDEF),
-	                 btf__find_by_name_kind(theirs, "btf_trace_sys_exit", BTF_KIND_TYPEDEF));
-	btf__free(theirs);
+	check_object(tl_recorder_object(), ours, whole, &roots);
+	check_object(tl_files_object(), ours, whole, &roots);
+	check_object(tl_kinfo_object(), ours, whole, &roots);
+	fprintf(stderr, "%u lookups the same\n", roots);
+	assert_true(roots > 20); /* task_struct, file, dentry, btf_trace_sys_exit... */
+	btf__free(whole);
 	btf__free(ours);
 }
 
-/* Each caller frees its own; the parse they share outlives them (ASan sees a use after free). */
+/* TAILOR_KBTF=full (in a child: the base is made once per process): the whole BTF. */
+static int whole_child(void)
+{
+	struct btf *ours, *whole;
+	__u32 n, id;
+
+	prepare();
+	ours = btf__load_vmlinux_btf();
+	whole = libbpf_own()();
+	if (!ours || !whole || btf__type_cnt(ours) != btf__type_cnt(whole))
+		return 1;
+	n = btf__type_cnt(whole);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *a = btf__type_by_id(ours, id),
+		                      *b = btf__type_by_id(whole, id);
+		size_t len = type_bytes(whole, id);
+
+		if (type_bytes(ours, id) != len || memcmp(a, b, len) ||
+		    strcmp(name_of(ours, a), name_of(whole, b))) {
+			fprintf(stderr, "type %u differs\n", id);
+			return 1;
+		}
+	}
+	btf__free(whole);
+	btf__free(ours);
+	return 0;
+}
+
+static void test_full_is_whole(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		setenv("TAILOR_KBTF", "full", 1);
+		execl("/proc/self/exe", "test_kbtf", "--whole-child", (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Each caller frees its own; the base they share outlives them (ASan sees a use after free). */
 static void test_each_caller_frees_its_own(void **state)
 {
 	struct btf *a, *b;
@@ -169,14 +420,14 @@ static void *load_in_thread(void *arg)
 	return NULL;
 }
 
-/* Two loads at once, as the recorder and the file recorder do, while the parse may still run. */
+/* Two loads at once, as the recorder and the file recorder do, while the base may still be made. */
 static void test_two_threads(void **state)
 {
 	pthread_t th[2];
 	int ids[2] = {0, 0};
 
 	(void)state;
-	tl_kbtf_prepare();
+	prepare();
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, load_in_thread, &ids[i]), 0);
 	for (int i = 0; i < 2; i++)
@@ -185,13 +436,16 @@ static void test_two_threads(void **state)
 	assert_int_equal(ids[0], ids[1]);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_threads),
-	    cmocka_unit_test(test_same_types_same_ids),
+	    cmocka_unit_test(test_reduced_answers_the_same),
+	    cmocka_unit_test(test_full_is_whole),
 	    cmocka_unit_test(test_each_caller_frees_its_own),
 	};
 
+	if (argc > 1 && !strcmp(argv[1], "--whole-child"))
+		return whole_child();
 	return cmocka_run_group_tests(tests, need_btf, NULL);
 }
