@@ -60,6 +60,8 @@
 
 #define KBTF_PATH                    "/sys/kernel/btf/vmlinux"
 #define KBTF_MAX_OBJS                8
+#define KBTF_STRIDE                  16
+#define KBTF_PRE_BITS                16
 #define KBTF_INFO(kind, kflag, vlen) ((uint32_t)(kflag) << 31 | (uint32_t)(kind) << 24 | (vlen))
 
 static struct tl_kbtf_obj kbtf_objs[KBTF_MAX_OBJS];
@@ -81,6 +83,7 @@ struct kbtf_wants {
 	size_t n, cap;
 	uint32_t *slot; /* index + 1, open addressing */
 	uint32_t mask;
+	uint64_t pre[(1 << KBTF_PRE_BITS) / 64]; /* prefix_bit() of each */
 };
 
 static uint8_t kind_class(uint8_t kind)
@@ -132,6 +135,17 @@ static int want_add(struct kbtf_wants *w, const char *name, size_t len, uint8_t 
 	return 0;
 }
 
+/* A name's first four bytes (fewer if shorter) and kind: a bit of wants->pre. */
+static uint32_t prefix_bit(const char *name, uint8_t kind)
+{
+	uint32_t h = kind;
+	int i;
+
+	for (i = 0; i < 4 && name[i]; i++)
+		h = h << 8 | (unsigned char)name[i];
+	return (h * 0x9E3779B1u) >> (32 - KBTF_PRE_BITS);
+}
+
 static int wants_index(struct kbtf_wants *w)
 {
 	uint32_t size = 64, i, h;
@@ -147,6 +161,8 @@ static int wants_index(struct kbtf_wants *w)
 		while (w->slot[h])
 			h = (h + 1) & w->mask;
 		w->slot[h] = i + 1;
+		h = prefix_bit(w->v[i].name, w->v[i].kind);
+		w->pre[h / 64] |= 1ull << h % 64;
 	}
 	return 0;
 }
@@ -303,7 +319,7 @@ struct kbtf_red {
 	const char *types, *strs; /* the kernel's sections, in the mapping */
 	uint32_t types_len, strs_len;
 	uint32_t n;    /* types, with void */
-	uint32_t *off; /* id -> offset of its record in types */
+	uint32_t *off; /* id / KBTF_STRIDE -> offset of that id's record (id 0: of id 1) */
 	uint8_t *mode; /* id -> M_* */
 	uint32_t *stack, nstack;
 	uint32_t top;    /* the highest id kept as it is */
@@ -311,9 +327,19 @@ struct kbtf_red {
 	bool bad;
 };
 
+static size_t record_size(const struct btf_type *t);
+
+/*
+ * Type id's record: from the offset kept for every KBTF_STRIDE-th id, record
+ * by record (an offset per id would be 0.5 MB of fresh memory: ~2 ms here).
+ */
 static const struct btf_type *ktype(const struct kbtf_red *r, uint32_t id)
 {
-	return (const struct btf_type *)(r->types + r->off[id]);
+	uint32_t i = id & ~(uint32_t)(KBTF_STRIDE - 1), pos = r->off[id / KBTF_STRIDE];
+
+	for (i = i ? i : 1; i < id; i++)
+		pos += (uint32_t)record_size((const struct btf_type *)(r->types + pos));
+	return (const struct btf_type *)(r->types + pos);
 }
 
 /* Bytes of a type's record; 0: a kind this code does not know. */
@@ -412,18 +438,66 @@ static void keep_refs(struct kbtf_red *r, uint32_t id)
 	}
 }
 
+/* Could a ___flavour end the name within its first four bytes?  (Then no prefix_bit.) */
+static bool short_essential(const char *s)
+{
+	int i;
+
+	for (i = 1; i <= 3 && s[i - 1] && s[i]; i++)
+		if (s[i] == '_' && s[i + 1] == '_' && s[i + 2] == '_')
+			return true;
+	return false;
+}
+
+/* Is the kernel's type T one of those the objects name? */
+static bool wanted(const struct kbtf_red *r, const struct kbtf_wants *w, const struct btf_type *t)
+{
+	uint8_t kind = kind_class(btf_kind(t));
+	const char *name;
+	uint32_t len;
+	bool exact;
+
+	switch (kind) {
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+		exact = true;
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		exact = false;
+		break;
+	default:
+		return false;
+	}
+	if (!t->name_off)
+		return false;
+	name = r->strs + t->name_off;
+	/* most names stop here: ~60k function names among them */
+	if ((exact || !short_essential(name)) &&
+	    !(w->pre[prefix_bit(name, kind) / 64] & 1ull << prefix_bit(name, kind) % 64))
+		return false;
+	len = (uint32_t)strlen(name);
+	if (!exact)
+		len = essential_len(name, len);
+	return wants_has(w, name, len, kind);
+}
+
 /* Index the kernel's types and keep those the objects name, and what they need. */
 static int reduce_scan(struct kbtf_red *r, const struct kbtf_wants *w)
 {
 	const struct btf_type *t;
-	uint32_t pos = 0, id, len;
-	const char *name;
-	size_t size, cap = 1 << 17;
-	uint8_t kind;
+	uint32_t pos = 0, id;
+	size_t size, cap = (1 << 17) / KBTF_STRIDE;
 	void *p;
 
 	r->off = malloc(cap * sizeof(*r->off));
-	if (!r->off)
+	r->mode = calloc(cap * KBTF_STRIDE, 1);
+	if (!r->off || !r->mode)
 		return -ENOMEM;
 	r->off[0] = 0;
 	for (id = 1; pos < r->types_len; id++) {
@@ -433,51 +507,41 @@ static int reduce_scan(struct kbtf_red *r, const struct kbtf_wants *w)
 		size = record_size(t);
 		if (!size || size > r->types_len - pos || t->name_off >= r->strs_len)
 			return -EINVAL;
-		if (id == cap) {
-			p = realloc(r->off, (cap *= 2) * sizeof(*r->off));
+		if (id / KBTF_STRIDE == cap) {
+			p = realloc(r->off, cap * 2 * sizeof(*r->off));
 			if (!p)
 				return -ENOMEM;
 			r->off = p;
+			p = realloc(r->mode, cap * 2 * KBTF_STRIDE);
+			if (!p)
+				return -ENOMEM;
+			r->mode = p;
+			memset(r->mode + cap * KBTF_STRIDE, 0, cap * KBTF_STRIDE);
+			cap *= 2;
 		}
-		r->off[id] = pos;
+		if (id % KBTF_STRIDE == 0)
+			r->off[id / KBTF_STRIDE] = pos;
+		if (wanted(r, w, t)) {
+			r->mode[id] = M_FULL;
+			r->top = id;
+		}
 		pos += (uint32_t)size;
 	}
 	r->n = id;
-	r->mode = calloc(r->n, 1);
 	r->stack = malloc(2 * (size_t)r->n * sizeof(*r->stack));
-	if (!r->mode || !r->stack)
+	if (!r->stack)
 		return -ENOMEM;
-	for (id = 1; id < r->n; id++) {
-		t = ktype(r, id);
-		kind = kind_class(btf_kind(t));
-		switch (kind) {
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_ENUM:
-		case BTF_KIND_FWD:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_INT:
-		case BTF_KIND_FLOAT:
-		case BTF_KIND_FUNC:
-		case BTF_KIND_VAR:
-			break;
-		default:
-			continue;
-		}
-		if (!t->name_off)
-			continue;
-		name = r->strs + t->name_off;
-		len = (uint32_t)strlen(name);
-		if (kind != BTF_KIND_FUNC && kind != BTF_KIND_VAR)
-			len = essential_len(name, len);
-		if (!wants_has(w, name, len, kind))
-			continue;
-		keep(r, id, M_FULL);
-		r->top = id;
-	}
+	for (id = 1; id <= r->top; id++) /* the roots' needs, then theirs */
+		if (r->mode[id])
+			r->stack[r->nstack++] = id;
 	while (r->nstack && !r->bad)
 		keep_refs(r, r->stack[--r->nstack]);
 	return r->bad || !r->top ? -EINVAL : 0;
+}
+
+static const struct btf_type *next_type(const struct btf_type *t)
+{
+	return (const struct btf_type *)((const char *)t + record_size(t));
 }
 
 static uint32_t new_id(const struct kbtf_red *r, uint32_t id)
@@ -506,10 +570,9 @@ static uint32_t str_put(const struct kbtf_red *r, struct kbtf_out *w, uint32_t o
 }
 
 /* Write (o: NULL counts only) the record type ID becomes; returns its size. */
-static size_t reduce_type(const struct kbtf_red *r, uint32_t id, struct btf_type *o,
-                          struct kbtf_out *w)
+static size_t reduce_type(const struct kbtf_red *r, uint32_t id, const struct btf_type *t,
+                          struct btf_type *o, struct kbtf_out *w)
 {
-	const struct btf_type *t = ktype(r, id);
 	uint16_t i, vlen = btf_vlen(t);
 	size_t size = record_size(t);
 	uint32_t s;
@@ -629,6 +692,7 @@ static struct btf *reduce(const void *p, size_t size, const struct kbtf_wants *w
 	struct kbtf_out out = {NULL, 1};
 	struct btf_header *oh;
 	size_t types_len = 0, total;
+	const struct btf_type *t;
 	struct btf *btf = NULL;
 	uint32_t id, next;
 	char *buf = NULL;
@@ -650,12 +714,12 @@ static struct btf *reduce(const void *p, size_t size, const struct kbtf_wants *w
 	for (id = r.top + 1, next = r.top + 1; id < r.n; id++)
 		if (r.mode[id])
 			r.newid[id - r.top - 1] = next++;
-	for (id = 1; id < r.n; id++) {
+	for (id = 1, t = (const struct btf_type *)r.types; id < r.n; id++, t = next_type(t)) {
 		if (id > r.top && !r.mode[id])
 			continue;
-		if (r.mode[id] && !names_ok(&r, ktype(&r, id)))
+		if (r.mode[id] && !names_ok(&r, t))
 			goto out;
-		types_len += reduce_type(&r, id, NULL, &out);
+		types_len += reduce_type(&r, id, t, NULL, &out);
 	}
 	total = sizeof(*oh) + types_len + out.slen;
 	buf = malloc(total);
@@ -673,11 +737,11 @@ static struct btf *reduce(const void *p, size_t size, const struct kbtf_wants *w
 	out.strs[0] = 0;
 	out.slen = 1;
 	types_len = 0;
-	for (id = 1; id < r.n; id++) {
+	for (id = 1, t = (const struct btf_type *)r.types; id < r.n; id++, t = next_type(t)) {
 		if (id > r.top && !r.mode[id])
 			continue;
-		types_len +=
-		    reduce_type(&r, id, (struct btf_type *)(buf + sizeof(*oh) + types_len), &out);
+		types_len += reduce_type(&r, id, t,
+		                         (struct btf_type *)(buf + sizeof(*oh) + types_len), &out);
 	}
 	btf = btf__new(buf, total); /* libbpf's own copy */
 out:
