@@ -51,9 +51,16 @@ static __always_inline struct tl_count *count_of(__u32 target, __u32 sidx)
 	return count_at(target * tl_cfg_ncpus, sidx);
 }
 
-/* Touched on failures only. */
+/*
+ * Touched on failures only.  Like every hash here, not preallocated: a
+ * preallocated hash allocates each element as it is created, on the way
+ * to the command's start (~5 ms for tl_argseen's 16 384 on the PVM guest),
+ * and these fill only with what is seen the first time.  An insert that
+ * finds no memory counts as a drop, as one into a full hash does.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct tl_err_key);
 	__type(value, __u64);
@@ -75,6 +82,7 @@ struct {
 /* The set of distinct argument values seen (a value: __u8 1). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* see tl_errs */
 	__uint(max_entries, 16384);
 	__type(key, struct tl_argval_key);
 	__type(value, __u8);
@@ -98,6 +106,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* see tl_errs */
 	__uint(max_entries, 4096);
 	__type(key, struct tl_cap_key);
 	__type(value, struct tl_cap_count);
@@ -105,6 +114,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* see tl_errs */
 	__uint(max_entries, 4096);
 	__type(key, struct tl_net_key);
 	__type(value, __u64);
@@ -145,6 +155,7 @@ const volatile bool tl_cfg_stacks = true;
 /* Container keys -> target slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* see tl_errs */
 	__uint(max_entries, 4096);
 	__type(key, struct tl_ct_key);
 	__type(value, __u32);
@@ -160,6 +171,7 @@ struct {
 /* --after-seccomp: processes (tgid) whose filter was installed with TSYNC. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* see tl_errs */
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, __u8);
