@@ -20,9 +20,10 @@
  * tracer opens (tl_kbtf_prepare), while the skeletons are opened:
  *
  *  - the objects registered there name what libbpf will look up: every
- *    named struct, union, enum, typedef, int or float of their BTF (CO-RE
- *    roots, by the name without its ___flavour), their extern functions and
- *    variables (kfuncs, ksyms), and their programs' attach targets
+ *    named struct, union, enum, typedef, int or float of their BTF (among
+ *    them the types their CO-RE relocations start from, in .BTF.ext; by the
+ *    name without its ___flavour), their extern functions and variables
+ *    (kfuncs, ksyms), and their programs' attach targets
  *    (tp_btf/X: btf_trace_X; iter/X: bpf_iter_X; fentry/X: X; lsm/X:
  *    bpf_lsm_X);
  *  - every kernel type so named keeps its id (the kernel sees attach, kfunc
@@ -36,10 +37,13 @@
  * anonymous pointers.  The relocations come out the same: the same
  * candidates, under the same ids, with the same members (tests/unit/
  * test_kbtf.c; tests/live/test_record.sh compares libbpf's relocation log
- * with and without).  TAILOR_KBTF=full keeps the kernel's BTF whole.  A file
- * that cannot be mapped (Linux < 6.16, BTF only in /boot/vmlinux-*) leaves it
- * to libbpf's own function, once per object as before; anything this code
- * does not know (a new BTF kind, struct_ops) to the whole parse.
+ * with and without).  What libbpf will look for and the kernel's BTF lacks
+ * (a relocation's type, a kfunc, an attach target), it looks for in the
+ * modules' BTF, which is split on the kernel's: then the BTF stays whole.
+ * TAILOR_KBTF=full keeps it whole too, as does anything this code does
+ * not know (a new BTF kind, struct_ops).  A file that cannot be mapped
+ * (Linux < 6.16, BTF only in /boot/vmlinux-*) leaves it to libbpf's own
+ * function, once per object as before.
  */
 #include <bpf/btf.h>
 #include <dlfcn.h>
@@ -48,6 +52,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +81,8 @@ struct kbtf_want {
 	char *name;
 	uint32_t len;
 	uint8_t kind;
+	bool required; /* libbpf will look for it: a CO-RE root, an extern, an attach target */
+	bool found;    /* in the kernel's BTF */
 };
 
 struct kbtf_wants {
@@ -112,7 +119,7 @@ static uint32_t want_hash(const char *name, uint32_t len, uint8_t kind)
 	return h;
 }
 
-static int want_add(struct kbtf_wants *w, const char *name, size_t len, uint8_t kind)
+static int want_add(struct kbtf_wants *w, const char *name, size_t len, uint8_t kind, bool required)
 {
 	struct kbtf_want *v;
 
@@ -131,6 +138,8 @@ static int want_add(struct kbtf_wants *w, const char *name, size_t len, uint8_t 
 		return -ENOMEM;
 	v->len = (uint32_t)len;
 	v->kind = kind_class(kind);
+	v->required = required;
+	v->found = false;
 	w->n++;
 	return 0;
 }
@@ -146,8 +155,13 @@ static uint32_t prefix_bit(const char *name, uint8_t kind)
 	return (h * 0x9E3779B1u) >> (32 - KBTF_PRE_BITS);
 }
 
+static struct kbtf_want *wants_find(const struct kbtf_wants *w, const char *name, uint32_t len,
+                                    uint8_t kind);
+
+/* Hash the names, one entry per name and kind (required if any copy is). */
 static int wants_index(struct kbtf_wants *w)
 {
+	struct kbtf_want *dup;
 	uint32_t size = 64, i, h;
 
 	while (size < w->n * 4)
@@ -157,6 +171,11 @@ static int wants_index(struct kbtf_wants *w)
 		return -ENOMEM;
 	w->mask = size - 1;
 	for (i = 0; i < w->n; i++) {
+		dup = wants_find(w, w->v[i].name, w->v[i].len, w->v[i].kind);
+		if (dup) {
+			dup->required |= w->v[i].required;
+			continue;
+		}
 		h = want_hash(w->v[i].name, w->v[i].len, w->v[i].kind) & w->mask;
 		while (w->slot[h])
 			h = (h + 1) & w->mask;
@@ -167,17 +186,33 @@ static int wants_index(struct kbtf_wants *w)
 	return 0;
 }
 
-static bool wants_has(const struct kbtf_wants *w, const char *name, uint32_t len, uint8_t kind)
+static struct kbtf_want *wants_find(const struct kbtf_wants *w, const char *name, uint32_t len,
+                                    uint8_t kind)
 {
 	uint32_t h = want_hash(name, len, kind) & w->mask;
-	const struct kbtf_want *v;
+	struct kbtf_want *v;
 
 	for (; w->slot[h]; h = (h + 1) & w->mask) {
 		v = &w->v[w->slot[h] - 1];
 		if (v->kind == kind && v->len == len && !memcmp(v->name, name, len))
-			return true;
+			return v;
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * Did the kernel's BTF have all libbpf will look for?  Else libbpf goes on to
+ * the modules' BTF, which is split on the kernel's: it needs the whole one.
+ */
+static bool wants_found(const struct kbtf_wants *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->v[i].required && !w->v[i].found &&
+		    wants_find(w, w->v[i].name, w->v[i].len, w->v[i].kind) == &w->v[i])
+			return false;
+	return true;
 }
 
 static void wants_free(struct kbtf_wants *w)
@@ -212,15 +247,16 @@ static int wants_from_btf(struct kbtf_wants *w, const struct btf *btf)
 		case BTF_KIND_TYPEDEF:
 		case BTF_KIND_INT:
 		case BTF_KIND_FLOAT:
-			err = want_add(w, name, essential_len(name, strlen(name)), btf_kind(t));
+			err = want_add(w, name, essential_len(name, strlen(name)), btf_kind(t),
+			               false);
 			break;
 		case BTF_KIND_FUNC: /* kfuncs */
 			if (btf_vlen(t) == BTF_FUNC_EXTERN)
-				err = want_add(w, name, strlen(name), BTF_KIND_FUNC);
+				err = want_add(w, name, strlen(name), BTF_KIND_FUNC, true);
 			break;
 		case BTF_KIND_VAR: /* typed ksyms */
 			if (btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN)
-				err = want_add(w, name, strlen(name), BTF_KIND_VAR);
+				err = want_add(w, name, strlen(name), BTF_KIND_VAR, true);
 			break;
 		default:
 			break;
@@ -261,16 +297,82 @@ static int wants_from_section(struct kbtf_wants *w, const char *sec)
 		if ((size_t)snprintf(name, sizeof(name), "%s%s", tab[i].prefix, sec + n) >=
 		    sizeof(name))
 			return -ENAMETOOLONG;
-		return want_add(w, name, strlen(name), tab[i].kind);
+		return want_add(w, name, strlen(name), tab[i].kind, true);
+	}
+	return 0;
+}
+
+/* The .BTF.ext header, up to the CO-RE relocations (libbpf's struct btf_ext_header). */
+struct kbtf_ext_hdr {
+	uint16_t magic;
+	uint8_t version, flags;
+	uint32_t hdr_len;
+	uint32_t func_info_off, func_info_len, line_info_off, line_info_len;
+	uint32_t core_relo_off, core_relo_len;
+};
+
+/* A CO-RE relocation record (struct bpf_core_relo, linux/bpf.h). */
+struct kbtf_relo {
+	uint32_t insn_off, type_id, access_str_off, kind;
+};
+
+#define KBTF_RELO_TYPE_ID_LOCAL 6 /* BPF_CORE_TYPE_ID_LOCAL: the object's own id */
+
+/* The types an object's CO-RE relocations start from: libbpf looks each up by name. */
+static int wants_from_relos(struct kbtf_wants *w, const struct btf *btf, const Elf_Data *ext)
+{
+	struct kbtf_ext_hdr h = {0};
+	const char *p, *end;
+	const struct btf_type *t;
+	const char *name;
+	uint32_t rec_size, n, i;
+	struct kbtf_relo r;
+	int err;
+
+	memcpy(&h, ext->d_buf, ext->d_size < sizeof(h) ? ext->d_size : sizeof(h));
+	if (ext->d_size < offsetof(struct kbtf_ext_hdr, core_relo_off) || h.magic != BTF_MAGIC ||
+	    h.hdr_len > ext->d_size)
+		return -EINVAL;
+	if (h.hdr_len < sizeof(h) || !h.core_relo_len)
+		return 0; /* no CO-RE relocations */
+	if (h.core_relo_off > ext->d_size - h.hdr_len ||
+	    h.core_relo_len > ext->d_size - h.hdr_len - h.core_relo_off || h.core_relo_len < 4)
+		return -EINVAL;
+	p = (const char *)ext->d_buf + h.hdr_len + h.core_relo_off;
+	end = p + h.core_relo_len;
+	memcpy(&rec_size, p, 4);
+	p += 4;
+	if (rec_size < sizeof(r))
+		return -EINVAL;
+	while (p < end) { /* per section: its name, a count, the records */
+		if (end - p < 8)
+			return -EINVAL;
+		memcpy(&n, p + 4, 4);
+		p += 8;
+		if ((uint64_t)n * rec_size > (uint64_t)(end - p))
+			return -EINVAL;
+		for (i = 0; i < n; i++, p += rec_size) {
+			memcpy(&r, p, sizeof(r));
+			if (r.kind == KBTF_RELO_TYPE_ID_LOCAL)
+				continue;
+			t = btf__type_by_id(btf, r.type_id);
+			name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+			if (!name || !*name)
+				return -EINVAL; /* libbpf refuses these too */
+			err =
+			    want_add(w, name, essential_len(name, strlen(name)), btf_kind(t), true);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
 
 static int wants_from_object(struct kbtf_wants *w, const struct tl_kbtf_obj *obj)
 {
+	Elf_Data *data, *ext = NULL;
+	struct btf *btf = NULL;
 	Elf_Scn *scn = NULL;
-	struct btf *btf;
-	Elf_Data *data;
 	const char *name;
 	size_t shstrndx;
 	GElf_Shdr sh;
@@ -291,7 +393,7 @@ static int wants_from_object(struct kbtf_wants *w, const struct tl_kbtf_obj *obj
 			err = -EINVAL;
 			break;
 		}
-		if (!strcmp(name, ".BTF")) {
+		if (!strcmp(name, ".BTF") && !btf) {
 			data = elf_getdata(scn, NULL);
 			btf = data ? btf__new(data->d_buf, data->d_size) : NULL;
 			if (!btf) {
@@ -299,14 +401,18 @@ static int wants_from_object(struct kbtf_wants *w, const struct tl_kbtf_obj *obj
 				break;
 			}
 			err = wants_from_btf(w, btf);
-			btf__free(btf);
+		} else if (!strcmp(name, ".BTF.ext")) {
+			ext = elf_getdata(scn, NULL);
 		} else if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_EXECINSTR)) {
 			err = wants_from_section(w, name);
 		} else if (!strcmp(name, ".struct_ops") || !strcmp(name, ".struct_ops.link")) {
 			err = -EOPNOTSUPP;
 		}
 	}
+	if (!err && ext)
+		err = btf ? wants_from_relos(w, btf, ext) : -EINVAL;
 out:
+	btf__free(btf);
 	elf_end(e);
 	return err;
 }
@@ -450,9 +556,10 @@ static bool short_essential(const char *s)
 }
 
 /* Is the kernel's type T one of those the objects name? */
-static bool wanted(const struct kbtf_red *r, const struct kbtf_wants *w, const struct btf_type *t)
+static bool wanted(const struct kbtf_red *r, struct kbtf_wants *w, const struct btf_type *t)
 {
 	uint8_t kind = kind_class(btf_kind(t));
+	struct kbtf_want *v;
 	const char *name;
 	uint32_t len;
 	bool exact;
@@ -484,11 +591,14 @@ static bool wanted(const struct kbtf_red *r, const struct kbtf_wants *w, const s
 	len = (uint32_t)strlen(name);
 	if (!exact)
 		len = essential_len(name, len);
-	return wants_has(w, name, len, kind);
+	v = wants_find(w, name, len, kind);
+	if (v)
+		v->found = true;
+	return v;
 }
 
 /* Index the kernel's types and keep those the objects name, and what they need. */
-static int reduce_scan(struct kbtf_red *r, const struct kbtf_wants *w)
+static int reduce_scan(struct kbtf_red *r, struct kbtf_wants *w)
 {
 	const struct btf_type *t;
 	uint32_t pos = 0, id;
@@ -528,6 +638,8 @@ static int reduce_scan(struct kbtf_red *r, const struct kbtf_wants *w)
 		pos += (uint32_t)size;
 	}
 	r->n = id;
+	if (!wants_found(w))
+		return -ENOENT;
 	r->stack = malloc(2 * (size_t)r->n * sizeof(*r->stack));
 	if (!r->stack)
 		return -ENOMEM;
@@ -685,7 +797,7 @@ static bool names_ok(const struct kbtf_red *r, const struct btf_type *t)
 }
 
 /* The reduced BTF of the mapping P (SIZE bytes), for what W names; NULL: cannot. */
-static struct btf *reduce(const void *p, size_t size, const struct kbtf_wants *w)
+static struct btf *reduce(const void *p, size_t size, struct kbtf_wants *w)
 {
 	const struct btf_header *h = p;
 	struct kbtf_red r = {0};

@@ -5,10 +5,11 @@
  * there must be what it finds in the whole BTF: for every named type of the
  * objects, the same candidates under the same ids, each the same all the way
  * down its members (a pointer's target: the same kind and name); attach
- * targets and kfuncs under the same ids.  With TAILOR_KBTF=full it is the
- * whole BTF, type for type.  Each caller frees its own while the shared base
- * lives on.  Needs a readable /sys/kernel/btf/vmlinux (no root); skips
- * otherwise.
+ * targets and kfuncs under the same ids.  With TAILOR_KBTF=full, or when
+ * something libbpf will look for is not there (it then searches the
+ * modules' BTF, split on the kernel's), it is the whole BTF, type for
+ * type.  Each caller frees its own while the shared base lives on.  Needs a readable
+ * /sys/kernel/btf/vmlinux (no root); skips otherwise.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -28,6 +29,8 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <gelf.h>
+#include <libelf.h>
 
 #include "tracer_int.h"
 
@@ -370,22 +373,109 @@ static int whole_child(void)
 	return 0;
 }
 
-static void test_full_is_whole(void **state)
+/*
+ * An object whose one program attaches to a tracepoint this kernel lacks:
+ * libbpf would look for it in the modules' BTF, split on the kernel's, so
+ * kbtf must give the whole BTF.  A relocatable ELF made with libelf: NULL
+ * if it cannot be.
+ */
+static void *missing_target_object(size_t *size)
+{
+	static char strtab[] = "\0.shstrtab\0tp_btf/tl_no_such_tracepoint\0";
+	static uint64_t insns[2] = {0xb7 /* r0 = 0 */, 0x95 /* exit */};
+	Elf64_Shdr *sh;
+	Elf_Scn *strs, *prog;
+	Elf_Data *d;
+	Elf64_Ehdr *eh;
+	void *buf = NULL;
+	off_t end;
+	Elf *e;
+	int fd = memfd_create("tl_fake_object", 0);
+
+	if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE || !(e = elf_begin(fd, ELF_C_WRITE, NULL)))
+		goto out;
+	eh = elf64_newehdr(e);
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_type = ET_REL;
+	eh->e_machine = EM_BPF;
+	eh->e_version = EV_CURRENT;
+	strs = elf_newscn(e);
+	d = elf_newdata(strs);
+	d->d_buf = strtab, d->d_size = sizeof(strtab), d->d_type = ELF_T_BYTE, d->d_align = 1;
+	sh = elf64_getshdr(strs);
+	sh->sh_name = 1, sh->sh_type = SHT_STRTAB;
+	prog = elf_newscn(e);
+	d = elf_newdata(prog);
+	d->d_buf = insns, d->d_size = sizeof(insns), d->d_type = ELF_T_BYTE, d->d_align = 8;
+	sh = elf64_getshdr(prog);
+	sh->sh_name = 11, sh->sh_type = SHT_PROGBITS, sh->sh_flags = SHF_ALLOC | SHF_EXECINSTR;
+	eh->e_shstrndx = (Elf64_Half)elf_ndxscn(strs);
+	if (elf_update(e, ELF_C_WRITE) < 0) {
+		elf_end(e);
+		goto out;
+	}
+	elf_end(e);
+	end = lseek(fd, 0, SEEK_END);
+	buf = end > 0 ? malloc((size_t)end) : NULL;
+	if (buf && pread(fd, buf, (size_t)end, 0) != end) {
+		free(buf);
+		buf = NULL;
+	}
+	*size = buf ? (size_t)end : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static int missing_child(void)
+{
+	struct tl_kbtf_obj objs[4] = {tl_recorder_object(), tl_files_object(), tl_kinfo_object()};
+	struct btf *ours, *whole;
+	int same;
+
+	objs[3].elf = missing_target_object(&objs[3].size);
+	if (!objs[3].elf)
+		return 2;
+	tl_kbtf_prepare(objs, 4);
+	ours = btf__load_vmlinux_btf();
+	whole = libbpf_own()();
+	same = ours && whole && btf__type_cnt(ours) == btf__type_cnt(whole);
+	btf__free(ours);
+	btf__free(whole);
+	free((void *)objs[3].elf);
+	return same ? 0 : 1;
+}
+
+/* Runs this test binary again with ARG (and TAILOR_KBTF=ENV): its exit status. */
+static int run_child(const char *arg, const char *env)
 {
 	int status;
-	pid_t pid;
+	pid_t pid = fork();
 
-	(void)state;
-	pid = fork();
 	assert_true(pid >= 0);
 	if (!pid) {
-		setenv("TAILOR_KBTF", "full", 1);
-		execl("/proc/self/exe", "test_kbtf", "--whole-child", (char *)NULL);
+		if (env)
+			setenv("TAILOR_KBTF", env, 1);
+		execl("/proc/self/exe", "test_kbtf", arg, (char *)NULL);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	return WEXITSTATUS(status);
+}
+
+static void test_full_is_whole(void **state)
+{
+	(void)state;
+	assert_int_equal(run_child("--whole-child", "full"), 0);
+}
+
+/* A target the kernel's BTF lacks: the whole BTF, for libbpf's search of the modules'. */
+static void test_missing_target_gets_whole(void **state)
+{
+	(void)state;
+	assert_int_equal(run_child("--missing-child", NULL), 0);
 }
 
 /* Each caller frees its own; the base they share outlives them (ASan sees a use after free). */
@@ -442,10 +532,13 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_two_threads),
 	    cmocka_unit_test(test_reduced_answers_the_same),
 	    cmocka_unit_test(test_full_is_whole),
+	    cmocka_unit_test(test_missing_target_gets_whole),
 	    cmocka_unit_test(test_each_caller_frees_its_own),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--whole-child"))
 		return whole_child();
+	if (argc > 1 && !strcmp(argv[1], "--missing-child"))
+		return missing_child();
 	return cmocka_run_group_tests(tests, need_btf, NULL);
 }
