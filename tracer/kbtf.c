@@ -594,7 +594,7 @@ static bool wanted(const struct kbtf_red *r, struct kbtf_wants *w, const struct 
 	v = wants_find(w, name, len, kind);
 	if (v)
 		v->found = true;
-	return v;
+	return v != NULL;
 }
 
 /* Index the kernel's types and keep those the objects name, and what they need. */
