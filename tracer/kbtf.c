@@ -498,19 +498,14 @@ static void keep(struct kbtf_red *r, uint32_t id, uint8_t mode)
 	r->stack[r->nstack++] = id; /* at most twice per id: 2n slots */
 }
 
-/* Keep what type ID needs, as it is kept (mode). */
-static void keep_refs(struct kbtf_red *r, uint32_t id)
+/*
+ * The field of T holding the K-th type id it refers to; NULL past the last.
+ * A struct's or union's: its first VLEN members'.
+ */
+static const uint32_t *type_ref(const struct btf_type *t, uint32_t k, uint16_t vlen)
 {
-	const struct btf_type *t = ktype(r, id);
-	uint8_t mode = r->mode[id];
-	const struct btf_member *m;
-	const struct btf_param *p;
-	uint16_t i;
-
 	switch (btf_kind(t)) {
-	case BTF_KIND_PTR: /* CO-RE matches a pointer's target by kind only */
-		keep(r, t->type, M_SHALLOW);
-		break;
+	case BTF_KIND_PTR:
 	case BTF_KIND_TYPEDEF:
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_CONST:
@@ -518,30 +513,39 @@ static void keep_refs(struct kbtf_red *r, uint32_t id)
 	case BTF_KIND_TYPE_TAG:
 	case BTF_KIND_FUNC:
 	case BTF_KIND_VAR:
-		keep(r, t->type, mode);
-		break;
+		return k == 0 ? &t->type : NULL;
 	case BTF_KIND_ARRAY:
-		keep(r, btf_array(t)->type, mode);
-		keep(r, btf_array(t)->index_type, mode);
-		break;
+		return k == 0 ? &btf_array(t)->type : k == 1 ? &btf_array(t)->index_type : NULL;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		if (mode == M_FULL)
-			for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
-				keep(r, m->type, M_FULL);
-		break;
+		return k < vlen ? &btf_members(t)[k].type : NULL;
 	case BTF_KIND_FUNC_PROTO:
-		keep(r, t->type, mode);
-		for (i = 0, p = btf_params(t); i < btf_vlen(t); i++, p++)
-			keep(r, p->type, mode);
-		break;
-	case BTF_KIND_DATASEC:
-	case BTF_KIND_DECL_TAG: /* nothing refers to these */
-		r->bad = true;
-		break;
+		return k == 0 ? &t->type : k <= vlen ? &btf_params(t)[k - 1].type : NULL;
 	default:
-		break;
+		return NULL;
 	}
+}
+
+/* Keep what type ID needs, as it is kept (mode). */
+static void keep_refs(struct kbtf_red *r, uint32_t id)
+{
+	const struct btf_type *t = ktype(r, id);
+	uint8_t mode = r->mode[id];
+	const uint32_t *ref;
+	uint16_t vlen = btf_vlen(t);
+	uint32_t k;
+
+	if (btf_is_datasec(t) || btf_is_decl_tag(t)) {
+		r->bad = true; /* nothing refers to these */
+		return;
+	}
+	if ((btf_is_struct(t) || btf_is_union(t)) && mode != M_FULL)
+		vlen = 0; /* its members are not kept */
+	/* CO-RE matches a pointer's target by kind only */
+	if (btf_is_ptr(t))
+		mode = M_SHALLOW;
+	for (k = 0; (ref = type_ref(t, k, vlen)); k++)
+		keep(r, *ref, mode);
 }
 
 /* Could a ___flavour end the name within its first four bytes?  (Then no prefix_bit.) */
@@ -681,13 +685,32 @@ static uint32_t str_put(const struct kbtf_red *r, struct kbtf_out *w, uint32_t o
 	return at;
 }
 
+/* The name of entry I of T's members, enumerators or parameters; NULL: T has none. */
+static const uint32_t *entry_name(const struct btf_type *t, uint32_t i)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return &btf_members(t)[i].name_off;
+	case BTF_KIND_ENUM:
+		return &btf_enum(t)[i].name_off;
+	case BTF_KIND_ENUM64:
+		return &btf_enum64(t)[i].name_off;
+	case BTF_KIND_FUNC_PROTO:
+		return &btf_params(t)[i].name_off;
+	default:
+		return NULL;
+	}
+}
+
 /* Write (o: NULL counts only) the record type ID becomes; returns its size. */
 static size_t reduce_type(const struct kbtf_red *r, uint32_t id, const struct btf_type *t,
                           struct btf_type *o, struct kbtf_out *w)
 {
-	uint16_t i, vlen = btf_vlen(t);
+	uint16_t vlen = btf_vlen(t);
 	size_t size = record_size(t);
-	uint32_t s;
+	const uint32_t *name, *ref;
+	uint32_t i, s; /* i: up to vlen + 1 */
 
 	if (r->mode[id] == M_NONE) { /* an anonymous void * */
 		if (o) {
@@ -706,93 +729,25 @@ static size_t reduce_type(const struct kbtf_red *r, uint32_t id, const struct bt
 	s = str_put(r, w, t->name_off);
 	if (o)
 		o->name_off = s;
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
+	for (i = 0; i < vlen && (name = entry_name(t, i)); i++) {
+		s = str_put(r, w, *name);
 		if (o)
-			o->type = new_id(r, t->type);
-		break;
-	case BTF_KIND_ARRAY:
-		if (o) {
-			btf_array(o)->type = new_id(r, btf_array(t)->type);
-			btf_array(o)->index_type = new_id(r, btf_array(t)->index_type);
-		}
-		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		for (i = 0; i < vlen; i++) {
-			s = str_put(r, w, btf_members(t)[i].name_off);
-			if (o) {
-				btf_members(o)[i].name_off = s;
-				btf_members(o)[i].type = new_id(r, btf_members(t)[i].type);
-			}
-		}
-		break;
-	case BTF_KIND_ENUM:
-		for (i = 0; i < vlen; i++) {
-			s = str_put(r, w, btf_enum(t)[i].name_off);
-			if (o)
-				btf_enum(o)[i].name_off = s;
-		}
-		break;
-	case BTF_KIND_ENUM64:
-		for (i = 0; i < vlen; i++) {
-			s = str_put(r, w, btf_enum64(t)[i].name_off);
-			if (o)
-				btf_enum64(o)[i].name_off = s;
-		}
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		if (o)
-			o->type = new_id(r, t->type);
-		for (i = 0; i < vlen; i++) {
-			s = str_put(r, w, btf_params(t)[i].name_off);
-			if (o) {
-				btf_params(o)[i].name_off = s;
-				btf_params(o)[i].type = new_id(r, btf_params(t)[i].type);
-			}
-		}
-		break;
-	default:
-		break;
+			*(uint32_t *)entry_name(o, i) = s;
 	}
+	for (i = 0; o && (ref = type_ref(t, i, vlen)); i++)
+		*(uint32_t *)type_ref(o, i, vlen) = new_id(r, *ref);
 	return size;
 }
 
 /* Member names and the like of a kept type: all inside the string section? */
 static bool names_ok(const struct kbtf_red *r, const struct btf_type *t)
 {
-	uint16_t i, vlen = btf_vlen(t);
+	const uint32_t *name;
+	uint16_t i;
 
-	for (i = 0; i < vlen; i++) {
-		switch (btf_kind(t)) {
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-			if (btf_members(t)[i].name_off >= r->strs_len)
-				return false;
-			break;
-		case BTF_KIND_ENUM:
-			if (btf_enum(t)[i].name_off >= r->strs_len)
-				return false;
-			break;
-		case BTF_KIND_ENUM64:
-			if (btf_enum64(t)[i].name_off >= r->strs_len)
-				return false;
-			break;
-		case BTF_KIND_FUNC_PROTO:
-			if (btf_params(t)[i].name_off >= r->strs_len)
-				return false;
-			break;
-		default:
-			return true;
-		}
-	}
+	for (i = 0; i < btf_vlen(t) && (name = entry_name(t, i)); i++)
+		if (*name >= r->strs_len)
+			return false;
 	return true;
 }
 
