@@ -98,6 +98,24 @@ static uint8_t kind_class(uint8_t kind)
 	return kind == BTF_KIND_ENUM64 ? BTF_KIND_ENUM : kind;
 }
 
+/* Kinds a CO-RE relocation may start from: looked for by the name without its ___flavour. */
+static bool core_kind(uint8_t kind)
+{
+	switch (kind) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* libbpf's bpf_core_essential_name_len(): the name without its last ___flavour. */
 static uint32_t essential_len(const char *name, size_t n)
 {
@@ -238,18 +256,12 @@ static int wants_from_btf(struct kbtf_wants *w, const struct btf *btf)
 		name = btf__name_by_offset(btf, t->name_off);
 		if (!name || !*name)
 			continue;
-		switch (btf_kind(t)) {
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_ENUM:
-		case BTF_KIND_ENUM64:
-		case BTF_KIND_FWD:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_INT:
-		case BTF_KIND_FLOAT:
+		if (core_kind(btf_kind(t))) {
 			err = want_add(w, name, essential_len(name, strlen(name)), btf_kind(t),
 			               false);
-			break;
+			continue;
+		}
+		switch (btf_kind(t)) {
 		case BTF_KIND_FUNC: /* kfuncs */
 			if (btf_vlen(t) == BTF_FUNC_EXTERN)
 				err = want_add(w, name, strlen(name), BTF_KIND_FUNC, true);
@@ -568,23 +580,9 @@ static bool wanted(const struct kbtf_red *r, struct kbtf_wants *w, const struct 
 	uint32_t len;
 	bool exact;
 
-	switch (kind) {
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
-		exact = true;
-		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_INT:
-	case BTF_KIND_FLOAT:
-		exact = false;
-		break;
-	default:
+	exact = kind == BTF_KIND_FUNC || kind == BTF_KIND_VAR;
+	if (!exact && !core_kind(kind))
 		return false;
-	}
 	if (!t->name_off)
 		return false;
 	name = r->strs + t->name_off;
