@@ -666,13 +666,13 @@ static uint32_t new_id(const struct kbtf_red *r, uint32_t id)
 /* The reduced BTF's strings: counted (strs NULL), then written. */
 struct kbtf_out {
 	char *strs;
-	uint32_t slen;
+	uint64_t slen; /* 64 bits: what a malformed BTF makes of it is checked before use */
 };
 
 static uint32_t str_put(const struct kbtf_red *r, struct kbtf_out *w, uint32_t old)
 {
 	const char *s = r->strs + old;
-	uint32_t at = w->slen, len;
+	uint32_t at = (uint32_t)w->slen, len;
 
 	if (!old)
 		return 0;
@@ -763,7 +763,7 @@ static struct btf *reduce(const void *p, size_t size, struct kbtf_wants *w)
 	char *buf = NULL;
 
 	if (size < sizeof(*h) || h->magic != BTF_MAGIC || h->version != BTF_VERSION ||
-	    h->hdr_len < sizeof(*h) || h->hdr_len > size || h->type_off % 4 ||
+	    h->hdr_len < sizeof(*h) || h->hdr_len > size || h->hdr_len % 4 || h->type_off % 4 ||
 	    (uint64_t)h->type_off + h->type_len > size - h->hdr_len ||
 	    (uint64_t)h->str_off + h->str_len > size - h->hdr_len || !h->str_len)
 		return NULL;
@@ -786,6 +786,9 @@ static struct btf *reduce(const void *p, size_t size, struct kbtf_wants *w)
 			goto out;
 		types_len += reduce_type(&r, id, t, NULL, &out);
 	}
+	/* a header's 32-bit offsets: the kernel's own BTF is far below */
+	if (types_len + out.slen > UINT32_MAX)
+		goto out;
 	total = sizeof(*oh) + types_len + out.slen;
 	buf = malloc(total);
 	if (!buf)
@@ -797,7 +800,7 @@ static struct btf *reduce(const void *p, size_t size, struct kbtf_wants *w)
 	                          .type_off = 0,
 	                          .type_len = (uint32_t)types_len,
 	                          .str_off = (uint32_t)types_len,
-	                          .str_len = out.slen};
+	                          .str_len = (uint32_t)out.slen};
 	out.strs = buf + sizeof(*oh) + types_len;
 	out.strs[0] = 0;
 	out.slen = 1;
@@ -838,6 +841,11 @@ static struct btf *reduced(const void *p, size_t size)
 		btf = reduce(p, size, &w);
 	wants_free(&w);
 	return btf;
+}
+
+struct btf *tl_kbtf_reduce(const void *p, size_t size)
+{
+	return reduced(p, size);
 }
 
 static void kbtf_parse(void)

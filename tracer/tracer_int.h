@@ -126,6 +126,12 @@ struct tl_kbtf_obj {
  * look up (n == 0: whole).  Before the loads begin; only the first call counts.
  */
 void tl_kbtf_prepare(const struct tl_kbtf_obj *objs, size_t n);
+/*
+ * The BTF bytes P (SIZE of them) reduced as btf__load_vmlinux_btf reduces
+ * the kernel's, for the objects of tl_kbtf_prepare; NULL where it takes the
+ * whole BTF instead (malformed bytes among the reasons).  For tests.
+ */
+struct btf *tl_kbtf_reduce(const void *p, size_t size);
 /* The ELF bytes of the recorder's, the file recorder's and kinfo's objects. */
 struct tl_kbtf_obj tl_recorder_object(void);
 struct tl_kbtf_obj tl_files_object(void);

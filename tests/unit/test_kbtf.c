@@ -8,7 +8,8 @@
  * targets and kfuncs under the same ids.  With TAILOR_KBTF=full, or when
  * something libbpf will look for is not there (it then searches the
  * modules' BTF, split on the kernel's), it is the whole BTF, type for
- * type.  Each caller frees its own while the shared base lives on.  Needs a readable
+ * type.  Each caller frees its own while the shared base lives on.  Malformed
+ * bytes get the whole BTF, never a crash.  Needs a readable
  * /sys/kernel/btf/vmlinux (no root); skips otherwise.
  */
 #include <dlfcn.h>
@@ -345,6 +346,142 @@ static void test_reduced_answers_the_same(void **state)
 	btf__free(ours);
 }
 
+/* ---- malformed BTF: kbtf reads it as bytes; anything off sends libbpf the whole parse ------ */
+
+struct raw {
+	char *good, *c; /* the kernel's bytes, and a copy to break */
+	size_t size;
+	struct btf_header h;
+	struct btf *btf; /* libbpf's reading of good */
+	size_t *off;     /* id -> offset of its record in the type section */
+	__u32 n;
+};
+
+static void raw_load(struct raw *r)
+{
+	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY);
+	struct stat st;
+	ssize_t got;
+	size_t at = 0;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	r->size = (size_t)st.st_size;
+	r->good = malloc(r->size + 4);
+	r->c = malloc(r->size + 4);
+	assert_non_null(r->good);
+	assert_non_null(r->c);
+	while (at < r->size && (got = read(fd, r->good + at, r->size - at)) > 0)
+		at += (size_t)got;
+	close(fd);
+	assert_int_equal(at, r->size);
+	memcpy(&r->h, r->good, sizeof(r->h));
+	r->btf = btf__new(r->good, (__u32)r->size);
+	assert_non_null(r->btf);
+	r->n = btf__type_cnt(r->btf);
+	r->off = calloc(r->n, sizeof(*r->off));
+	assert_non_null(r->off);
+	for (__u32 id = 2; id < r->n; id++) /* our own sizes: see type_bytes */
+		r->off[id] = r->off[id - 1] + type_bytes(r->btf, id - 1);
+}
+
+static void raw_free(struct raw *r)
+{
+	btf__free(r->btf);
+	free(r->off);
+	free(r->good);
+	free(r->c);
+}
+
+/* The copy's record of id, after a fresh copy of the good bytes. */
+static struct btf_type *fresh(struct raw *r, __u32 id)
+{
+	memcpy(r->c, r->good, r->size);
+	return (struct btf_type *)(r->c + r->h.hdr_len + r->h.type_off + r->off[id]);
+}
+
+static void expect_whole(struct raw *r, size_t size, const char *what)
+{
+	struct btf *b = tl_kbtf_reduce(r->c, size);
+
+	if (b)
+		fail_msg("%s: reduced anyway", what);
+}
+
+static void test_malformed_gets_whole(void **state)
+{
+	struct btf_header *h;
+	struct btf_type *t;
+	struct raw r = {0};
+	struct btf *b;
+	__u32 last;
+	__s32 task;
+	unsigned seed = 1;
+
+	(void)state;
+	prepare();
+	raw_load(&r);
+	task = btf__find_by_name_kind(r.btf, "task_struct", BTF_KIND_STRUCT);
+	assert_true(task > 0);
+	h = (struct btf_header *)r.c;
+
+	fresh(&r, 1); /* the bytes as they are: reduced (the premise of the rest) */
+	b = tl_kbtf_reduce(r.c, r.size);
+	assert_non_null(b);
+	btf__free(b);
+
+	fresh(&r, 1);
+	h->magic ^= 1;
+	expect_whole(&r, r.size, "magic");
+	fresh(&r, 1);
+	h->type_len += 4;
+	expect_whole(&r, r.size, "type section past the end");
+	fresh(&r, 1);
+	r.c[r.size - 1] = 'x';
+	expect_whole(&r, r.size, "strings not NUL-terminated");
+	/* the sections one byte further: every record misaligned */
+	memcpy(r.c, r.good, r.h.hdr_len);
+	r.c[r.h.hdr_len] = 0;
+	memcpy(r.c + r.h.hdr_len + 1, r.good + r.h.hdr_len, r.size - r.h.hdr_len);
+	h->hdr_len += 1;
+	expect_whole(&r, r.size + 1, "misaligned sections");
+	/* the last record with members, cut after its first 4 bytes of them */
+	for (last = r.n - 1; last > 1 && btf_vlen(btf__type_by_id(r.btf, last)) < 2; last--)
+		;
+	fresh(&r, 1);
+	h->type_len = (__u32)(r.off[last] + sizeof(*t) + 4);
+	expect_whole(&r, r.size, "a record running past its section");
+
+	t = fresh(&r, (__u32)task / 2);
+	t->info = (t->info & ~(0x1fu << 24)) | 31u << 24;
+	expect_whole(&r, r.size, "an unknown kind");
+	t = fresh(&r, (__u32)task);
+	t->name_off = r.h.str_len;
+	expect_whole(&r, r.size, "a name past the strings");
+	t = fresh(&r, (__u32)task);
+	btf_members(t)[0].name_off = r.h.str_len + 7;
+	expect_whole(&r, r.size, "a member's name past the strings");
+	t = fresh(&r, (__u32)task);
+	btf_members(t)[0].type = r.n + 5;
+	expect_whole(&r, r.size, "a member's type past the last id");
+
+	/* bytes flipped at random in the types: never a crash (ASan, UBSan), reduced or not */
+	for (int i = 0; i < 24; i++) {
+		size_t span = r.h.type_len;
+		char *types = r.c + r.h.hdr_len + r.h.type_off;
+
+		fresh(&r, 1);
+		for (int k = 1 + rand_r(&seed) % 16; k > 0; k--)
+			types[(size_t)rand_r(&seed) * 4099 % span] ^=
+			    (char)(1 + rand_r(&seed) % 255);
+		b = tl_kbtf_reduce(r.c, r.size);
+		if (b)
+			assert_true(btf__type_cnt(b) > 1);
+		btf__free(b);
+	}
+	raw_free(&r);
+}
+
 /* TAILOR_KBTF=full (in a child: the base is made once per process): the whole BTF. */
 static int whole_child(void)
 {
@@ -534,6 +671,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_full_is_whole),
 	    cmocka_unit_test(test_missing_target_gets_whole),
 	    cmocka_unit_test(test_each_caller_frees_its_own),
+	    cmocka_unit_test(test_malformed_gets_whole),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--whole-child"))
