@@ -823,7 +823,7 @@ out:
 
 /* ---- the shared base, and libbpf's entry point ------------------------------------------ */
 
-static struct btf *reduced(const void *p, size_t size)
+struct btf *tl_kbtf_reduce(const void *p, size_t size)
 {
 	struct kbtf_wants w = {0};
 	struct btf *btf = NULL;
@@ -843,11 +843,6 @@ static struct btf *reduced(const void *p, size_t size)
 	return btf;
 }
 
-struct btf *tl_kbtf_reduce(const void *p, size_t size)
-{
-	return reduced(p, size);
-}
-
 static void kbtf_parse(void)
 {
 	struct stat st;
@@ -861,7 +856,7 @@ static void kbtf_parse(void)
 	if (fstat(fd, &st) == 0 && st.st_size > 0) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p != MAP_FAILED) {
-			kbtf_base = reduced(p, (size_t)st.st_size);
+			kbtf_base = tl_kbtf_reduce(p, (size_t)st.st_size);
 			if (!kbtf_base) /* whole: a copy */
 				kbtf_base = btf__new(p, (size_t)st.st_size);
 			munmap(p, (size_t)st.st_size);

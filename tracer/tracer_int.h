@@ -129,7 +129,8 @@ void tl_kbtf_prepare(const struct tl_kbtf_obj *objs, size_t n);
 /*
  * The BTF bytes P (SIZE of them) reduced as btf__load_vmlinux_btf reduces
  * the kernel's, for the objects of tl_kbtf_prepare; NULL where it takes the
- * whole BTF instead (malformed bytes among the reasons).  For tests.
+ * whole BTF instead (malformed bytes among the reasons).  kbtf_parse
+ * calls it on the mapped file; tests, on bytes of their own.
  */
 struct btf *tl_kbtf_reduce(const void *p, size_t size);
 /* The ELF bytes of the recorder's, the file recorder's and kinfo's objects. */
