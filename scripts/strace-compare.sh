@@ -16,15 +16,21 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 tailor=$src/build/tailor runtime='' keep=''
+usage() { echo "usage: $0 [-b TAILOR] [-k DIR] [--podman runc|crun] -- 'SHELL COMMAND'" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
-	-b) tailor=$(realpath "$2"); shift 2 ;;
+	-b | -k | --podman) [ $# -ge 2 ] || { echo "$0: $1 needs a value" >&2; exit 2; } ;;&
+	-b) tailor=$(realpath -m "$2"); shift 2 ;;
 	-k) keep=$2; shift 2 ;;
 	--podman) runtime=$2; shift 2 ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [-b TAILOR] [-k DIR] [--podman runc|crun] -- 'SHELL COMMAND'" >&2; exit 2 ;;
+	*) usage ;;
 	esac
 done
+case $runtime in
+'' | runc | crun) ;;
+*) echo "$0: --podman $runtime: the runtime is runc or crun" >&2; exit 2 ;;
+esac
 [ $# -eq 1 ] || { echo "$0: one shell command after --, quoted" >&2; exit 2; }
 cmd=$1
 [ -x "$tailor" ] || { echo "$0: $tailor: not built (scripts/build.sh)" >&2; exit 2; }
@@ -59,7 +65,7 @@ PY
 	# crun refuses a hybrid cgroup layout: hide the cgroup2 mount (MACHINE-NOTES.md)
 	[ "$runtime" = crun ] && [ -d /sys/fs/cgroup/unified ] &&
 		pre=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh)
-	"${pre[@]}" podman --hooks-dir "$w/hooks.d" run --rm -v "$w/out:/o" \
+	"${pre[@]}" podman --hooks-dir "$w/hooks.d" run --rm \
 		--annotation "io.tailor.record=$w/out/trace.json" --rootfs /:O sh -c "$cmd" \
 		>"$w/out/tailor.log" 2>&1 || echo "$0: note: the recorded container exited $?" >&2
 	"${pre[@]}" podman run --rm -v "$w/out:/o" --rootfs /:O \

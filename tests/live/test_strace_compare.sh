@@ -39,6 +39,17 @@ if [ $rc -ne 1 ] || ! echo "$out" | grep -q 'missing from tailor: execve$'; then
 fi
 pass "a missing syscall is reported: $out"
 
+# Bad options: one line and exit 2, nothing run.
+for args in "--podman" "--podman docker -- true" "-x -- true" "--"; do
+	rc=0
+	# shellcheck disable=SC2086 # the words of each case
+	err=$(bash "$cmp" $args 2>&1 >/dev/null) || rc=$?
+	if [ $rc -ne 2 ] || [ "$(echo "$err" | wc -l)" -ne 1 ]; then
+		fail "strace-compare.sh $args: exit $rc, '$err'"
+	fi
+done
+pass "bad options refused"
+
 command -v podman >/dev/null || { echo "note: podman is not installed: the container checks are not run"; exit 0; }
 for rt in runc crun; do
 	command -v "$rt" >/dev/null || { echo "note: $rt is not installed, not checked"; continue; }
